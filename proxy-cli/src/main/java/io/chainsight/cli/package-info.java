@@ -1,0 +1,2 @@
+/** The chainsight executable: picocli entry point. */
+package io.chainsight.cli;

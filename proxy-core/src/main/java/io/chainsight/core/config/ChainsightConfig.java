@@ -1,0 +1,31 @@
+package io.chainsight.core.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole effective configuration, as plain values. {@link ConfigLoader} is the only place that reads
+ * HOCON; everything else takes these records, which check themselves when built.
+ *
+ * @param source the config file it was read from, if any (relative paths were resolved against its directory)
+ */
+public record ChainsightConfig(
+    ListenSettings listen,
+    TlsSettings tls,
+    BackendSettings backend,
+    AdminSettings admin,
+    DiagnosticsSettings diagnostics,
+    LogSettings log,
+    Optional<Path> source) {
+
+  public ChainsightConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(diagnostics, "diagnostics");
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(source, "source");
+  }
+}

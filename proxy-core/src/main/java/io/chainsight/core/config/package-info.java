@@ -1,0 +1,2 @@
+/** Reading, validating and holding the configuration: HOCON in, immutable records out. */
+package io.chainsight.core.config;
