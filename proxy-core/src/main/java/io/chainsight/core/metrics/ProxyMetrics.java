@@ -1,0 +1,77 @@
+package io.chainsight.core.metrics;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every metric the proxy records, in one place, over a Dropwizard registry. Names have the form
+ * {@code <prometheus name>.<label>.<value>} so the Prometheus bridge can map them to one family with a label
+ * (e.g. {@code chainsight_handshake_failures_total.reason.EXPIRED}). Tests pass a fresh registry.
+ */
+public final class ProxyMetrics {
+  public static final String HANDSHAKES = "chainsight_handshakes_total";
+  public static final String HANDSHAKE_FAILURES = "chainsight_handshake_failures_total";
+  public static final String REQUESTS = "chainsight_requests_total";
+  public static final String BACKEND_ERRORS = "chainsight_backend_errors_total";
+  public static final String CLIENT_CONNECTIONS = "chainsight_client_connections_open";
+  public static final String BACKEND_CONNECTIONS = "chainsight_backend_connections_open";
+  public static final String REQUEST_DURATION = "chainsight_request_duration_seconds";
+
+  private final MetricRegistry registry;
+  private final Counter clientConnections;
+  private final Counter backendConnections;
+  private final Timer requestDuration;
+
+  public ProxyMetrics(MetricRegistry registry) {
+    this.registry = registry;
+    this.clientConnections = registry.counter(CLIENT_CONNECTIONS);
+    this.backendConnections = registry.counter(BACKEND_CONNECTIONS);
+    this.requestDuration = registry.timer(REQUEST_DURATION);
+  }
+
+  public MetricRegistry registry() {
+    return registry;
+  }
+
+  public void handshakeSucceeded() {
+    registry.counter(labelled(HANDSHAKES, "result", "success")).inc();
+  }
+
+  /** A failed handshake, by diagnostics reason code. */
+  public void handshakeFailed(String reason) {
+    registry.counter(labelled(HANDSHAKES, "result", "failure")).inc();
+    registry.counter(labelled(HANDSHAKE_FAILURES, "reason", reason)).inc();
+  }
+
+  public long handshakeFailures(String reason) {
+    return registry.counter(labelled(HANDSHAKE_FAILURES, "reason", reason)).getCount();
+  }
+
+  public void request(int statusCode, long nanos) {
+    registry.counter(labelled(REQUESTS, "code", Integer.toString(statusCode))).inc();
+    requestDuration.update(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A backend failure: {@code connect}, {@code timeout}, {@code closed}, {@code write}. */
+  public void backendError(String kind) {
+    registry.counter(labelled(BACKEND_ERRORS, "kind", kind)).inc();
+  }
+
+  public long backendErrors(String kind) {
+    return registry.counter(labelled(BACKEND_ERRORS, "kind", kind)).getCount();
+  }
+
+  public Counter clientConnections() {
+    return clientConnections;
+  }
+
+  public Counter backendConnections() {
+    return backendConnections;
+  }
+
+  public static String labelled(String name, String label, String value) {
+    return name + "." + label + "." + value;
+  }
+}

@@ -1,0 +1,401 @@
+package io.chainsight.core.proxy;
+
+import io.chainsight.core.config.BackendSettings;
+import io.chainsight.core.metrics.ProxyMetrics;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards a client connection's requests, one exchange at a time, to a pooled backend connection and streams
+ * the response back. Nothing is aggregated: each request and response part is written on as it arrives, and
+ * each side reads its next chunk only when the other side can take it (auto-read is off on both).
+ * Pipelined requests wait in {@code pending} until the exchange before them is complete.
+ *
+ * <p>Every field is touched only from this channel's event loop, which its backend connection shares.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+  private final BackendPool pool;
+  private final BackendSettings settings;
+  private final ProxyMetrics metrics;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+
+  private ChannelHandlerContext ctx;
+  private Optional<ClientIdentity> identity = Optional.empty();
+  private boolean closing;
+
+  // The exchange in flight.
+  private boolean inExchange;
+  private Channel backend; // null while connecting
+  private boolean requestComplete;
+  private boolean responseStarted;
+  private boolean informational; // a 1xx is being forwarded: its end is not the exchange's end
+  private boolean clientKeepAlive;
+  private boolean backendKeepAlive;
+  private boolean head;
+  private boolean unflushed;
+  private int status;
+  private long startNanos;
+  private String requestLine;
+  private ScheduledFuture<?> responseTimeout;
+
+  FrontendHandler(BackendPool pool, BackendSettings settings, ProxyMetrics metrics) {
+    this.pool = pool;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    metrics.clientConnections().inc();
+    ctx.read();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) event).isSuccess()) {
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      identity = ClientIdentity.of(tls.engine().getSession());
+      ctx.read();
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    pending.add(msg);
+    drain();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && backend != null) {
+      backend.read();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    metrics.clientConnections().dec();
+    closing = true;
+    cancelResponseTimeout();
+    if (backend != null) {
+      // The client left mid-exchange: the backend connection is in an unknown state, never reuse it.
+      Channel abandoned = unbindBackend();
+      abandoned.close();
+    }
+    inExchange = false;
+    Object msg;
+    while ((msg = pending.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Handshake failures are reported by HandshakeOutcomeHandler; anything else ends the connection.
+    log.debug("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  /** Works through what the client sent as far as the exchange allows, then asks for more if it can take it. */
+  private void drain() {
+    Object msg;
+    while (!closing && (msg = pending.peek()) != null) {
+      if (!inExchange) {
+        pending.poll();
+        if (msg instanceof HttpRequest) {
+          startExchange((HttpRequest) msg);
+        } else {
+          ReferenceCountUtil.release(msg);
+        }
+      } else if (backend != null && !requestComplete) {
+        pending.poll();
+        forwardRequestPart((HttpContent) msg);
+      } else {
+        break;
+      }
+    }
+    if (unflushed && backend != null) {
+      unflushed = false;
+      backend.flush();
+    }
+    readIfReady();
+  }
+
+  private void readIfReady() {
+    if (closing || !pending.isEmpty()) {
+      return;
+    }
+    if (!inExchange || (backend != null && !requestComplete && backend.isWritable())) {
+      ctx.read();
+    }
+  }
+
+  private void startExchange(HttpRequest request) {
+    inExchange = true;
+    requestComplete = false;
+    responseStarted = false;
+    informational = false;
+    startNanos = System.nanoTime();
+    requestLine = request.method() + " " + request.uri();
+    if (request.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(request);
+      fail(HttpResponseStatus.BAD_REQUEST,
+          "Bad Request: malformed HTTP request (" + request.decoderResult().cause().getMessage() + ")", null);
+      return;
+    }
+    clientKeepAlive = HttpUtil.isKeepAlive(request);
+    head = HttpMethod.HEAD.equals(request.method());
+    ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
+    request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    pool.acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
+  }
+
+  private void onBackendAcquired(Future<? super Channel> acquired, HttpRequest request) {
+    if (!acquired.isSuccess()) {
+      ReferenceCountUtil.release(request);
+      metrics.backendError("connect");
+      fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: cannot connect to backend " + settings.address()
+          + " (" + describeConnectFailure(acquired.cause()) + ")", acquired.cause());
+      return;
+    }
+    Channel channel = (Channel) acquired.getNow();
+    if (closing) {
+      ReferenceCountUtil.release(request);
+      pool.release(channel);
+      return;
+    }
+    backend = channel;
+    backendKeepAlive = true;
+    channel.pipeline().get(BackendHandler.class).bind(this);
+    channel.write(request).addListener(this::onBackendWrite);
+    unflushed = true;
+    if (request instanceof LastHttpContent) {
+      requestDone();
+    }
+    channel.read();
+    drain();
+  }
+
+  private void forwardRequestPart(HttpContent content) {
+    backend.write(content).addListener(this::onBackendWrite);
+    unflushed = true;
+    if (content instanceof LastHttpContent) {
+      requestDone();
+    }
+  }
+
+  private void onBackendWrite(Future<? super Void> write) {
+    if (!write.isSuccess() && inExchange && backend != null) {
+      metrics.backendError("write");
+      Channel broken = unbindBackend();
+      broken.close();
+      onBackendLost("the connection to backend " + settings.address() + " broke while sending the request ("
+          + describe(write.cause()) + ")");
+    }
+  }
+
+  private void requestDone() {
+    requestComplete = true;
+    if (!responseStarted) {
+      responseTimeout = ctx.executor().schedule(this::onResponseTimeout,
+          settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  void onBackendMessage(Object msg) {
+    if (msg instanceof HttpResponse) {
+      HttpResponse response = (HttpResponse) msg;
+      cancelResponseTimeout();
+      if (response.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        metrics.backendError("malformed");
+        Channel broken = unbindBackend();
+        broken.close();
+        onBackendLost("backend " + settings.address() + " sent a malformed response ("
+            + response.decoderResult().cause().getMessage() + ")");
+        return;
+      }
+      int code = response.status().code();
+      informational = code >= 100 && code < 200;
+      if (!informational) {
+        responseStarted = true;
+        status = code;
+        backendKeepAlive = HttpUtil.isKeepAlive(response);
+        ForwardedHeaders.rewriteResponse(response.headers());
+        if (!head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(response)
+            && !HttpUtil.isTransferEncodingChunked(response)) {
+          // The backend delimited the body by closing; the client gets it chunked and keeps its connection.
+          HttpUtil.setTransferEncodingChunked(response, true);
+        }
+        if (!clientKeepAlive) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+      }
+    }
+    ctx.write(msg);
+    if (msg instanceof LastHttpContent) {
+      if (informational) {
+        informational = false;
+      } else {
+        completeExchange();
+      }
+    }
+  }
+
+  void onBackendReadComplete() {
+    ctx.flush();
+    if (backend != null && ctx.channel().isWritable()) {
+      backend.read();
+    }
+  }
+
+  void onBackendWritable() {
+    readIfReady();
+  }
+
+  /** The backend connection closed or failed while this exchange held it. */
+  void onBackendClosed(Throwable cause) {
+    if (backend == null) {
+      return;
+    }
+    backend = null;
+    metrics.backendError(cause == null ? "closed" : "reset");
+    onBackendLost("backend " + settings.address() + (cause == null
+        ? " closed the connection before the response was complete"
+        : " reset the connection (" + describe(cause) + ")"));
+  }
+
+  private void onBackendLost(String reason) {
+    cancelResponseTimeout();
+    if (!responseStarted) {
+      fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: " + reason, null);
+    } else {
+      // Part of the response is already with the client: the only honest signal left is to close.
+      log.warn("{} from {}: {} after {} was sent; closing the client connection", requestLine,
+          ctx.channel().remoteAddress(), reason, status);
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  private void onResponseTimeout() {
+    responseTimeout = null;
+    if (inExchange && !responseStarted && !closing) {
+      metrics.backendError("timeout");
+      if (backend != null) {
+        unbindBackend().close();
+      }
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + settings.address()
+          + " did not respond within " + settings.responseTimeout().toSeconds() + "s (backend.response-timeout)",
+          null);
+    }
+  }
+
+  private void completeExchange() {
+    metrics.request(status, System.nanoTime() - startNanos);
+    Channel done = unbindBackend();
+    inExchange = false;
+    if (backendKeepAlive && requestComplete) {
+      pool.release(done);
+    } else {
+      done.close();
+    }
+    if (!clientKeepAlive || !requestComplete) {
+      // Either the client asked to close, or the backend answered before the request body ended: the rest of
+      // that body is still on the wire, so the connection cannot carry another request.
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.flush();
+    drain();
+  }
+
+  /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
+  private void fail(HttpResponseStatus status, String message, Throwable cause) {
+    metrics.request(status.code(), System.nanoTime() - startNanos);
+    log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
+    if (cause != null) {
+      log.debug("cause", cause);
+    }
+    inExchange = false;
+    closing = true;
+    ctx.writeAndFlush(RegistrarEnvelope.response(ctx.alloc(), status, message, true))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private Channel unbindBackend() {
+    Channel channel = backend;
+    backend = null;
+    channel.pipeline().get(BackendHandler.class).unbind();
+    return channel;
+  }
+
+  private void cancelResponseTimeout() {
+    if (responseTimeout != null) {
+      responseTimeout.cancel(false);
+      responseTimeout = null;
+    }
+  }
+
+  private String describeConnectFailure(Throwable cause) {
+    if (cause instanceof ConnectTimeoutException) {
+      return "no answer within " + settings.connectTimeout().toMillis() + " ms (backend.connect-timeout): "
+          + "is the host up and the port not filtered?";
+    }
+    String message = describe(cause);
+    if (cause instanceof ConnectException && message.contains("Connection refused")) {
+      return "connection refused: nothing listens there; is the registrar running?";
+    }
+    return message;
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause == null) {
+      return "unknown cause";
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+}

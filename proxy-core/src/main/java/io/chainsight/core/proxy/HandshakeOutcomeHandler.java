@@ -1,0 +1,30 @@
+package io.chainsight.core.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+/** Hands the outcome of the TLS handshake to the {@link HandshakeReporter}, then leaves the pipeline. */
+final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
+  private final HandshakeReporter reporter;
+
+  HandshakeOutcomeHandler(HandshakeReporter reporter) {
+    this.reporter = reporter;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof SslHandshakeCompletionEvent) {
+      SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      if (completion.isSuccess()) {
+        reporter.succeeded(ctx.channel(), tls.engine());
+      } else {
+        reporter.failed(ctx.channel(), tls == null ? null : tls.engine(), completion.cause());
+      }
+      ctx.pipeline().remove(this);
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+}

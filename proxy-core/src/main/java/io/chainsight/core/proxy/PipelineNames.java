@@ -1,0 +1,30 @@
+package io.chainsight.core.proxy;
+
+/**
+ * Names of the pipeline handlers, so code and tests find them by name. A client connection, in order:
+ * <pre>
+ *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
+ *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
+ *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
+ *   http        HttpServerCodec
+ *   continue    HttpServerExpectContinueHandler: answers Expect: 100-continue itself
+ *   proxy       FrontendHandler: forwards each request to a pooled backend connection
+ * </pre>
+ * A backend connection:
+ * <pre>
+ *   http-client HttpClientCodec
+ *   backend     BackendHandler: hands responses to the FrontendHandler of the exchange in flight
+ * </pre>
+ */
+public final class PipelineNames {
+  public static final String DETECT_TLS = "detect-tls";
+  public static final String TLS = "tls";
+  public static final String HANDSHAKE = "handshake";
+  public static final String HTTP = "http";
+  public static final String CONTINUE = "continue";
+  public static final String PROXY = "proxy";
+  public static final String HTTP_CLIENT = "http-client";
+  public static final String BACKEND = "backend";
+
+  private PipelineNames() {}
+}

@@ -1,0 +1,42 @@
+package io.chainsight.core.proxy;
+
+import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.metrics.ProxyMetrics;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.function.Supplier;
+
+/** Assembles a client connection's pipeline (order and names: {@link PipelineNames}); nothing else. */
+final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+  private final ChainsightConfig config;
+  private final Supplier<SslContext> sslContext;
+  private final BackendPool pool;
+  private final ProxyMetrics metrics;
+  private final HandshakeReporter reporter;
+
+  ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, BackendPool pool, ProxyMetrics metrics,
+      HandshakeReporter reporter) {
+    this.config = config;
+    this.sslContext = sslContext;
+    this.pool = pool;
+    this.metrics = metrics;
+    this.reporter = reporter;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    SslHandler tls = sslContext.get().newHandler(ch.alloc());
+    tls.setHandshakeTimeoutMillis(config.tls().handshakeTimeout().toMillis());
+    ch.pipeline()
+        .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))
+        .addLast(PipelineNames.TLS, tls)
+        .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
+        .addLast(PipelineNames.HTTP, new HttpServerCodec())
+        .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())
+        .addLast(PipelineNames.PROXY, new FrontendHandler(pool, config.backend(), metrics));
+  }
+}

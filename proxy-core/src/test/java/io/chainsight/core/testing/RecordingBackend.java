@@ -1,0 +1,119 @@
+package io.chainsight.core.testing;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A stand-in for the registrar on 127.0.0.1:0 that records every request it receives (method, target, headers,
+ * body, the proxy's source port) and answers in the registrar's envelope. {@code POST /echo} sends the body
+ * back; {@code GET /bytes/N} answers N bytes.
+ */
+public final class RecordingBackend implements AutoCloseable {
+  /** One request as the backend saw it. Header names are lower-cased. */
+  public record Received(String method, String target, Map<String, List<String>> headers, byte[] body,
+      int remotePort) {
+    public String header(String name) {
+      List<String> values = headers.get(name.toLowerCase());
+      return values == null ? null : String.join(",", values);
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+
+  private RecordingBackend(HttpServer server) {
+    this.server = server;
+  }
+
+  public static RecordingBackend start() {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      RecordingBackend backend = new RecordingBackend(server);
+      server.createContext("/", backend::handle);
+      server.setExecutor(backend.executor);
+      server.start();
+      return backend;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    Map<String, List<String>> headers = new java.util.TreeMap<>();
+    Headers raw = exchange.getRequestHeaders();
+    raw.forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
+    received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body,
+        exchange.getRemoteAddress().getPort()));
+    String path = exchange.getRequestURI().getPath();
+    if (path.equals("/echo")) {
+      respond(exchange, 200, "application/octet-stream", body);
+    } else if (path.startsWith("/bytes/")) {
+      byte[] bytes = new byte[Integer.parseInt(path.substring("/bytes/".length()))];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) (i * 31 + 7);
+      }
+      respond(exchange, 200, "application/octet-stream", bytes);
+    } else if (path.startsWith("/slow")) {
+      try {
+        Thread.sleep(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      respond(exchange, 200, "application/json", envelope("slow"));
+    } else {
+      respond(exchange, 200, "application/json", envelope(exchange.getRequestMethod() + " " + path));
+    }
+  }
+
+  private static byte[] envelope(String what) {
+    return ("{\"code\": 200, \"status\": \"Success\", \"results\": {\"saw\": \"" + what + "\"}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void respond(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  public Received last() {
+    if (received.isEmpty()) {
+      throw new AssertionError("the backend received no request");
+    }
+    return received.get(received.size() - 1);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
