@@ -327,7 +327,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         unbindBackend().close();
       }
       fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + settings.address()
-          + " did not respond within " + settings.responseTimeout().toSeconds() + "s (backend.response-timeout)",
+          + " did not respond within " + human(settings.responseTimeout()) + " (backend.response-timeout)",
           null);
     }
   }
@@ -389,6 +389,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return "connection refused: nothing listens there; is the registrar running?";
     }
     return message;
+  }
+
+  private static String human(java.time.Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   private static String describe(Throwable cause) {
