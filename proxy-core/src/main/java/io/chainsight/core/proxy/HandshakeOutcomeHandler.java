@@ -2,6 +2,7 @@ package io.chainsight.core.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
@@ -15,7 +16,16 @@ final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (event instanceof SslHandshakeCompletionEvent) {
+    if (event instanceof SniCompletionEvent) {
+      SniCompletionEvent sni = (SniCompletionEvent) event;
+      if (sni.isSuccess()) {
+        ctx.channel().attr(HandshakeReporter.SERVER_NAME).set(sni.hostname());
+      } else {
+        // The ClientHello never completed (timeout, malformed): there will be no SslHandler event.
+        reporter.failed(ctx.channel(), null, sni.cause());
+        ctx.pipeline().remove(this);
+      }
+    } else if (event instanceof SslHandshakeCompletionEvent) {
       SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       if (completion.isSuccess()) {

@@ -4,6 +4,7 @@ import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.tls.ClientChainRejectedException;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.AttributeKey;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
@@ -12,6 +13,9 @@ import org.slf4j.LoggerFactory;
 /** Counts and reports how each handshake ended; failures are logged at WARN with their reason. */
 class HandshakeReporter {
   private static final Logger log = LoggerFactory.getLogger("io.chainsight.handshake");
+
+  /** The server name the client asked for in its ClientHello (null when it sent none). */
+  static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("chainsight.sni");
 
   private final ProxyMetrics metrics;
 

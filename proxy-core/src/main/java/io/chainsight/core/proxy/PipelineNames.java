@@ -4,6 +4,7 @@ package io.chainsight.core.proxy;
  * Names of the pipeline handlers, so code and tests find them by name. A client connection, in order:
  * <pre>
  *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
+ *   sni         SniSslHandler: reads the ClientHello's server name, then becomes "tls"
  *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
  *   http        HttpServerCodec
@@ -18,6 +19,7 @@ package io.chainsight.core.proxy;
  */
 public final class PipelineNames {
   public static final String DETECT_TLS = "detect-tls";
+  public static final String SNI = "sni";
   public static final String TLS = "tls";
   public static final String HANDSHAKE = "handshake";
   public static final String HTTP = "http";

@@ -7,7 +7,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
 import java.util.function.Supplier;
 
 /** Assembles a client connection's pipeline (order and names: {@link PipelineNames}); nothing else. */
@@ -29,11 +28,9 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    SslHandler tls = sslContext.get().newHandler(ch.alloc());
-    tls.setHandshakeTimeoutMillis(config.tls().handshakeTimeout().toMillis());
     ch.pipeline()
         .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))
-        .addLast(PipelineNames.TLS, tls)
+        .addLast(PipelineNames.SNI, new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
         .addLast(PipelineNames.HTTP, new HttpServerCodec())
         .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())

@@ -4,7 +4,11 @@ import io.chainsight.core.certs.TlsMaterial;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
+import io.netty.handler.ssl.OpenSslCertificateException;
+import io.netty.internal.tcnative.CertificateVerifier;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.PKIXReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
@@ -67,7 +71,7 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType, engine);
     } catch (CertificateException e) {
-      throw new ClientChainRejectedException(chain, e);
+      throw rejected(chain, e);
     }
   }
 
@@ -77,7 +81,7 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType, socket);
     } catch (CertificateException e) {
-      throw new ClientChainRejectedException(chain, e);
+      throw rejected(chain, e);
     }
   }
 
@@ -86,8 +90,48 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType);
     } catch (CertificateException e) {
-      throw new ClientChainRejectedException(chain, e);
+      throw rejected(chain, e);
     }
+  }
+
+  /**
+   * The exception BoringSSL turns into its verify error, and so into the alert the client receives (unknown_ca,
+   * certificate_expired, ...), as nginx would send; it carries the chain for the diagnosis.
+   */
+  private static CertificateException rejected(X509Certificate[] chain, CertificateException cause) {
+    ClientChainRejectedException rejection = new ClientChainRejectedException(chain, cause);
+    return new OpenSslCertificateException(cause.getMessage(), rejection, opensslError(cause));
+  }
+
+  private static int opensslError(CertificateException cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof CertPathValidatorException) {
+        CertPathValidatorException.Reason reason = ((CertPathValidatorException) t).getReason();
+        if (reason == CertPathValidatorException.BasicReason.EXPIRED) {
+          return CertificateVerifier.X509_V_ERR_CERT_HAS_EXPIRED;
+        }
+        if (reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+          return CertificateVerifier.X509_V_ERR_CERT_NOT_YET_VALID;
+        }
+        if (reason == CertPathValidatorException.BasicReason.REVOKED) {
+          return CertificateVerifier.X509_V_ERR_CERT_REVOKED;
+        }
+        if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+          return CertificateVerifier.X509_V_ERR_CERT_SIGNATURE_FAILURE;
+        }
+        if (reason == PKIXReason.INVALID_KEY_USAGE) {
+          return CertificateVerifier.X509_V_ERR_INVALID_PURPOSE;
+        }
+        if (reason == PKIXReason.NOT_CA_CERT) {
+          return CertificateVerifier.X509_V_ERR_INVALID_CA;
+        }
+        if (reason == PKIXReason.PATH_TOO_LONG) {
+          return CertificateVerifier.X509_V_ERR_PATH_LENGTH_EXCEEDED;
+        }
+      }
+    }
+    // No path to an anchor: what OpenSSL reports as error 20 and answers with unknown_ca.
+    return CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
   }
 
   @Override
