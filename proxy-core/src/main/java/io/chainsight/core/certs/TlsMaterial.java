@@ -12,6 +12,9 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The credentials the listener serves and trusts, loaded from files and checked as a whole: the key matches
@@ -68,7 +71,9 @@ public record TlsMaterial(
     if (chain != null) {
       problems.addAll(chainLinkProblems(settings.certificateChain(), chain));
       if (key != null) {
-        String mismatch = keyMismatch(settings, chain.get(0), key);
+        // When the only fault is the order, check the key against the real leaf: one problem, not two.
+        X509Certificate leaf = inIssuerOrder(chain).orElse(chain).get(0);
+        String mismatch = keyMismatch(settings, leaf, key);
         if (mismatch != null) {
           problems.add(mismatch);
         }
@@ -80,29 +85,104 @@ public record TlsMaterial(
     return new TlsMaterial(chain, key, anchors, crls);
   }
 
-  /** Each certificate must be issued, and signed, by the one after it: leaf first, then intermediates, then root. */
+  /**
+   * Each certificate must be issued, and signed, by the one after it: leaf first, then intermediates, then root.
+   * When the same certificates would link in another order, that order is the one problem reported.
+   */
   static List<String> chainLinkProblems(Path file, List<X509Certificate> chain) {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i + 1 < chain.size(); i++) {
-      X509Certificate child = chain.get(i);
-      X509Certificate parent = chain.get(i + 1);
-      String where = "tls.certificate-chain: " + file + ": certificate " + (i + 1) + " ("
-          + Certificates.subject(child) + ")";
-      if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
-        problems.add(where + " is issued by " + Certificates.issuer(child) + ", but certificate " + (i + 2)
-            + " is " + Certificates.subject(parent) + " (expected: leaf first, then each issuer in turn; "
-            + "reorder the PEM blocks or add the missing intermediate)");
-        continue;
-      }
-      try {
-        child.verify(parent.getPublicKey(), BouncyCastle.PROVIDER);
-      } catch (GeneralSecurityException e) {
-        problems.add(where + " names " + Certificates.subject(parent) + " as issuer, but its signature does not "
-            + "verify with certificate " + (i + 2) + "'s key (expected: the CA certificate that signed it; the "
-            + "CA was probably re-created with a new key: use the current CA certificate)");
+      String problem = linkProblem(file, chain, i);
+      if (problem != null) {
+        problems.add(problem);
       }
     }
+    if (problems.isEmpty()) {
+      return problems;
+    }
+    Optional<List<X509Certificate>> ordered = inIssuerOrder(chain);
+    if (ordered.isPresent()) {
+      return List.of("tls.certificate-chain: " + file + ": the certificates are out of order (found: "
+          + subjects(chain) + "; expected: leaf first, then each issuer in turn: " + subjects(ordered.get())
+          + "; reorder the PEM blocks)");
+    }
     return problems;
+  }
+
+  private static String linkProblem(Path file, List<X509Certificate> chain, int i) {
+    X509Certificate child = chain.get(i);
+    X509Certificate parent = chain.get(i + 1);
+    String where = "tls.certificate-chain: " + file + ": certificate " + (i + 1) + " ("
+        + Certificates.subject(child) + ")";
+    if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
+      int issuerAt = indexOfSubject(chain, child.getIssuerX500Principal());
+      if (issuerAt < 0) {
+        return where + " is issued by " + Certificates.issuer(child) + ", which is not in the file; certificate "
+            + (i + 2) + " is " + Certificates.subject(parent) + " (expected: each certificate followed by its "
+            + "issuer; add the " + Certificates.issuer(child) + " certificate after certificate " + (i + 1) + ")";
+      }
+      return where + " is issued by " + Certificates.issuer(child) + ", which is certificate " + (issuerAt + 1)
+          + ", but certificate " + (i + 2) + " is " + Certificates.subject(parent) + " (expected: leaf first, "
+          + "then each issuer in turn; reorder the PEM blocks)";
+    }
+    if (!signedBy(child, parent)) {
+      return where + " names " + Certificates.subject(parent) + " as issuer, but its signature does not "
+          + "verify with certificate " + (i + 2) + "'s key (expected: the CA certificate that signed it; the "
+          + "CA was probably re-created with a new key: use the current CA certificate)";
+    }
+    return null;
+  }
+
+  /**
+   * The same certificates, leaf first and each followed by its issuer, if they form one such chain (the chain
+   * itself when it is in order already).
+   */
+  static Optional<List<X509Certificate>> inIssuerOrder(List<X509Certificate> chain) {
+    for (X509Certificate leaf : chain) {
+      List<X509Certificate> remaining = new ArrayList<>(chain);
+      remaining.remove(leaf);
+      List<X509Certificate> ordered = new ArrayList<>(List.of(leaf));
+      X509Certificate issuer;
+      while ((issuer = issuerOf(ordered.get(ordered.size() - 1), remaining)) != null) {
+        remaining.remove(issuer);
+        ordered.add(issuer);
+      }
+      if (remaining.isEmpty()) {
+        return Optional.of(List.copyOf(ordered));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static X509Certificate issuerOf(X509Certificate child, List<X509Certificate> candidates) {
+    for (X509Certificate candidate : candidates) {
+      if (child.getIssuerX500Principal().equals(candidate.getSubjectX500Principal()) && signedBy(child, candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
+    try {
+      child.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static int indexOfSubject(List<X509Certificate> chain, X500Principal subject) {
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.get(i).getSubjectX500Principal().equals(subject)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String subjects(List<X509Certificate> chain) {
+    return chain.stream().map(Certificates::subject).collect(Collectors.joining(", then "));
   }
 
   private static String keyMismatch(TlsSettings settings, X509Certificate leaf, PrivateKey key) {
