@@ -60,7 +60,7 @@ public final class ConfigLoader {
       .parseResources(ConfigLoader.class.getClassLoader(), "reference.conf").resolve().getConfig(ROOT);
 
   /** Every key below {@code chainsight} with the type of its default (NULL: no default). */
-  private static final SortedMap<String, ConfigValueType> KEYS = leaves(REFERENCE.root(), "", new TreeMap<>());
+  private static final SortedMap<String, ConfigValueType> KEYS = leaves(REFERENCE.root());
 
   /** Keys and the sections that hold them: what a mistyped key is compared with. */
   private static final SortedSet<String> KNOWN_PATHS = knownPaths();
@@ -322,17 +322,21 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static SortedMap<String, ConfigValueType> leaves(
-      ConfigObject object, String prefix, SortedMap<String, ConfigValueType> into) {
+  private static SortedMap<String, ConfigValueType> leaves(ConfigObject reference) {
+    SortedMap<String, ConfigValueType> leaves = new TreeMap<>();
+    addLeaves(reference, "", leaves);
+    return Collections.unmodifiableSortedMap(leaves);
+  }
+
+  private static void addLeaves(ConfigObject object, String prefix, Map<String, ConfigValueType> into) {
     for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
       String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
       if (entry.getValue().valueType() == ConfigValueType.OBJECT) {
-        leaves((ConfigObject) entry.getValue(), key, into);
+        addLeaves((ConfigObject) entry.getValue(), key, into);
       } else {
         into.put(key, entry.getValue().valueType());
       }
     }
-    return Collections.unmodifiableSortedMap(into);
   }
 
   private static SortedSet<String> knownPaths() {
