@@ -14,6 +14,7 @@ public record ChainsightConfig(
     ListenSettings listen,
     TlsSettings tls,
     BackendSettings backend,
+    LimitsSettings limits,
     AdminSettings admin,
     DiagnosticsSettings diagnostics,
     LogSettings log,
@@ -23,6 +24,7 @@ public record ChainsightConfig(
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(diagnostics, "diagnostics");
     Objects.requireNonNull(log, "log");

@@ -29,4 +29,10 @@ final class Checks {
       throw new IllegalArgumentException(key + ": " + duration + " (expected: >= 0, e.g. 60s)");
     }
   }
+
+  static void atLeast(String key, long value, long minimum) {
+    if (value < minimum) {
+      throw new IllegalArgumentException(key + ": " + value + " (expected: >= " + minimum + ")");
+    }
+  }
 }

@@ -123,12 +123,16 @@ public final class ConfigLoader {
         v.integer("backend.max-idle-connections")));
     AdminSettings admin = v.build(() -> new AdminSettings(v.bool("admin.enabled"), v.string("admin.host"),
         v.integer("admin.port"), v.optionalString("admin.token")));
+    LimitsSettings limits = v.build(() -> new LimitsSettings(v.bytes("limits.max-request-line"),
+        v.bytes("limits.max-header-size"), v.integer("limits.max-headers"), v.bytes("limits.max-body-size"),
+        v.duration("limits.request-header-timeout"), v.duration("limits.idle-timeout"),
+        v.integer("limits.max-connections"), v.integer("limits.max-connections-per-ip")));
     DiagnosticsSettings diagnostics = v.build(() -> new DiagnosticsSettings(
         v.duration("diagnostics.dedup-window"), v.integer("diagnostics.recent")));
     LogSettings log = v.build(() -> new LogSettings(v.choice("log.format", LogSettings.Format.class),
         v.bool("log.access")));
     return v.problems.isEmpty()
-        ? new ChainsightConfig(listen, tls, backend, admin, diagnostics, log, source)
+        ? new ChainsightConfig(listen, tls, backend, limits, admin, diagnostics, log, source)
         : null;
   }
 
@@ -400,6 +404,11 @@ public final class ConfigLoader {
 
     int integer(String key) {
       return read(key, "an integer, e.g. " + example(key), Config::getInt);
+    }
+
+    int bytes(String key) {
+      return read(key, "a size in bytes such as " + example(key).replace("\"", "") + ", 16K or 16M",
+          (c, k) -> Math.toIntExact(c.getBytes(k)));
     }
 
     boolean bool(String key) {

@@ -17,6 +17,8 @@ public final class ProxyMetrics {
   public static final String BACKEND_ERRORS = "chainsight_backend_errors_total";
   public static final String CLIENT_CONNECTIONS = "chainsight_client_connections_open";
   public static final String BACKEND_CONNECTIONS = "chainsight_backend_connections_open";
+  public static final String REJECTED = "chainsight_requests_rejected_total";
+  public static final String CONNECTIONS_REFUSED = "chainsight_connections_refused_total";
   public static final String REQUEST_DURATION = "chainsight_request_duration_seconds";
 
   private final MetricRegistry registry;
@@ -61,6 +63,24 @@ public final class ProxyMetrics {
 
   public long backendErrors(String kind) {
     return registry.counter(labelled(BACKEND_ERRORS, "kind", kind)).getCount();
+  }
+
+  /** A request refused by the proxy itself (framing, limits, timeouts), by cause. */
+  public void rejected(String cause) {
+    registry.counter(labelled(REJECTED, "cause", cause)).inc();
+  }
+
+  public long rejections(String cause) {
+    return registry.counter(labelled(REJECTED, "cause", cause)).getCount();
+  }
+
+  /** A connection closed at once because a connection limit was reached ({@code total} or {@code per-ip}). */
+  public void connectionRefused(String limit) {
+    registry.counter(labelled(CONNECTIONS_REFUSED, "limit", limit)).inc();
+  }
+
+  public long connectionsRefused(String limit) {
+    return registry.counter(labelled(CONNECTIONS_REFUSED, "limit", limit)).getCount();
   }
 
   public Counter clientConnections() {

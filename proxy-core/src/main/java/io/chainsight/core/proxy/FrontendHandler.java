@@ -1,6 +1,7 @@
 package io.chainsight.core.proxy;
 
 import io.chainsight.core.config.BackendSettings;
+import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -44,6 +45,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private final BackendPool pool;
   private final BackendSettings settings;
+  private final LimitsSettings limits;
   private final ProxyMetrics metrics;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -63,12 +65,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean unflushed;
   private int status;
   private long startNanos;
+  private long bodyBytes;
   private String requestLine;
   private ScheduledFuture<?> responseTimeout;
 
-  FrontendHandler(BackendPool pool, BackendSettings settings, ProxyMetrics metrics) {
+  FrontendHandler(BackendPool pool, BackendSettings settings, LimitsSettings limits, ProxyMetrics metrics) {
     this.pool = pool;
     this.settings = settings;
+    this.limits = limits;
     this.metrics = metrics;
   }
 
@@ -177,11 +181,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     responseStarted = false;
     informational = false;
     startNanos = System.nanoTime();
+    bodyBytes = 0;
     requestLine = request.method() + " " + request.uri();
-    if (request.decoderResult().isFailure()) {
+    Optional<RequestRules.Rejection> rejection = RequestRules.check(request, limits.maxBodySize(), limits.maxHeaders());
+    if (rejection.isPresent()) {
       ReferenceCountUtil.release(request);
-      fail(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: malformed HTTP request (" + request.decoderResult().cause().getMessage() + ")", null);
+      reject(rejection.get());
       return;
     }
     clientKeepAlive = HttpUtil.isKeepAlive(request);
@@ -218,6 +223,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void forwardRequestPart(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      // A malformed chunk: the backend has an unfinished request; closing its connection makes it drop it.
+      ReferenceCountUtil.release(content);
+      unbindBackend().close();
+      cancelResponseTimeout();
+      if (!responseStarted) {
+        metrics.rejected("malformed");
+        fail(HttpResponseStatus.BAD_REQUEST, "Bad Request: malformed request body ("
+            + content.decoderResult().cause().getMessage() + ")", null);
+      } else {
+        closing = true;
+        ctx.close();
+      }
+      return;
+    }
+    bodyBytes += content.content().readableBytes();
+    if (bodyBytes > limits.maxBodySize()) {
+      // Only a chunked body gets here (a declared length is checked up front). The backend has part of the
+      // request: closing its connection makes it drop the request; it is never reused.
+      ReferenceCountUtil.release(content);
+      unbindBackend().close();
+      cancelResponseTimeout();
+      if (!responseStarted) {
+        reject(RequestRules.tooLarge(bodyBytes, limits.maxBodySize()));
+      } else {
+        closing = true;
+        ctx.close();
+      }
+      return;
+    }
     backend.write(content).addListener(this::onBackendWrite);
     unflushed = true;
     if (content instanceof LastHttpContent) {
@@ -352,10 +387,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     drain();
   }
 
+  private void reject(RequestRules.Rejection rejection) {
+    metrics.rejected(rejection.cause());
+    fail(rejection.status(), rejection.message(), null);
+  }
+
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
     metrics.request(status.code(), System.nanoTime() - startNanos);
-    log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
+    if (status.code() >= 500) {
+      log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
+    } else {
+      log.info("{} from {}: {} {}", abbreviate(requestLine), ctx.channel().remoteAddress(), status.code(), message);
+    }
     if (cause != null) {
       log.debug("cause", cause);
     }
@@ -389,6 +433,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return "connection refused: nothing listens there; is the registrar running?";
     }
     return message;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   private static String human(java.time.Duration duration) {

@@ -3,11 +3,13 @@ package io.chainsight.core.proxy;
 /**
  * Names of the pipeline handlers, so code and tests find them by name. A client connection, in order:
  * <pre>
+ *   limit       ConnectionLimiter: closes a connection past limits.max-connections(-per-ip), then leaves
  *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
  *   sni         SniSslHandler: reads the ClientHello's server name, then becomes "tls"
  *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
  *   http        HttpServerCodec
+ *   timeouts    RequestTimeouts: idle keep-alive close, and 408 for a request head that does not arrive
  *   continue    HttpServerExpectContinueHandler: answers Expect: 100-continue itself
  *   proxy       FrontendHandler: forwards each request to a pooled backend connection
  * </pre>
@@ -18,11 +20,13 @@ package io.chainsight.core.proxy;
  * </pre>
  */
 public final class PipelineNames {
+  public static final String LIMIT = "limit";
   public static final String DETECT_TLS = "detect-tls";
   public static final String SNI = "sni";
   public static final String TLS = "tls";
   public static final String HANDSHAKE = "handshake";
   public static final String HTTP = "http";
+  public static final String TIMEOUTS = "timeouts";
   public static final String CONTINUE = "continue";
   public static final String PROXY = "proxy";
   public static final String HTTP_CLIENT = "http-client";

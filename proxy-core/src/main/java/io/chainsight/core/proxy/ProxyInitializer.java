@@ -4,7 +4,8 @@ import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.chainsight.core.config.LimitsSettings;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
@@ -16,6 +17,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final BackendPool pool;
   private final ProxyMetrics metrics;
   private final HandshakeReporter reporter;
+  private final LimitsSettings limits;
+  private final ConnectionLimiter connectionLimiter;
 
   ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, BackendPool pool, ProxyMetrics metrics,
       HandshakeReporter reporter) {
@@ -24,16 +27,23 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     this.pool = pool;
     this.metrics = metrics;
     this.reporter = reporter;
+    this.limits = config.limits();
+    this.connectionLimiter = new ConnectionLimiter(limits, metrics);
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
+        .addLast(PipelineNames.LIMIT, connectionLimiter)
         .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))
         .addLast(PipelineNames.SNI, new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
-        .addLast(PipelineNames.HTTP, new HttpServerCodec())
+        .addLast(PipelineNames.HTTP, new StrictHttpServerCodec(new HttpDecoderConfig()
+            .setMaxInitialLineLength(limits.maxRequestLine())
+            .setMaxHeaderSize(limits.maxHeaderSize())
+            .setStrictLineParsing(true), limits.maxRequestLine() + limits.maxHeaderSize()))
+        .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
         .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())
-        .addLast(PipelineNames.PROXY, new FrontendHandler(pool, config.backend(), metrics));
+        .addLast(PipelineNames.PROXY, new FrontendHandler(pool, config.backend(), limits, metrics));
   }
 }

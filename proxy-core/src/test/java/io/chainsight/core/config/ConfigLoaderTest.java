@@ -58,6 +58,8 @@ class ConfigLoaderTest {
         "admin.enabled", "admin.host", "admin.port", "admin.token",
         "backend.connect-timeout", "backend.max-idle-connections", "backend.response-timeout", "backend.url",
         "diagnostics.dedup-window", "diagnostics.recent",
+        "limits.idle-timeout", "limits.max-body-size", "limits.max-connections", "limits.max-connections-per-ip",
+        "limits.max-header-size", "limits.max-headers", "limits.max-request-line", "limits.request-header-timeout",
         "listen.host", "listen.port",
         "log.access", "log.format",
         "tls.certificate-chain", "tls.client-auth", "tls.client-auth-failure", "tls.crls",

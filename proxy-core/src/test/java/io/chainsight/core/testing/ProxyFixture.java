@@ -4,6 +4,7 @@ import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.BackendSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.DiagnosticsSettings;
+import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.ListenSettings;
 import io.chainsight.core.config.LogSettings;
 import io.chainsight.core.config.TlsSettings;
@@ -36,9 +37,15 @@ public final class ProxyFixture {
         new ListenSettings("127.0.0.1", 0),
         tls,
         backend,
+        LimitsSettings.DEFAULTS,
         new AdminSettings(false, "127.0.0.1", 0, Optional.empty()),
         new DiagnosticsSettings(Duration.ofSeconds(60), 200),
         new LogSettings(LogSettings.Format.TEXT, false),
         Optional.empty());
+  }
+
+  public static ChainsightConfig withLimits(ChainsightConfig c, LimitsSettings limits) {
+    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), limits, c.admin(), c.diagnostics(), c.log(),
+        c.source());
   }
 }
