@@ -1,14 +1,53 @@
 package io.chainsight.cli.command;
 
+import io.chainsight.cli.LogSetup;
+import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.EffectiveConfig;
+import io.chainsight.core.proxy.ChainsightServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Placeholder until this command is written; exits 2 and says so. */
-@Command(name = "run", description = "(not built yet)")
+/** {@code chainsight run}: starts the proxy and serves until SIGTERM or SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Start the TLS proxy (refuses to start on a configuration check-config would reject).",
+        "Runs until SIGTERM/SIGINT; exit code 2 on a bad configuration."})
 public final class RunCommand implements Callable<Integer> {
+  @Mixin
+  private ConfigOption configOption;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Override listen.port.")
+  private Integer port;
+
+  @Option(names = "--backend", paramLabel = "URL", description = "Override backend.url, e.g. http://127.0.0.1:8890.")
+  private String backend;
+
   @Override
-  public Integer call() {
-    System.err.println("chainsight run: not built yet in this version");
-    return 2;
+  public Integer call() throws Exception {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (port != null) {
+      overrides.put("listen.port", port.toString());
+    }
+    if (backend != null) {
+      overrides.put("backend.url", backend);
+    }
+    Optional<EffectiveConfig> effective = configOption.loadOrExplain(overrides);
+    if (effective.isEmpty()) {
+      return ConfigOption.EXIT_CONFIG;
+    }
+    LogSetup.apply(effective.get().config().log());
+    ChainsightServer server;
+    try {
+      server = ChainsightServer.start(effective.get());
+    } catch (ConfigException e) {
+      return configOption.explain(e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chainsight-shutdown"));
+    server.awaitClose();
+    return 0;
   }
 }

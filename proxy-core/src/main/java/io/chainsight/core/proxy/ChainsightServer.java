@@ -5,11 +5,13 @@ import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.tls.ServerTlsContext;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -57,12 +59,34 @@ public final class ChainsightServer implements AutoCloseable {
           .childOption(ChannelOption.AUTO_READ, false)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ProxyInitializer(config, () -> sslContext, pool, metrics, reporter));
-      this.listener = bootstrap.bind(config.listen().host(), config.listen().port()).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+      this.listener = bind(bootstrap, config);
+    } catch (RuntimeException | InterruptedException | ConfigException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     logStartup();
+  }
+
+  private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config) throws InterruptedException,
+      ConfigException {
+    ChannelFuture bound = bootstrap.bind(config.listen().host(), config.listen().port()).await();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      String address = config.listen().host() + ":" + config.listen().port();
+      String hint = String.valueOf(cause.getMessage()).contains("in use")
+          ? "another process listens there (find it with `ss -ltnp 'sport = :" + config.listen().port()
+              + "'`) or choose another listen.port"
+          : config.listen().port() < 1024
+              ? "ports below 1024 need CAP_NET_BIND_SERVICE (see config/chainsight.service)"
+              : "check listen.host is an address of this machine";
+      throw new ConfigException("listen: cannot bind " + address + ": " + cause.getMessage() + " (" + hint + ")");
+    }
+    return bound.channel();
+  }
+
+  /** Starts the proxy from a loaded configuration (its origins are kept for the admin endpoint). */
+  public static ChainsightServer start(EffectiveConfig effective) throws Exception {
+    return start(effective.config(), new MetricRegistry());
   }
 
   /** Starts the proxy with a fresh metric registry. */
