@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * the README's curl commands and the integration tests refer to them.
  */
 public enum ExamplePkiFile {
-  README("README.md", "this file", false),
+  README("README.md", "what these files are (for testing only) and how to regenerate them", false),
   ROOT_CA("root-ca.pem", "root CA certificate (self-signed)", false),
   ROOT_CA_KEY("root-ca-key.pem", "root CA private key", true),
   INTERMEDIATE_CA("intermediate-ca.pem", "intermediate CA certificate (issued by the root, pathLen 0)", false),

@@ -22,8 +22,9 @@ final class ExamplePkiReadme {
 
             bin/chainsight pki init certs-example --force    # from the repository root
 
-        or `chainsight pki init DIR --force` for any other directory. Generated %s by `chainsight pki init`
-        (Bouncy Castle; no openssl involved). Keys: ECDSA P-256, PKCS#8 PEM, mode 0600. The good leaves are
+        or `chainsight pki init DIR --force` for any other directory. Generated %s by
+        `chainsight pki init` (Bouncy Castle; no openssl involved). Keys: ECDSA P-256, PKCS#8 PEM, written with
+        mode 0600 (git does not keep that mode: a clone has them as its umask makes them). The good leaves are
         valid until %s: regenerate after that.
 
         ## The PKI
@@ -55,8 +56,8 @@ final class ExamplePkiReadme {
         | file | defect | what a verifier finds |
         |---|---|---|
         | `broken/agent-expired-cert.pem` | expired on %s | validity ended (OpenSSL error 10, "certificate has expired") |
-        | `broken/agent-wrong-key-ca-cert.pem` | issued by a CA named like our intermediate, with another key | issuer name matches, but the authority key id differs from the intermediate's subject key id and the signature does not verify with its key (a CA re-created with a new key) |
-        | `broken/agent-server-only-cert.pem` | extendedKeyUsage is serverAuth only | not usable as a client certificate (OpenSSL error 26, "unsupported certificate purpose") |
+        | `broken/agent-wrong-key-ca-cert.pem` | issued by a CA named like our intermediate, with another key | issuer name matches, but the authority key id differs from the intermediate's subject key id and the signature does not verify with its key: a CA re-created with a new key (OpenSSL skips a CA whose key id differs: error 20, "unable to get local issuer certificate") |
+        | `broken/agent-server-only-cert.pem` | extendedKeyUsage is serverAuth only | not usable as a client certificate (OpenSSL error 26, "unsuitable certificate purpose") |
         | `broken/agent-self-signed-cert.pem` | self-signed | a lone self-signed leaf (OpenSSL error 18, "self-signed certificate") |
         | `broken/agent-unrelated-ca-cert.pem` | issued by `%s`, sent with that root | a self-signed root nobody trusts (OpenSSL error 19, "self-signed certificate in certificate chain") |
 
