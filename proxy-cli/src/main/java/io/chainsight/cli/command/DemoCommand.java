@@ -97,8 +97,12 @@ public final class DemoCommand implements Callable<Integer> {
       settings = ConfigLoader.load(configFile, System.getenv(), overrides(certs, backend));
     } catch (ConfigException e) {
       close(standIn);
-      e.problems().forEach(problem -> err.println("chainsight demo: " + problem));
-      return 2;
+      // The same form as check-config and run: one line per problem, then where they came from.
+      e.problems().forEach(problem -> err.println("error: " + problem));
+      err.println("chainsight demo: " + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
+          + " in " + configFile.map(p -> p.toAbsolutePath().normalize().toString())
+              .orElse("the demo's own configuration"));
+      return ConfigOption.EXIT_CONFIG;
     }
     LogSetup.apply(settings.log());
 
