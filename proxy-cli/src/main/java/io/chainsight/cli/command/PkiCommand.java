@@ -1,14 +1,22 @@
 package io.chainsight.cli.command;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until this command is written; exits 2 and says so. */
-@Command(name = "pki", description = "(not built yet)")
-public final class PkiCommand implements Callable<Integer> {
+/** {@code chainsight pki}: certificates for trying chainsight out; the work is in its subcommands. */
+@Command(
+    name = "pki",
+    mixinStandardHelpOptions = true,
+    description = "Make certificates for testing chainsight (never for production).",
+    subcommands = {PkiInitCommand.class})
+public final class PkiCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("chainsight pki: not built yet in this version");
-    return 2;
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing subcommand (expected: init)");
   }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -213,7 +214,9 @@ public final class HeldCertificate {
       Objects.requireNonNull(subject, "subject (expected: call subject() or commonName())");
       try {
         KeyPair keys = keyPair != null ? keyPair : generateKeyPair(keyType);
-        X500Name subjectName = new X500Name(subject);
+        // Read the way Certificates.subject() prints (RFC 2253: most specific RDN first), so "CN=a,O=b" comes
+        // back as "CN=a,O=b" and openssl shows the conventional "O = b, CN = a".
+        X500Name subjectName = X500Name.getInstance(new X500Principal(subject).getEncoded());
         X500Name issuerName = issuer != null
             ? X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded())
             : subjectName;

@@ -185,8 +185,8 @@ class ProxyIT {
     }
     assertThat(order.toString()).isEqualTo(
         "0:CN = registrar.keylime.test\n"
-            + "1:CN = test intermediate CA, O = chainsight tests\n"
-            + "2:CN = test root CA, O = chainsight tests\n");
+            + "1:O = chainsight tests, CN = test intermediate CA\n"
+            + "2:O = chainsight tests, CN = test root CA\n");
     assertThat(sClient.stdout().split("-----BEGIN CERTIFICATE-----", -1)).hasSize(4);
   }
 
