@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -46,7 +47,11 @@ public final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return configOption.explain(e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chainsight-shutdown"));
+    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload sends it).
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> new Thread(server::drainAndClose, "chainsight-drain").start());
+    }
+    Signal.handle(new Signal("HUP"), signal -> server.reload("SIGHUP"));
     server.awaitClose();
     return 0;
   }

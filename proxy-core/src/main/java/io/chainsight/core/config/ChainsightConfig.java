@@ -15,6 +15,7 @@ public record ChainsightConfig(
     TlsSettings tls,
     BackendSettings backend,
     LimitsSettings limits,
+    ShutdownSettings shutdown,
     AdminSettings admin,
     DiagnosticsSettings diagnostics,
     LogSettings log,
@@ -25,6 +26,7 @@ public record ChainsightConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(shutdown, "shutdown");
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(diagnostics, "diagnostics");
     Objects.requireNonNull(log, "log");

@@ -127,12 +127,13 @@ public final class ConfigLoader {
         v.bytes("limits.max-header-size"), v.integer("limits.max-headers"), v.bytes("limits.max-body-size"),
         v.duration("limits.request-header-timeout"), v.duration("limits.idle-timeout"),
         v.integer("limits.max-connections"), v.integer("limits.max-connections-per-ip")));
+    ShutdownSettings shutdown = v.build(() -> new ShutdownSettings(v.duration("shutdown.drain-timeout")));
     DiagnosticsSettings diagnostics = v.build(() -> new DiagnosticsSettings(
         v.duration("diagnostics.dedup-window"), v.integer("diagnostics.recent")));
     LogSettings log = v.build(() -> new LogSettings(v.choice("log.format", LogSettings.Format.class),
         v.bool("log.access")));
     return v.problems.isEmpty()
-        ? new ChainsightConfig(listen, tls, backend, limits, admin, diagnostics, log, source)
+        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, source)
         : null;
   }
 

@@ -19,6 +19,7 @@ public final class ProxyMetrics {
   public static final String BACKEND_CONNECTIONS = "chainsight_backend_connections_open";
   public static final String REJECTED = "chainsight_requests_rejected_total";
   public static final String CONNECTIONS_REFUSED = "chainsight_connections_refused_total";
+  public static final String RELOADS = "chainsight_reloads_total";
   public static final String REQUEST_DURATION = "chainsight_request_duration_seconds";
 
   private final MetricRegistry registry;
@@ -81,6 +82,11 @@ public final class ProxyMetrics {
 
   public long connectionsRefused(String limit) {
     return registry.counter(labelled(CONNECTIONS_REFUSED, "limit", limit)).getCount();
+  }
+
+  /** A reload of the TLS material: {@code changed}, {@code unchanged} or {@code failed}. */
+  public void reload(String result) {
+    registry.counter(labelled(RELOADS, "result", result)).inc();
   }
 
   public Counter clientConnections() {

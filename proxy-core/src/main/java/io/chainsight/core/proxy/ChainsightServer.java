@@ -5,22 +5,24 @@ import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
-import io.chainsight.core.tls.ServerTlsContext;
+import io.chainsight.core.tls.CredentialWatcher;
+import io.chainsight.core.tls.ServerCredentials;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChainsightServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainsightServer.class);
+  private static final long WATCH_INTERVAL_MILLIS = 500;
 
   private final ChainsightConfig config;
   private final ProxyMetrics metrics;
@@ -37,18 +40,19 @@ public final class ChainsightServer implements AutoCloseable {
   private final Transport transport;
   private final EventLoopGroup group;
   private final Channel listener;
-  private volatile SslContext sslContext;
-  private volatile TlsMaterial material;
+  private final ServerCredentials credentials;
+  private final CredentialWatcher watcher;
+  private final ChannelGroup clients;
+  private volatile boolean draining;
 
-  private ChainsightServer(ChainsightConfig config, MetricRegistry registry) throws ConfigException, SSLException,
-      InterruptedException {
+  private ChainsightServer(ChainsightConfig config, MetricRegistry registry) throws ConfigException, InterruptedException {
     this.config = config;
     this.metrics = new ProxyMetrics(registry);
     this.engine = TlsEngine.detect();
     this.transport = Transport.detect();
-    this.material = TlsMaterial.load(config.tls());
-    this.sslContext = ServerTlsContext.build(config.tls(), material, engine);
+    this.credentials = ServerCredentials.load(config.tls(), engine);
     this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
     try {
       BackendPool pool = new BackendPool(transport, config.backend(), metrics);
       HandshakeReporter reporter = new HandshakeReporter(metrics);
@@ -58,13 +62,14 @@ public final class ChainsightServer implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.AUTO_READ, false)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ProxyInitializer(config, () -> sslContext, pool, metrics, reporter));
+          .childHandler(new ProxyInitializer(config, credentials::context, pool, metrics, reporter, clients));
       this.listener = bind(bootstrap, config);
     } catch (RuntimeException | InterruptedException | ConfigException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     logStartup();
+    this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
   }
 
   private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config) throws InterruptedException,
@@ -109,6 +114,7 @@ public final class ChainsightServer implements AutoCloseable {
     log.info("chainsight listening on https://{} (TLS engine {}, transport {}), client-auth {}, forwarding to {}",
         format(tlsAddress()), engine.description(), transport.name(),
         config.tls().clientAuth().name().toLowerCase(), config.backend().url());
+    TlsMaterial material = credentials.material();
     log.info("serving chain: {}", material.chain().stream().map(Certificates::subject)
         .collect(Collectors.joining(" <- ")));
     for (X509Certificate anchor : material.trustAnchors()) {
@@ -142,17 +148,73 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   public TlsMaterial material() {
-    return material;
+    return credentials.material();
   }
 
-  /** Blocks until the listener closes. */
+  public ServerCredentials credentials() {
+    return credentials;
+  }
+
+  /**
+   * Loads the certificate, key, trust and CRL files again (on a file change, SIGHUP or the admin endpoint);
+   * keeps serving the old material when the new is not usable. Logged and counted either way.
+   */
+  public ServerCredentials.ReloadResult reload(String trigger) {
+    ServerCredentials.ReloadResult result = credentials.reload(trigger);
+    metrics.reload(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    if (result.outcome() == ServerCredentials.ReloadResult.Outcome.FAILED) {
+      log.warn(result.describe());
+    } else {
+      log.info(result.describe());
+    }
+    return result;
+  }
+
+  /** True from the moment a drain starts: readiness turns false so load balancers stop sending. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Graceful stop: no new connections, idle keep-alive connections closed, requests in flight given up to
+   * {@code shutdown.drain-timeout} (their responses say Connection: close), then everything is closed.
+   */
+  public void drainAndClose() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
+    log.info("draining: no new connections; {} open connection(s) get up to {} to finish", clients.size(),
+        Durations.human(config.shutdown().drainTimeout()));
+    listener.close().syncUninterruptibly();
+    clients.forEach(channel -> channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+    while (!clients.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!clients.isEmpty()) {
+      log.warn("drain timeout ({}) reached: closing {} connection(s) with requests still in flight",
+          Durations.human(config.shutdown().drainTimeout()), clients.size());
+    }
+    close();
+  }
+
+  /** Blocks until the proxy has stopped (after {@link #close} or a drain). */
   public void awaitClose() throws InterruptedException {
-    listener.closeFuture().await();
+    group.terminationFuture().await();
   }
 
   @Override
   public void close() {
+    draining = true;
+    watcher.close();
     listener.close().syncUninterruptibly();
+    clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,6 +1,7 @@
 package io.chainsight.core.proxy;
 
 import io.chainsight.core.config.BackendSettings;
+import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.buffer.Unpooled;
@@ -52,6 +53,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
   private boolean closing;
+  private boolean draining;
 
   // The exchange in flight.
   private boolean inExchange;
@@ -90,6 +92,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == DrainEvent.INSTANCE) {
+      // Shutting down: an idle connection closes now; one with an exchange in flight closes after its response.
+      clientKeepAlive = false;
+      draining = true;
+      if (!inExchange && pending.isEmpty()) {
+        closing = true;
+        ctx.close();
+      }
+      return;
+    }
     if (event instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) event).isSuccess()) {
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       identity = ClientIdentity.of(tls.engine().getSession());
@@ -189,7 +201,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       reject(rejection.get());
       return;
     }
-    clientKeepAlive = HttpUtil.isKeepAlive(request);
+    clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
     ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -362,7 +374,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         unbindBackend().close();
       }
       fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + settings.address()
-          + " did not respond within " + human(settings.responseTimeout()) + " (backend.response-timeout)",
+          + " did not respond within " + Durations.human(settings.responseTimeout()) + " (backend.response-timeout)",
           null);
     }
   }
@@ -437,11 +449,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static String abbreviate(String text) {
     return text.length() <= 200 ? text : text.substring(0, 200) + "...";
-  }
-
-  private static String human(java.time.Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   private static String describe(Throwable cause) {

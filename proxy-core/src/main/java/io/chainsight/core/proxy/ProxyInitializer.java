@@ -3,6 +3,7 @@ package io.chainsight.core.proxy;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.chainsight.core.config.LimitsSettings;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -19,9 +20,11 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final HandshakeReporter reporter;
   private final LimitsSettings limits;
   private final ConnectionLimiter connectionLimiter;
+  private final ChannelGroup clients;
 
   ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, BackendPool pool, ProxyMetrics metrics,
-      HandshakeReporter reporter) {
+      HandshakeReporter reporter, ChannelGroup clients) {
+    this.clients = clients;
     this.config = config;
     this.sslContext = sslContext;
     this.pool = pool;
@@ -33,6 +36,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    clients.add(ch);
     ch.pipeline()
         .addLast(PipelineNames.LIMIT, connectionLimiter)
         .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))

@@ -1,6 +1,8 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
+import java.time.Duration;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -65,8 +67,8 @@ final class RequestTimeouts extends ChannelDuplexHandler {
         if (outstanding == 0 && ctx.channel().isActive()) {
           metrics.rejected("header-timeout");
           ctx.writeAndFlush(RegistrarEnvelope.response(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-              "Request Timeout: the request head did not arrive within " + headerMillis
-                  + " ms (limits.request-header-timeout)", true))
+              "Request Timeout: the request head did not arrive within "
+                  + Durations.human(Duration.ofMillis(headerMillis)) + " (limits.request-header-timeout)", true))
               .addListener(ChannelFutureListener.CLOSE);
         }
       }, headerMillis, TimeUnit.MILLISECONDS);

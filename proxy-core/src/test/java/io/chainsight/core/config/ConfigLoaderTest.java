@@ -61,7 +61,7 @@ class ConfigLoaderTest {
         "limits.idle-timeout", "limits.max-body-size", "limits.max-connections", "limits.max-connections-per-ip",
         "limits.max-header-size", "limits.max-headers", "limits.max-request-line", "limits.request-header-timeout",
         "listen.host", "listen.port",
-        "log.access", "log.format",
+        "log.access", "log.format", "shutdown.drain-timeout",
         "tls.certificate-chain", "tls.client-auth", "tls.client-auth-failure", "tls.crls",
         "tls.handshake-timeout", "tls.private-key", "tls.protocols", "tls.trusted-cas");
   }

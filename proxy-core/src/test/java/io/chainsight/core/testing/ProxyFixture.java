@@ -7,6 +7,7 @@ import io.chainsight.core.config.DiagnosticsSettings;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.ListenSettings;
 import io.chainsight.core.config.LogSettings;
+import io.chainsight.core.config.ShutdownSettings;
 import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.config.TlsSettings.ClientAuthFailure;
@@ -38,6 +39,7 @@ public final class ProxyFixture {
         tls,
         backend,
         LimitsSettings.DEFAULTS,
+        new ShutdownSettings(Duration.ofSeconds(5)),
         new AdminSettings(false, "127.0.0.1", 0, Optional.empty()),
         new DiagnosticsSettings(Duration.ofSeconds(60), 200),
         new LogSettings(LogSettings.Format.TEXT, false),
@@ -45,7 +47,7 @@ public final class ProxyFixture {
   }
 
   public static ChainsightConfig withLimits(ChainsightConfig c, LimitsSettings limits) {
-    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), limits, c.admin(), c.diagnostics(), c.log(),
+    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), limits, c.shutdown(), c.admin(), c.diagnostics(), c.log(),
         c.source());
   }
 }
