@@ -67,6 +67,23 @@ final class CertificateChecks {
       "1.2.840.10045.4.1", "SHA-1",
       "1.2.840.10040.4.3", "SHA-1");
 
+  /** Signature algorithms by OID, named as {@code openssl x509 -text} prints them. */
+  private static final Map<String, String> SIGNATURE_NAMES = Map.ofEntries(
+      Map.entry("1.2.840.10045.4.1", "ecdsa-with-SHA1"),
+      Map.entry("1.2.840.10045.4.3.2", "ecdsa-with-SHA256"),
+      Map.entry("1.2.840.10045.4.3.3", "ecdsa-with-SHA384"),
+      Map.entry("1.2.840.10045.4.3.4", "ecdsa-with-SHA512"),
+      Map.entry("1.2.840.113549.1.1.2", "md2WithRSAEncryption"),
+      Map.entry("1.2.840.113549.1.1.4", "md5WithRSAEncryption"),
+      Map.entry("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
+      Map.entry("1.2.840.113549.1.1.10", "rsassaPss"),
+      Map.entry("1.2.840.113549.1.1.11", "sha256WithRSAEncryption"),
+      Map.entry("1.2.840.113549.1.1.12", "sha384WithRSAEncryption"),
+      Map.entry("1.2.840.113549.1.1.13", "sha512WithRSAEncryption"),
+      Map.entry("1.2.840.10040.4.3", "dsaWithSHA1"),
+      Map.entry("1.3.101.112", "ED25519"),
+      Map.entry("1.3.101.113", "ED448"));
+
   private static final Duration CLOCK_SKEW_HINT = Duration.ofDays(1);
 
   private CertificateChecks() {}
@@ -239,7 +256,7 @@ final class CertificateChecks {
   /** The child's signature by the issuer; the lookup already tried it, {@code verified} says how it went. */
   static Outcome signature(PathNode child, PathNode issuer, boolean verified, ChainAnalyzer analyzer) {
     X509Certificate cert = child.certificate();
-    String algorithm = cert.getSigAlgName();
+    String algorithm = SIGNATURE_NAMES.getOrDefault(cert.getSigAlgOID(), cert.getSigAlgName());
     if (!verified) {
       String aki = child.ref().authorityKeyId().orElse(null);
       String ski = issuer.ref().subjectKeyId().orElse(null);

@@ -13,19 +13,19 @@ final class Wording {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** {@code 3 days}, {@code 5 hours}, {@code 12 minutes}, {@code 40 seconds}. */
+  /** {@code 3 days}, {@code 5 hours}, {@code 12 minutes}, {@code 40 seconds}: rounded to the nearest unit. */
   static String duration(Duration duration) {
-    Duration d = duration.abs();
-    if (d.toDays() >= 2) {
-      return d.toDays() + " days";
+    long seconds = duration.abs().toSeconds();
+    if (seconds >= 2 * 86_400 - 43_200) {
+      return (seconds + 43_200) / 86_400 + " days";
     }
-    if (d.toHours() >= 2) {
-      return d.toHours() + " hours";
+    if (seconds >= 2 * 3_600 - 1_800) {
+      return (seconds + 1_800) / 3_600 + " hours";
     }
-    if (d.toMinutes() >= 2) {
-      return d.toMinutes() + " minutes";
+    if (seconds >= 2 * 60 - 30) {
+      return (seconds + 30) / 60 + " minutes";
     }
-    return d.toSeconds() + (d.toSeconds() == 1 ? " second" : " seconds");
+    return seconds + (seconds == 1 ? " second" : " seconds");
   }
 
   /** Up to {@code max} items joined by ", ", then {@code (+N more)}. */

@@ -29,9 +29,19 @@ public final class TestPki {
   }
 
   public TestPki(String rootName, String intermediateName) {
-    root = HeldCertificate.builder().commonName(rootName).certificateAuthority(1).build();
-    intermediate = HeldCertificate.builder().commonName(intermediateName).certificateAuthority(0).signedBy(root)
+    this(rootName, intermediateName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+  }
+
+  /** CAs valid from {@code notBefore} to {@code notAfter}: for reports checked at a fixed time. */
+  public TestPki(Instant notBefore, Instant notAfter) {
+    this("Keylime Root", "Keylime Intermediate", notBefore, notAfter);
+  }
+
+  private TestPki(String rootName, String intermediateName, Instant notBefore, Instant notAfter) {
+    root = HeldCertificate.builder().commonName(rootName).certificateAuthority(1).validity(notBefore, notAfter)
         .build();
+    intermediate = HeldCertificate.builder().commonName(intermediateName).certificateAuthority(0).signedBy(root)
+        .validity(notBefore, notAfter).build();
   }
 
   /** A client (agent) certificate issued by the intermediate; tune it before {@code build()}. */
