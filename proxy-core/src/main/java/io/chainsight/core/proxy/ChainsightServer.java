@@ -8,6 +8,7 @@ import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
+import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.tls.CredentialWatcher;
 import io.chainsight.core.tls.ServerCredentials;
 import io.chainsight.core.tls.TlsEngine;
@@ -20,6 +21,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,6 +43,7 @@ public final class ChainsightServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel listener;
   private final ServerCredentials credentials;
+  private final FailureReporter failures;
   private final CredentialWatcher watcher;
   private final ChannelGroup clients;
   private volatile boolean draining;
@@ -51,11 +54,13 @@ public final class ChainsightServer implements AutoCloseable {
     this.engine = TlsEngine.detect();
     this.transport = Transport.detect();
     this.credentials = ServerCredentials.load(config.tls(), engine);
+    this.failures = new FailureReporter(config.diagnostics(), metrics, Clock.systemUTC());
     this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
     try {
       BackendPool pool = new BackendPool(transport, config.backend(), metrics);
-      HandshakeReporter reporter = new HandshakeReporter(metrics);
+      HandshakeReporter reporter = new HandshakeReporter(metrics, failures, credentials::material,
+          credentials.deferredRejections(), config.tls());
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(group)
           .channel(transport.serverChannel())
@@ -65,6 +70,7 @@ public final class ChainsightServer implements AutoCloseable {
           .childHandler(new ProxyInitializer(config, credentials::context, pool, metrics, reporter, clients));
       this.listener = bind(bootstrap, config);
     } catch (RuntimeException | InterruptedException | ConfigException e) {
+      failures.close();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
@@ -151,6 +157,11 @@ public final class ChainsightServer implements AutoCloseable {
     return credentials.material();
   }
 
+  /** The recent failed handshakes, with their diagnoses. */
+  public FailureReporter failures() {
+    return failures;
+  }
+
   public ServerCredentials credentials() {
     return credentials;
   }
@@ -216,5 +227,6 @@ public final class ChainsightServer implements AutoCloseable {
     listener.close().syncUninterruptibly();
     clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    failures.close();
   }
 }

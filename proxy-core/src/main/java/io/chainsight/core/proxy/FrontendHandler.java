@@ -4,6 +4,7 @@ import io.chainsight.core.config.BackendSettings;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
+import io.chainsight.core.report.HandshakeFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -195,6 +196,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     startNanos = System.nanoTime();
     bodyBytes = 0;
     requestLine = request.method() + " " + request.uri();
+    HandshakeFailure refused = ctx.channel().attr(HandshakeReporter.REJECTED).get();
+    if (refused != null) {
+      // tls.client-auth-failure = http: the handshake completed so that the client's own log shows why.
+      ReferenceCountUtil.release(request);
+      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: client certificate rejected: " + refused.reason() + " ("
+          + refused.diagnosis().failure().orElseThrow().explanation() + "); failure id " + refused.id()
+          + " in the proxy's log and at /debug/handshakes/" + refused.id() + " on its admin endpoint", null);
+      return;
+    }
     Optional<RequestRules.Rejection> rejection = RequestRules.check(request, limits.maxBodySize(), limits.maxHeaders());
     if (rejection.isPresent()) {
       ReferenceCountUtil.release(request);

@@ -22,15 +22,20 @@ final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().attr(HandshakeReporter.SERVER_NAME).set(sni.hostname());
       } else {
         // The ClientHello never completed (timeout, malformed): there will be no SslHandler event.
-        reporter.failed(ctx.channel(), null, sni.cause());
+        if (!reporter.reported(ctx.channel())) {
+          reporter.failed(ctx.channel(), null, sni.cause());
+        }
         ctx.pipeline().remove(this);
       }
     } else if (event instanceof SslHandshakeCompletionEvent) {
       SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       if (completion.isSuccess()) {
+        if (ctx.pipeline().get(PipelineNames.ALERT_SNIFFER) != null) {
+          ctx.pipeline().remove(PipelineNames.ALERT_SNIFFER);
+        }
         reporter.succeeded(ctx.channel(), tls.engine());
-      } else {
+      } else if (!reporter.reported(ctx.channel())) {
         reporter.failed(ctx.channel(), tls == null ? null : tls.engine(), completion.cause());
       }
       ctx.pipeline().remove(this);

@@ -1,76 +1,208 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.certs.TlsMaterial;
+import io.chainsight.core.config.Durations;
+import io.chainsight.core.config.TlsSettings;
+import io.chainsight.core.diagnose.ChainDiagnosis;
+import io.chainsight.core.diagnose.ClientRejection;
+import io.chainsight.core.diagnose.ReasonCode;
+import io.chainsight.core.diagnose.TlsAlert;
 import io.chainsight.core.metrics.ProxyMetrics;
+import io.chainsight.core.report.FailureReporter;
+import io.chainsight.core.report.HandshakeFailure;
 import io.chainsight.core.tls.ClientChainRejectedException;
+import io.chainsight.core.tls.DeferredRejections;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.net.ssl.SSLSession;
 
-/** Counts and reports how each handshake ended; failures are logged at WARN with their reason. */
-class HandshakeReporter {
-  private static final Logger log = LoggerFactory.getLogger("io.chainsight.handshake");
-
+/**
+ * Turns how a handshake ended into a report: what the TLS stack said (an exception, an alert from the client, a
+ * timeout, bytes that were not TLS) becomes a {@link ChainDiagnosis} with its reason code, which the
+ * {@link FailureReporter} logs, counts and keeps. Each connection is reported at most once.
+ */
+final class HandshakeReporter {
   /** The server name the client asked for in its ClientHello (null when it sent none). */
   static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("chainsight.sni");
+  /** Under tls.client-auth-failure = http: the failure every request on this connection is answered with. */
+  static final AttributeKey<HandshakeFailure> REJECTED = AttributeKey.valueOf("chainsight.rejected");
+  private static final AttributeKey<Boolean> REPORTED = AttributeKey.valueOf("chainsight.reported");
 
   private final ProxyMetrics metrics;
+  private final FailureReporter failures;
+  private final Supplier<TlsMaterial> served;
+  private final DeferredRejections deferred;
+  private final TlsSettings tls;
 
-  HandshakeReporter(ProxyMetrics metrics) {
+  HandshakeReporter(ProxyMetrics metrics, FailureReporter failures, Supplier<TlsMaterial> served,
+      DeferredRejections deferred, TlsSettings tls) {
     this.metrics = metrics;
+    this.failures = failures;
+    this.served = served;
+    this.deferred = deferred;
+    this.tls = tls;
   }
 
   void succeeded(Channel channel, SSLEngine engine) {
-    metrics.handshakeSucceeded();
+    Optional<ClientChainRejectedException> rejected = deferred.take(engine);
+    if (rejected.isEmpty()) {
+      metrics.handshakeSucceeded();
+      return;
+    }
+    ClientChainRejectedException rejection = rejected.get();
+    channel.attr(REJECTED).set(report(channel, rejection.protocol(), rejection.cipher(), rejection.diagnosis()));
   }
 
   void failed(Channel channel, SSLEngine engine, Throwable cause) {
-    String reason = classify(cause);
-    metrics.handshakeFailed(reason);
-    log.warn("TLS handshake failed: client={} reason={} detail={}", channel.remoteAddress(), reason,
-        cause.getMessage());
+    ClientChainRejectedException rejection = find(cause, ClientChainRejectedException.class);
+    if (rejection != null) {
+      report(channel, rejection.protocol(), rejection.cipher(), rejection.diagnosis());
+      return;
+    }
+    Optional<String> protocol = negotiated(engine);
+    report(channel, protocol, Optional.empty(), classify(channel, cause, protocol));
   }
 
   void plaintextHttp(Channel channel, String preview) {
-    metrics.handshakeFailed("PLAINTEXT_HTTP_ON_TLS_PORT");
-    log.warn("TLS handshake failed: client={} reason=PLAINTEXT_HTTP_ON_TLS_PORT detail=\"{}\"",
-        channel.remoteAddress(), preview.lines().findFirst().orElse(""));
+    String requestLine = preview.lines().findFirst().orElse("").trim();
+    report(channel, Optional.empty(), Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(),
+        ReasonCode.PLAINTEXT_HTTP_ON_TLS_PORT,
+        "the client sent a plain HTTP request (\"" + requestLine + "\") to the TLS port; it was answered with "
+            + "400 saying to use https",
+        "use https:// in the client's URL; for a Keylime agent set registrar_tls_enabled = true (push model) or "
+            + "point registrar_port at the registrar's own plain port, not at this proxy"));
   }
 
   void notTls(Channel channel, int firstByte) {
-    metrics.handshakeFailed("NOT_TLS");
-    log.warn("TLS handshake failed: client={} reason=NOT_TLS detail=first byte 0x{}", channel.remoteAddress(),
-        Integer.toHexString(firstByte));
+    report(channel, Optional.empty(), Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(),
+        ReasonCode.NOT_TLS,
+        "the first byte the client sent was 0x" + String.format("%02x", firstByte) + ", not a TLS handshake "
+            + "record (0x16) nor an HTTP method",
+        "check what connects to this port: a health check or scanner speaking another protocol, or a client "
+            + "configured for a different service"));
   }
 
-  static String classify(Throwable cause) {
+  private HandshakeFailure report(Channel channel, Optional<String> protocol, Optional<String> cipher,
+      ChainDiagnosis diagnosis) {
+    channel.attr(REPORTED).set(Boolean.TRUE);
+    return failures.report((InetSocketAddress) channel.remoteAddress(),
+        Optional.ofNullable(channel.attr(SERVER_NAME).get()), protocol, cipher, diagnosis);
+  }
+
+  /** True when this connection's failure was reported already (a handshake fails once, but says so twice). */
+  boolean reported(Channel channel) {
+    return Boolean.TRUE.equals(channel.attr(REPORTED).get());
+  }
+
+  private ChainDiagnosis classify(Channel channel, Throwable cause, Optional<String> protocol) {
+    Instant now = Instant.now();
+    String message = messages(cause);
+    if (find(cause, SslHandshakeTimeoutException.class) != null) {
+      return ChainDiagnosis.of(now, List.of(), ReasonCode.HANDSHAKE_TIMEOUT,
+          "the client did not complete the TLS handshake within " + Durations.human(tls.handshakeTimeout())
+              + " (tls.handshake-timeout)",
+          "check that the client speaks TLS to this port and that nothing between them holds the connection; "
+              + "a very slow link may need a larger tls.handshake-timeout");
+    }
+    if (message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") || message.contains("CERTIFICATE_REQUIRED")) {
+      return ChainDiagnosis.of(now, List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
+          "the client sent no certificate, but tls.client-auth = require",
+          "give the client its certificate and key (curl: --cert agent-cert.pem --key agent-key.pem); stock "
+              + "rust-keylime releases send none to the registrar: use tls.client-auth = optional for them");
+    }
+    Optional<TlsAlert> alert = TlsAlert.fromMessage(message)
+        .or(() -> Optional.ofNullable(channel.attr(ClientAlertSniffer.CLIENT_ALERT).get())
+            .flatMap(code -> TlsAlert.parse(String.valueOf(code))));
+    if (alert.isPresent()) {
+      return fromAlert(channel, alert.get(), protocol, now);
+    }
+    if (message.contains("NO_SHARED_CIPHER") || message.contains("NO_CIPHERS_AVAILABLE")
+        || message.contains("NO_COMMON_SIGNATURE_ALGORITHMS")) {
+      return noSharedCipher(now);
+    }
+    if (message.contains("UNSUPPORTED_PROTOCOL") || message.contains("WRONG_VERSION_NUMBER")) {
+      return protocolMismatch(now);
+    }
+    if (find(cause, NotSslRecordException.class) != null) {
+      return ChainDiagnosis.of(now, List.of(), ReasonCode.NOT_TLS,
+          "the client's bytes are not a TLS record (" + cause.getMessage() + ")",
+          "check what connects to this port and that it uses TLS");
+    }
+    String how = find(cause, ClosedChannelException.class) != null ? "closed the connection"
+        : find(cause, IOException.class) != null ? "reset the connection (" + cause.getMessage() + ")"
+        : "ended the handshake (" + message + ")";
+    return ChainDiagnosis.of(now, List.of(), ReasonCode.PEER_CLOSED_DURING_HANDSHAKE,
+        "the client " + how + " before the handshake finished, without sending an alert",
+        "a client that gives up silently often failed verification without telling (some TLS stacks do not "
+            + "send alerts) or timed out: run `chainsight probe https://HOST:PORT --ca CA.pem` from the client's "
+            + "host, and check its own log");
+  }
+
+  private ChainDiagnosis fromAlert(Channel channel, TlsAlert alert, Optional<String> protocol, Instant now) {
+    switch (alert) {
+      case PROTOCOL_VERSION:
+        return protocolMismatch(now);
+      case HANDSHAKE_FAILURE:
+      case INSUFFICIENT_SECURITY:
+        return noSharedCipher(now);
+      default:
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        return ClientRejection.explain(alert, served.get().chain(), now,
+            Optional.ofNullable(channel.attr(SERVER_NAME).get()),
+            Optional.of(local.getAddress().getHostAddress()));
+    }
+  }
+
+  private ChainDiagnosis protocolMismatch(Instant now) {
+    return ChainDiagnosis.of(now, List.of(), ReasonCode.PROTOCOL_MISMATCH,
+        "the client and this proxy share no TLS version (tls.protocols = " + tls.protocols() + ")",
+        "upgrade the client to TLS 1.2 or 1.3; older versions are insecure and refused on purpose");
+  }
+
+  private ChainDiagnosis noSharedCipher(Instant now) {
+    return ChainDiagnosis.of(now, List.of(), ReasonCode.NO_SHARED_CIPHER,
+        "the client and this proxy share no cipher suite, key-exchange group or signature algorithm",
+        "let the client offer ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2) or any TLS 1.3 suite; check "
+            + "its cipher list with `openssl s_client -connect HOST:PORT -msg`");
+  }
+
+  private static Optional<String> negotiated(SSLEngine engine) {
+    if (engine == null) {
+      return Optional.empty();
+    }
+    try {
+      SSLSession session = engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
+      String protocol = session.getProtocol();
+      return protocol == null || protocol.equals("NONE") ? Optional.empty() : Optional.of(protocol);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String messages(Throwable cause) {
+    StringBuilder all = new StringBuilder();
     for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof ClientChainRejectedException) {
-        return "CLIENT_CERTIFICATE_REJECTED";
-      }
-      if (t instanceof SslHandshakeTimeoutException) {
-        return "HANDSHAKE_TIMEOUT";
-      }
-      if (t instanceof ClosedChannelException) {
-        return "PEER_CLOSED_DURING_HANDSHAKE";
-      }
-      String message = String.valueOf(t.getMessage());
-      if (message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") || message.contains("CERTIFICATE_REQUIRED")) {
-        return "NO_CLIENT_CERTIFICATE";
-      }
-      if (message.contains("ALERT_")) {
-        return "CLIENT_REJECTED_OUR_CHAIN";
-      }
-      if (message.contains("NO_SHARED_CIPHER")) {
-        return "NO_SHARED_CIPHER";
-      }
-      if (message.contains("UNSUPPORTED_PROTOCOL") || message.contains("WRONG_VERSION")) {
-        return "PROTOCOL_MISMATCH";
+      all.append(t.getMessage()).append(" | ");
+    }
+    return all.toString();
+  }
+
+  private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
       }
     }
-    return "PEER_CLOSED_DURING_HANDSHAKE";
+    return null;
   }
 }

@@ -5,6 +5,7 @@ package io.chainsight.core.proxy;
  * <pre>
  *   limit       ConnectionLimiter: closes a connection past limits.max-connections(-per-ip), then leaves
  *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
+ *   alerts      ClientAlertSniffer (replaces detect-tls): notes a plaintext alert sent during the handshake
  *   sni         SniSslHandler: reads the ClientHello's server name, then becomes "tls"
  *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
@@ -22,6 +23,7 @@ package io.chainsight.core.proxy;
 public final class PipelineNames {
   public static final String LIMIT = "limit";
   public static final String DETECT_TLS = "detect-tls";
+  public static final String ALERT_SNIFFER = "alerts";
   public static final String SNI = "sni";
   public static final String TLS = "tls";
   public static final String HANDSHAKE = "handshake";

@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler and this
- * handler leaves the pipeline. A plain HTTP request (an upper-case method name) gets a plain-text 400 that says
+ * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler, and this
+ * handler makes way for the {@link ClientAlertSniffer}. A plain HTTP request (an upper-case method name) gets a plain-text 400 that says
  * to use https; anything else is closed. Both are reported, with their reason codes.
  */
 final class TlsDetector extends ByteToMessageDecoder {
@@ -29,7 +29,7 @@ final class TlsDetector extends ByteToMessageDecoder {
     }
     int first = in.getUnsignedByte(in.readerIndex());
     if (first == TLS_HANDSHAKE_RECORD) {
-      ctx.pipeline().remove(this);
+      ctx.pipeline().replace(this, PipelineNames.ALERT_SNIFFER, new ClientAlertSniffer());
       return;
     }
     String preview = in.toString(in.readerIndex(), Math.min(in.readableBytes(), 64), StandardCharsets.ISO_8859_1);

@@ -1,19 +1,34 @@
 package io.chainsight.core.tls;
 
+import io.chainsight.core.diagnose.ChainDiagnosis;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.List;
+import java.util.Optional;
 
-/** A client chain the PKIX check refused; keeps the chain as presented for the step-by-step diagnosis. */
+/**
+ * A client chain the PKIX check refused, with the step-by-step diagnosis (made once, when it failed) and the TLS
+ * version and cipher the handshake had negotiated by then.
+ */
 public final class ClientChainRejectedException extends CertificateException {
-  private final transient List<X509Certificate> presented;
+  private final transient ChainDiagnosis diagnosis;
+  private final String protocol;
+  private final String cipher;
 
-  public ClientChainRejectedException(X509Certificate[] presented, CertificateException cause) {
-    super(cause.getMessage(), cause);
-    this.presented = List.of(presented);
+  ClientChainRejectedException(ChainDiagnosis diagnosis, String protocol, String cipher, CertificateException cause) {
+    super(diagnosis.summary(), cause);
+    this.diagnosis = diagnosis;
+    this.protocol = protocol;
+    this.cipher = cipher;
   }
 
-  public List<X509Certificate> presented() {
-    return presented;
+  public ChainDiagnosis diagnosis() {
+    return diagnosis;
+  }
+
+  public Optional<String> protocol() {
+    return Optional.ofNullable(protocol);
+  }
+
+  public Optional<String> cipher() {
+    return Optional.ofNullable(cipher);
   }
 }

@@ -1,41 +1,59 @@
 package io.chainsight.core.tls;
 
 import io.chainsight.core.certs.TlsMaterial;
+import io.chainsight.core.diagnose.ChainAnalyzer;
+import io.chainsight.core.diagnose.ChainDiagnosis;
+import io.chainsight.core.diagnose.Failure;
+import io.chainsight.core.diagnose.OpenSslError;
+import io.chainsight.core.diagnose.Purpose;
+import io.chainsight.core.diagnose.ReasonCode;
+import io.netty.handler.ssl.OpenSslCertificateException;
+import io.netty.internal.tcnative.CertificateVerifier;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
-import io.netty.handler.ssl.OpenSslCertificateException;
-import io.netty.internal.tcnative.CertificateVerifier;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
-import java.security.cert.PKIXReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Verifies client certificates against {@code tls.trusted-cas} (and {@code tls.crls}) with the JDK's PKIX
- * validator: the fast path, run on every handshake. A rejection is thrown as {@link ClientChainRejectedException}
- * carrying the chain as presented, so the handshake logger can run the step-by-step diagnosis only when it
- * is needed.
+ * validator: the fast path, run on every handshake. Only when it fails does the step-by-step diagnosis run; the
+ * rejection carries it to the handshake report.
  */
 public final class ClientChainVerifier extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager pkix;
   private final X509Certificate[] acceptedIssuers;
+  private final ChainAnalyzer analyzer;
+  private final DeferredRejections deferred;
 
-  public ClientChainVerifier(TlsMaterial material) {
+  /**
+   * @param deferred null to fail the handshake with the alert OpenSSL would send (tls.client-auth-failure = alert);
+   *     else where rejections wait while the handshake completes (= http)
+   */
+  public ClientChainVerifier(TlsMaterial material, DeferredRejections deferred) {
     this.acceptedIssuers = material.trustAnchors().toArray(X509Certificate[]::new);
     this.pkix = pkixTrustManager(material);
+    // Like the JDK's PKIX check, a path may end at any configured CA (partial chain), so the two agree.
+    this.analyzer = ChainAnalyzer.builder().trustAnchors(material.trustAnchors()).crls(material.crls())
+        .purpose(Purpose.CLIENT_AUTH).partialChain(true).build();
+    this.deferred = deferred;
   }
 
   private static X509ExtendedTrustManager pkixTrustManager(TlsMaterial material) {
@@ -71,7 +89,15 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType, engine);
     } catch (CertificateException e) {
-      throw rejected(chain, e);
+      SSLSession handshake = engine.getHandshakeSession();
+      ClientChainRejectedException rejection = new ClientChainRejectedException(diagnose(chain, e),
+          handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite(),
+          e);
+      if (deferred != null) {
+        deferred.put(engine, rejection);
+        return;
+      }
+      throw asOpenSslError(rejection);
     }
   }
 
@@ -81,7 +107,7 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType, socket);
     } catch (CertificateException e) {
-      throw rejected(chain, e);
+      throw new ClientChainRejectedException(diagnose(chain, e), null, null, e);
     }
   }
 
@@ -90,48 +116,67 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     try {
       pkix.checkClientTrusted(chain, authType);
     } catch (CertificateException e) {
-      throw rejected(chain, e);
+      throw new ClientChainRejectedException(diagnose(chain, e), null, null, e);
     }
   }
 
   /**
-   * The exception BoringSSL turns into its verify error, and so into the alert the client receives (unknown_ca,
-   * certificate_expired, ...), as nginx would send; it carries the chain for the diagnosis.
+   * The step-by-step diagnosis, made only now that the fast check failed. Should the engine find the chain valid
+   * where the JDK did not, the JDK's reason is reported as it is, mapped to the nearest reason code.
    */
-  private static CertificateException rejected(X509Certificate[] chain, CertificateException cause) {
-    ClientChainRejectedException rejection = new ClientChainRejectedException(chain, cause);
-    return new OpenSslCertificateException(cause.getMessage(), rejection, opensslError(cause));
+  private ChainDiagnosis diagnose(X509Certificate[] chain, CertificateException cause) {
+    Instant now = Instant.now();
+    ChainDiagnosis diagnosis = analyzer.analyze(List.of(chain), now);
+    if (!diagnosis.valid()) {
+      return diagnosis;
+    }
+    return ChainDiagnosis.of(now, List.of(chain), nearestReason(cause),
+        "the JDK's PKIX validator rejected the chain: " + cause.getMessage(),
+        "check the chain with `chainsight diagnose --chain CLIENT.pem --trust TRUSTED-CAS.pem`");
   }
 
-  private static int opensslError(CertificateException cause) {
+  /**
+   * The exception BoringSSL turns into its verify error, and so into the alert the client receives (unknown_ca,
+   * certificate_expired, unsupported_certificate...), the one nginx would send for the same chain.
+   */
+  private static CertificateException asOpenSslError(ClientChainRejectedException rejection) {
+    int code = rejection.diagnosis().failure().flatMap(Failure::openssl).map(OpenSslError::code)
+        .filter(CertificateVerifier::isValid)
+        .orElse(CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    return new OpenSslCertificateException(rejection.getMessage(), rejection, code);
+  }
+
+  private static ReasonCode nearestReason(CertificateException cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof CertPathValidatorException) {
         CertPathValidatorException.Reason reason = ((CertPathValidatorException) t).getReason();
         if (reason == CertPathValidatorException.BasicReason.EXPIRED) {
-          return CertificateVerifier.X509_V_ERR_CERT_HAS_EXPIRED;
+          return ReasonCode.EXPIRED;
         }
         if (reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-          return CertificateVerifier.X509_V_ERR_CERT_NOT_YET_VALID;
+          return ReasonCode.NOT_YET_VALID;
         }
         if (reason == CertPathValidatorException.BasicReason.REVOKED) {
-          return CertificateVerifier.X509_V_ERR_CERT_REVOKED;
+          return ReasonCode.REVOKED;
         }
         if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
-          return CertificateVerifier.X509_V_ERR_CERT_SIGNATURE_FAILURE;
+          return ReasonCode.SIGNATURE_INVALID;
+        }
+        if (reason == CertPathValidatorException.BasicReason.ALGORITHM_CONSTRAINED) {
+          return ReasonCode.WEAK_KEY_OR_ALGORITHM;
         }
         if (reason == PKIXReason.INVALID_KEY_USAGE) {
-          return CertificateVerifier.X509_V_ERR_INVALID_PURPOSE;
+          return ReasonCode.WRONG_PURPOSE;
         }
         if (reason == PKIXReason.NOT_CA_CERT) {
-          return CertificateVerifier.X509_V_ERR_INVALID_CA;
+          return ReasonCode.ISSUER_NOT_CA;
         }
         if (reason == PKIXReason.PATH_TOO_LONG) {
-          return CertificateVerifier.X509_V_ERR_PATH_LENGTH_EXCEEDED;
+          return ReasonCode.PATH_LENGTH_EXCEEDED;
         }
       }
     }
-    // No path to an anchor: what OpenSSL reports as error 20 and answers with unknown_ca.
-    return CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+    return ReasonCode.ISSUER_NOT_FOUND;
   }
 
   @Override

@@ -40,23 +40,32 @@ public final class ServerCredentials {
 
   private final TlsSettings settings;
   private final TlsEngine engine;
+  private final DeferredRejections deferred;
   private volatile Generation current;
   private volatile ReloadResult lastFailure;
 
-  private ServerCredentials(TlsSettings settings, TlsEngine engine, Generation first) {
+  private ServerCredentials(TlsSettings settings, TlsEngine engine, DeferredRejections deferred)
+      throws ConfigException {
     this.settings = settings;
     this.engine = engine;
-    this.current = first;
+    this.deferred = deferred;
+    this.current = build(1);
   }
 
   public static ServerCredentials load(TlsSettings settings, TlsEngine engine) throws ConfigException {
-    return new ServerCredentials(settings, engine, build(settings, engine, 1));
+    return new ServerCredentials(settings, engine, new DeferredRejections());
   }
 
-  private static Generation build(TlsSettings settings, TlsEngine engine, long number) throws ConfigException {
+  /** Where client-chain rejections wait under tls.client-auth-failure = http. */
+  public DeferredRejections deferredRejections() {
+    return deferred;
+  }
+
+  private Generation build(long number) throws ConfigException {
     TlsMaterial material = TlsMaterial.load(settings);
     try {
-      return new Generation(number, material, ServerTlsContext.build(settings, material, engine), Instant.now());
+      return new Generation(number, material, ServerTlsContext.build(settings, material, engine, deferred),
+          Instant.now());
     } catch (SSLException | IllegalArgumentException e) {
       throw new ConfigException("tls: the TLS engine refused the material: " + e.getMessage()
           + " (expected: a key and chain " + engine.description() + " supports, e.g. EC P-256/P-384 or RSA 2048+)");
@@ -86,7 +95,7 @@ public final class ServerCredentials {
     String before = describe(old.material());
     Generation fresh;
     try {
-      fresh = build(settings, engine, old.number() + 1);
+      fresh = build(old.number() + 1);
     } catch (ConfigException e) {
       ReloadResult failed = new ReloadResult(ReloadResult.Outcome.FAILED, trigger, Instant.now(), before, before,
           e.problems());

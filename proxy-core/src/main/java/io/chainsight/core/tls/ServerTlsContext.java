@@ -11,14 +11,16 @@ import javax.net.ssl.SSLException;
 public final class ServerTlsContext {
   private ServerTlsContext() {}
 
-  public static SslContext build(TlsSettings settings, TlsMaterial material, TlsEngine engine) throws SSLException {
+  public static SslContext build(TlsSettings settings, TlsMaterial material, TlsEngine engine,
+      DeferredRejections deferred) throws SSLException {
     // The chain goes out exactly as configured: leaf, intermediates, and the root when the file has it.
     SslContextBuilder builder = SslContextBuilder.forServer(material.privateKey(), material.chain())
         .sslProvider(engine.provider())
         .protocols(settings.protocols())
         .clientAuth(clientAuth(settings.clientAuth()));
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
-      builder.trustManager(new ClientChainVerifier(material));
+      builder.trustManager(new ClientChainVerifier(material,
+          settings.clientAuthFailure() == TlsSettings.ClientAuthFailure.HTTP ? deferred : null));
     }
     return builder.build();
   }

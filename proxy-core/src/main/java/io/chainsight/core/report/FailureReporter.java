@@ -1,0 +1,153 @@
+package io.chainsight.core.report;
+
+import io.chainsight.core.config.DiagnosticsSettings;
+import io.chainsight.core.diagnose.ChainDiagnosis;
+import io.chainsight.core.metrics.ProxyMetrics;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Every failed handshake passes here once: it is counted by reason, kept among the recent failures
+ * ({@code diagnostics.recent}), and logged at WARN. A failure identical to one logged within
+ * {@code diagnostics.dedup-window} (same client address, reason, alert and chain: an agent retrying in a loop) is
+ * counted instead, and one summary line says how many when the window closes.
+ */
+public final class FailureReporter implements AutoCloseable {
+  /** The logger handshake failures go to; tests attach to it. */
+  public static final String LOGGER = "io.chainsight.handshake";
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+
+  private final DiagnosticsSettings settings;
+  private final ProxyMetrics metrics;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final ArrayDeque<HandshakeFailure> recent = new ArrayDeque<>();
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sweeper;
+
+  /** Repeats of one failure within a dedup window. */
+  private static final class Window {
+    final HandshakeFailure first;
+    final Instant closes;
+    int repeats;
+
+    Window(HandshakeFailure first, Instant closes) {
+      this.first = first;
+      this.closes = closes;
+    }
+  }
+
+  public FailureReporter(DiagnosticsSettings settings, ProxyMetrics metrics, Clock clock) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "chainsight-failure-dedup");
+      thread.setDaemon(true);
+      return thread;
+    });
+    sweeper.scheduleWithFixedDelay(this::closeWindows, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Reports one failed handshake; returns it with its id. */
+  public HandshakeFailure report(InetSocketAddress client, Optional<String> serverName, Optional<String> protocol,
+      Optional<String> cipher, ChainDiagnosis diagnosis) {
+    HandshakeFailure failure = new HandshakeFailure(String.format("%08x", random.nextInt()), clock.instant(),
+        client, serverName, protocol, cipher, diagnosis);
+    metrics.handshakeFailed(failure.reason().name());
+    remember(failure);
+    if (firstInWindow(failure)) {
+      LoggingEventBuilder event = log.atWarn();
+      FailureLog.fields(failure).forEach(event::addKeyValue);
+      event.log(FailureLog.text(failure));
+    }
+    return failure;
+  }
+
+  private boolean firstInWindow(HandshakeFailure failure) {
+    if (settings.dedupWindow().isZero()) {
+      return true;
+    }
+    boolean[] first = {false};
+    windows.compute(failure.dedupKey(), (key, window) -> {
+      if (window == null || !failure.time().isBefore(window.closes)) {
+        first[0] = true;
+        if (window != null) {
+          summarise(window);
+        }
+        return new Window(failure, failure.time().plus(settings.dedupWindow()));
+      }
+      window.repeats++;
+      return window;
+    });
+    return first[0];
+  }
+
+  private void closeWindows() {
+    Instant now = clock.instant();
+    for (Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
+      Window window = it.next().getValue();
+      if (!now.isBefore(window.closes)) {
+        it.remove();
+        summarise(window);
+      }
+    }
+  }
+
+  private static void summarise(Window window) {
+    if (window.repeats == 0) {
+      return;
+    }
+    HandshakeFailure first = window.first;
+    log.atWarn()
+        .addKeyValue("event", "handshake_failure_repeats")
+        .addKeyValue("failure_id", first.id())
+        .addKeyValue("client_address", first.client().getAddress().getHostAddress())
+        .addKeyValue("reason", first.reason().name())
+        .addKeyValue("repeats", window.repeats)
+        .log("TLS handshake failed {} more time(s) from {} with {} (same chain) since [{}]; "
+                + "see the admin endpoint /debug/handshakes?client={}", window.repeats,
+            first.client().getAddress().getHostAddress(), first.reason(), first.id(),
+            first.client().getAddress().getHostAddress());
+  }
+
+  private synchronized void remember(HandshakeFailure failure) {
+    if (settings.recent() == 0) {
+      return;
+    }
+    recent.addFirst(failure);
+    while (recent.size() > settings.recent()) {
+      recent.removeLast();
+    }
+  }
+
+  /** The recent failures, newest first. */
+  public synchronized List<HandshakeFailure> recent() {
+    return List.copyOf(recent);
+  }
+
+  public synchronized Optional<HandshakeFailure> byId(String id) {
+    return recent.stream().filter(f -> f.id().equals(id)).findFirst();
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    windows.values().forEach(FailureReporter::summarise);
+    windows.clear();
+  }
+}

@@ -1,0 +1,2 @@
+/** Reporting failed handshakes: one log event each (deduplicated), counted, and kept for the admin endpoint. */
+package io.chainsight.core.report;
