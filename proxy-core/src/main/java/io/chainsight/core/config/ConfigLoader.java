@@ -133,7 +133,7 @@ public final class ConfigLoader {
     LogSettings log = v.build(() -> new LogSettings(v.choice("log.format", LogSettings.Format.class),
         v.bool("log.access")));
     return v.problems.isEmpty()
-        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, source)
+        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, List.of(), List.of(), source)
         : null;
   }
 

@@ -43,11 +43,13 @@ public final class ProxyFixture {
         new AdminSettings(false, "127.0.0.1", 0, Optional.empty()),
         new DiagnosticsSettings(Duration.ofSeconds(60), 200),
         new LogSettings(LogSettings.Format.TEXT, false),
+        List.of(),
+        List.of(),
         Optional.empty());
   }
 
   public static ChainsightConfig withLimits(ChainsightConfig c, LimitsSettings limits) {
     return new ChainsightConfig(c.listen(), c.tls(), c.backend(), limits, c.shutdown(), c.admin(), c.diagnostics(), c.log(),
-        c.source());
+        c.allow(), c.routes(), c.source());
   }
 }
