@@ -1,6 +1,5 @@
 package io.chainsight.core.proxy;
 
-import io.chainsight.core.config.BackendSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  */
 final class BackendPool {
   private final Bootstrap template;
-  private final BackendSettings settings;
+  private final BackendTarget target;
   private final ProxyMetrics metrics;
   private final FastThreadLocal<Local> local = new FastThreadLocal<>() {
     @Override
@@ -31,22 +31,31 @@ final class BackendPool {
     }
   };
 
-  BackendPool(Transport transport, BackendSettings settings, ProxyMetrics metrics) {
-    this.settings = settings;
+  BackendPool(Transport transport, BackendTarget target, ProxyMetrics metrics) {
+    this.target = target;
     this.metrics = metrics;
     this.template = new Bootstrap()
         .channel(transport.clientChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) target.connectTimeout().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.AUTO_READ, false)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            target.tls().ifPresent(tls -> {
+              SslHandler handler = tls.newHandler(ch.alloc(), target.serverName(), target.port());
+              handler.setHandshakeTimeoutMillis(target.connectTimeout().toMillis());
+              ch.pipeline().addLast(PipelineNames.BACKEND_TLS, handler);
+            });
             ch.pipeline()
                 .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
                 .addLast(PipelineNames.BACKEND, new BackendHandler());
           }
         });
+  }
+
+  BackendTarget target() {
+    return target;
   }
 
   /** A connection for this event loop: an idle one if any is still open, else a new one. */
@@ -61,19 +70,33 @@ final class BackendPool {
       }
     }
     Promise<Channel> promise = loop.newPromise();
-    ChannelFuture connect = template.clone(loop).connect(settings.host(), settings.port());
+    ChannelFuture connect = template.clone(loop).connect(target.host(), target.port());
     connect.addListener(f -> {
-      if (f.isSuccess()) {
-        Channel fresh = connect.channel();
-        metrics.backendConnections().inc();
-        fresh.closeFuture().addListener(c -> {
-          metrics.backendConnections().dec();
-          local.get().idle.remove(fresh);
-        });
-        promise.setSuccess(fresh);
-      } else {
+      if (!f.isSuccess()) {
         promise.setFailure(f.cause());
+        return;
       }
+      Channel fresh = connect.channel();
+      metrics.backendConnections().inc();
+      fresh.closeFuture().addListener(c -> {
+        metrics.backendConnections().dec();
+        local.get().idle.remove(fresh);
+      });
+      SslHandler tls = fresh.pipeline().get(SslHandler.class);
+      if (tls == null) {
+        promise.setSuccess(fresh);
+        return;
+      }
+      // An https backend is usable once its certificate verified; auto-read is off, so read the handshake.
+      tls.handshakeFuture().addListener(h -> {
+        if (h.isSuccess()) {
+          promise.setSuccess(fresh);
+        } else {
+          fresh.close();
+          promise.setFailure(h.cause());
+        }
+      });
+      fresh.read();
     });
     return promise;
   }
@@ -82,7 +105,7 @@ final class BackendPool {
   void release(Channel channel) {
     assert channel.eventLoop().inEventLoop();
     ArrayDeque<Channel> idle = local.get().idle;
-    if (!channel.isActive() || idle.size() >= settings.maxIdleConnections()) {
+    if (!channel.isActive() || idle.size() >= target.maxIdleConnections()) {
       channel.close();
       return;
     }

@@ -7,6 +7,7 @@ import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
+import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.tls.CredentialWatcher;
@@ -43,6 +44,7 @@ public final class ChainsightServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel listener;
   private final ServerCredentials credentials;
+  private final Router router;
   private final FailureReporter failures;
   private final CredentialWatcher watcher;
   private final ChannelGroup clients;
@@ -53,12 +55,12 @@ public final class ChainsightServer implements AutoCloseable {
     this.metrics = new ProxyMetrics(registry);
     this.engine = TlsEngine.detect();
     this.transport = Transport.detect();
-    this.credentials = ServerCredentials.load(config.tls(), engine);
+    this.router = Router.of(config, transport, engine, metrics);
+    this.credentials = ServerCredentials.load(listenerTls(config.tls(), router), engine);
     this.failures = new FailureReporter(config.diagnostics(), metrics, Clock.systemUTC());
     this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
     try {
-      BackendPool pool = new BackendPool(transport, config.backend(), metrics);
       HandshakeReporter reporter = new HandshakeReporter(metrics, failures, credentials::material,
           credentials.deferredRejections(), config.tls());
       ServerBootstrap bootstrap = new ServerBootstrap()
@@ -67,7 +69,8 @@ public final class ChainsightServer implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.AUTO_READ, false)
           .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ProxyInitializer(config, credentials::context, pool, metrics, reporter, clients));
+          .childHandler(new ProxyInitializer(config, credentials::context, router, metrics, reporter,
+              failures, clients));
       this.listener = bind(bootstrap, config);
     } catch (RuntimeException | InterruptedException | ConfigException e) {
       failures.close();
@@ -76,6 +79,18 @@ public final class ChainsightServer implements AutoCloseable {
     }
     logStartup();
     this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
+  }
+
+  /**
+   * The handshake policy the listener needs: when some route lets clients in without a certificate, the TLS layer
+   * asks for one but does not require it, and routes that require one answer 401 themselves.
+   */
+  private static TlsSettings listenerTls(TlsSettings tls, Router router) {
+    if (tls.clientAuth() != TlsSettings.ClientAuth.REQUIRE || !router.anyOptional()) {
+      return tls;
+    }
+    return new TlsSettings(tls.certificateChain(), tls.privateKey(), TlsSettings.ClientAuth.OPTIONAL,
+        tls.trustedCas(), tls.crls(), tls.protocols(), tls.handshakeTimeout(), tls.clientAuthFailure());
   }
 
   private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config) throws InterruptedException,

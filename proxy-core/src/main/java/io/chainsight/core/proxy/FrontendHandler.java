@@ -1,8 +1,15 @@
 package io.chainsight.core.proxy;
 
-import io.chainsight.core.config.BackendSettings;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
+import io.chainsight.core.config.TlsSettings;
+import io.chainsight.core.diagnose.ChainDiagnosis;
+import io.chainsight.core.diagnose.Failure;
+import io.chainsight.core.diagnose.ReasonCode;
+import io.chainsight.core.report.FailureReporter;
+import io.chainsight.core.tls.BackendChainVerifier;
+import java.time.Instant;
+import java.util.List;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.HandshakeFailure;
 import io.netty.buffer.Unpooled;
@@ -45,10 +52,10 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  private final BackendPool pool;
-  private final BackendSettings settings;
+  private final Router router;
   private final LimitsSettings limits;
   private final ProxyMetrics metrics;
+  private final FailureReporter failures;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
   private ChannelHandlerContext ctx;
@@ -58,6 +65,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   // The exchange in flight.
   private boolean inExchange;
+  private Router.Route route;
+  private BackendTarget target;
   private Channel backend; // null while connecting
   private boolean requestComplete;
   private boolean responseStarted;
@@ -72,10 +81,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String requestLine;
   private ScheduledFuture<?> responseTimeout;
 
-  FrontendHandler(BackendPool pool, BackendSettings settings, LimitsSettings limits, ProxyMetrics metrics) {
-    this.pool = pool;
-    this.settings = settings;
+  FrontendHandler(Router router, LimitsSettings limits, ProxyMetrics metrics, FailureReporter failures) {
+    this.router = router;
     this.limits = limits;
+    this.failures = failures;
     this.metrics = metrics;
   }
 
@@ -211,25 +220,48 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       reject(rejection.get());
       return;
     }
+    Optional<Router.Route> matched = router.match(request.method().name(), request.uri());
+    if (matched.isEmpty()) {
+      ReferenceCountUtil.release(request);
+      metrics.rejected("no-route");
+      fail(HttpResponseStatus.NOT_FOUND, "Not Found: no route for " + request.method() + " "
+          + abbreviate(request.uri()) + " (routes: " + router.describe() + ")", null);
+      return;
+    }
+    route = matched.get();
+    target = route.pool().target();
+    if (route.clientAuth() == TlsSettings.ClientAuth.REQUIRE && identity.isEmpty()) {
+      ReferenceCountUtil.release(request);
+      HandshakeFailure failure = failures.report((InetSocketAddress) ctx.channel().remoteAddress(),
+          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), Optional.empty(),
+          Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
+              "the client sent no certificate, but " + route.name() + " requires one",
+              "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
+                  + "optional on that route"));
+      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: NO_CLIENT_CERTIFICATE: " + request.method() + " "
+          + abbreviate(request.uri()) + " needs a client certificate (" + route.name() + "); failure id "
+          + failure.id(), null);
+      return;
+    }
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
     ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
-    pool.acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
+    route.pool().acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
   }
 
   private void onBackendAcquired(Future<? super Channel> acquired, HttpRequest request) {
     if (!acquired.isSuccess()) {
       ReferenceCountUtil.release(request);
       metrics.backendError("connect");
-      fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: cannot connect to backend " + settings.address()
+      fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: cannot connect to backend " + target.address()
           + " (" + describeConnectFailure(acquired.cause()) + ")", acquired.cause());
       return;
     }
     Channel channel = (Channel) acquired.getNow();
     if (closing) {
       ReferenceCountUtil.release(request);
-      pool.release(channel);
+      route.pool().release(channel);
       return;
     }
     backend = channel;
@@ -287,7 +319,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("write");
       Channel broken = unbindBackend();
       broken.close();
-      onBackendLost("the connection to backend " + settings.address() + " broke while sending the request ("
+      onBackendLost("the connection to backend " + target.address() + " broke while sending the request ("
           + describe(write.cause()) + ")");
     }
   }
@@ -296,7 +328,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     requestComplete = true;
     if (!responseStarted) {
       responseTimeout = ctx.executor().schedule(this::onResponseTimeout,
-          settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          target.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -309,7 +341,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.backendError("malformed");
         Channel broken = unbindBackend();
         broken.close();
-        onBackendLost("backend " + settings.address() + " sent a malformed response ("
+        onBackendLost("backend " + target.address() + " sent a malformed response ("
             + response.decoderResult().cause().getMessage() + ")");
         return;
       }
@@ -358,7 +390,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     backend = null;
     metrics.backendError(cause == null ? "closed" : "reset");
-    onBackendLost("backend " + settings.address() + (cause == null
+    onBackendLost("backend " + target.address() + (cause == null
         ? " closed the connection before the response was complete"
         : " reset the connection (" + describe(cause) + ")"));
   }
@@ -383,8 +415,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (backend != null) {
         unbindBackend().close();
       }
-      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + settings.address()
-          + " did not respond within " + Durations.human(settings.responseTimeout()) + " (backend.response-timeout)",
+      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + target.address()
+          + " did not respond within " + Durations.human(target.responseTimeout()) + " (backend.response-timeout)",
           null);
     }
   }
@@ -394,7 +426,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     Channel done = unbindBackend();
     inExchange = false;
     if (backendKeepAlive && requestComplete) {
-      pool.release(done);
+      route.pool().release(done);
     } else {
       done.close();
     }
@@ -446,8 +478,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private String describeConnectFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof BackendChainVerifier.BackendChainRejectedException) {
+        ChainDiagnosis diagnosis = ((BackendChainVerifier.BackendChainRejectedException) t).diagnosis();
+        Failure failure = diagnosis.failure().orElseThrow();
+        return "its certificate failed verification: " + diagnosis.summary() + "; " + failure.explanation()
+            + " Fix: " + failure.fix();
+      }
+    }
     if (cause instanceof ConnectTimeoutException) {
-      return "no answer within " + settings.connectTimeout().toMillis() + " ms (backend.connect-timeout): "
+      return "no answer within " + target.connectTimeout().toMillis() + " ms (backend.connect-timeout): "
           + "is the host up and the port not filtered?";
     }
     String message = describe(cause);

@@ -16,6 +16,7 @@ package io.chainsight.core.proxy;
  * </pre>
  * A backend connection:
  * <pre>
+ *   backend-tls SslHandler, client side (https backends only), verified by BackendChainVerifier
  *   http-client HttpClientCodec
  *   backend     BackendHandler: hands responses to the FrontendHandler of the exchange in flight
  * </pre>
@@ -31,6 +32,7 @@ public final class PipelineNames {
   public static final String TIMEOUTS = "timeouts";
   public static final String CONTINUE = "continue";
   public static final String PROXY = "proxy";
+  public static final String BACKEND_TLS = "backend-tls";
   public static final String HTTP_CLIENT = "http-client";
   public static final String BACKEND = "backend";
 

@@ -2,6 +2,7 @@ package io.chainsight.core.proxy;
 
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.metrics.ProxyMetrics;
+import io.chainsight.core.report.FailureReporter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -15,19 +16,21 @@ import java.util.function.Supplier;
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ChainsightConfig config;
   private final Supplier<SslContext> sslContext;
-  private final BackendPool pool;
+  private final Router router;
+  private final FailureReporter failures;
   private final ProxyMetrics metrics;
   private final HandshakeReporter reporter;
   private final LimitsSettings limits;
   private final ConnectionLimiter connectionLimiter;
   private final ChannelGroup clients;
 
-  ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, BackendPool pool, ProxyMetrics metrics,
-      HandshakeReporter reporter, ChannelGroup clients) {
+  ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, Router router, ProxyMetrics metrics,
+      HandshakeReporter reporter, FailureReporter failures, ChannelGroup clients) {
     this.clients = clients;
     this.config = config;
     this.sslContext = sslContext;
-    this.pool = pool;
+    this.router = router;
+    this.failures = failures;
     this.metrics = metrics;
     this.reporter = reporter;
     this.limits = config.limits();
@@ -48,6 +51,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             .setStrictLineParsing(true), limits.maxRequestLine() + limits.maxHeaderSize()))
         .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
         .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())
-        .addLast(PipelineNames.PROXY, new FrontendHandler(pool, config.backend(), limits, metrics));
+        .addLast(PipelineNames.PROXY, new FrontendHandler(router, limits, metrics, failures));
   }
 }

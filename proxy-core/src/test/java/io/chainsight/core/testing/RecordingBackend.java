@@ -3,6 +3,14 @@ package io.chainsight.core.testing;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +32,7 @@ import java.util.concurrent.ExecutorService;
 public final class RecordingBackend implements AutoCloseable {
   /** One request as the backend saw it. Header names are lower-cased. */
   public record Received(String method, String target, Map<String, List<String>> headers, byte[] body,
-      int remotePort) {
+      int remotePort, String clientCertificateSubject) {
     public String header(String name) {
       List<String> values = headers.get(name.toLowerCase());
       return values == null ? null : String.join(",", values);
@@ -41,15 +49,43 @@ public final class RecordingBackend implements AutoCloseable {
 
   public static RecordingBackend start() {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      RecordingBackend backend = new RecordingBackend(server);
-      server.createContext("/", backend::handle);
-      server.setExecutor(backend.executor);
-      server.start();
-      return backend;
+      return started(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The registrar's TLS face (8891): HTTPS with {@code context}, asking for a client certificate (and requiring
+   * one when {@code needClientAuth}); the subject of the certificate it got is recorded with each request.
+   */
+  public static RecordingBackend startTls(SSLContext context, boolean needClientAuth) {
+    try {
+      HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.setHttpsConfigurator(new HttpsConfigurator(context) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters parameters = context.getDefaultSSLParameters();
+          if (needClientAuth) {
+            parameters.setNeedClientAuth(true);
+          } else {
+            parameters.setWantClientAuth(true);
+          }
+          params.setSSLParameters(parameters);
+        }
+      });
+      return started(server);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static RecordingBackend started(HttpServer server) {
+    RecordingBackend backend = new RecordingBackend(server);
+    server.createContext("/", backend::handle);
+    server.setExecutor(backend.executor);
+    server.start();
+    return backend;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -60,8 +96,17 @@ public final class RecordingBackend implements AutoCloseable {
     Map<String, List<String>> headers = new java.util.TreeMap<>();
     Headers raw = exchange.getRequestHeaders();
     raw.forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
+    String clientSubject = null;
+    if (exchange instanceof HttpsExchange) {
+      try {
+        clientSubject = ((X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0])
+            .getSubjectX500Principal().getName();
+      } catch (SSLPeerUnverifiedException e) {
+        clientSubject = null;
+      }
+    }
     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body,
-        exchange.getRemoteAddress().getPort()));
+        exchange.getRemoteAddress().getPort(), clientSubject));
     String path = exchange.getRequestURI().getPath();
     if (path.equals("/echo")) {
       respond(exchange, 200, "application/octet-stream", body);

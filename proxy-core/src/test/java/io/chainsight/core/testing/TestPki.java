@@ -104,6 +104,11 @@ public final class TestPki {
     }
   }
 
+  /** A JDK server context presenting {@code server} (+ chain) and trusting this PKI's root for client certificates. */
+  public SSLContext serverContext(HeldCertificate server, HeldCertificate... chain) {
+    return clientContext(server, chain);
+  }
+
   /** A JDK client context trusting this PKI's root, presenting {@code client} (+ chain), or no certificate. */
   public SSLContext clientContext(HeldCertificate client, HeldCertificate... chain) {
     try {

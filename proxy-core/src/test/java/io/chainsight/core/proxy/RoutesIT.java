@@ -1,0 +1,178 @@
+package io.chainsight.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.config.BackendTlsSettings;
+import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.RouteSettings;
+import io.chainsight.core.config.TlsSettings.ClientAuth;
+import io.chainsight.core.report.FailureReporter;
+import io.chainsight.core.testing.LogCapture;
+import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestPki;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per-route backends and client-auth, and re-encryption to an https backend with the proxy's certificate. */
+class RoutesIT {
+  private final TestPki pki = TestPki.create();
+
+  @TempDir
+  Path dir;
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private ChainsightServer proxy;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  private RecordingBackend plainBackend() {
+    RecordingBackend backend = RecordingBackend.start();
+    open.add(backend);
+    return backend;
+  }
+
+  private URI start(List<RouteSettings> routes, int defaultBackendPort) throws Exception {
+    ChainsightConfig base = ProxyFixture.config(pki.writeServerFiles(dir), defaultBackendPort, ClientAuth.REQUIRE);
+    proxy = ChainsightServer.start(new ChainsightConfig(base.listen(), base.tls(), base.backend(), base.limits(),
+        base.shutdown(), base.admin(), base.diagnostics(), base.log(), List.of(), routes, Optional.empty()));
+    return URI.create("https://localhost:" + proxy.tlsAddress().getPort());
+  }
+
+  private static RouteSettings route(String prefix, Set<String> methods, URI backend, ClientAuth auth,
+      BackendTlsSettings tls) {
+    return new RouteSettings(prefix, methods, Optional.ofNullable(backend), Optional.ofNullable(auth),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable(tls));
+  }
+
+  private static HttpResponse<String> get(SSLContext context, URI uri) throws Exception {
+    return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void optionalRouteServesClientsWithoutCertificateAndRequiredRouteAnswers401() throws Exception {
+    RecordingBackend backend = plainBackend();
+    URI base = start(List.of(
+        route("/version", Set.of(), null, ClientAuth.OPTIONAL, null),
+        route("/v2.1/agents/", Set.of(), null, null, null)), backend.port());
+    SSLContext noCertificate = pki.clientContext(null);
+
+    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+      assertThat(get(noCertificate, base.resolve("/version")).statusCode()).isEqualTo(200);
+      HttpResponse<String> refused = get(noCertificate, base.resolve("/v2.1/agents/d432fbb3"));
+
+      assertThat(refused.statusCode()).isEqualTo(401);
+      String id = (String) log.await("reason", "NO_CLIENT_CERTIFICATE", Duration.ofSeconds(5)).get("failure_id");
+      assertThat(refused.body()).startsWith("{\"code\": 401, \"status\": \"Unauthorized: NO_CLIENT_CERTIFICATE: "
+          + "GET /v2.1/agents/d432fbb3 needs a client certificate").contains("failure id " + id);
+    }
+    assertThat(backend.received()).extracting(RecordingBackend.Received::target).containsExactly("/version");
+    assertThat(get(pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+        base.resolve("/v2.1/agents/d432fbb3")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void longestPrefixAndMethodPickTheRouteAndUnmatchedIs404() throws Exception {
+    RecordingBackend agents = plainBackend();
+    RecordingBackend tenant = plainBackend();
+    URI base = start(List.of(
+        route("/v2.1/agents/", Set.of("POST", "PUT"), URI.create("http://127.0.0.1:" + agents.port()), null, null),
+        route("/v2.1/", Set.of("GET"), URI.create("http://127.0.0.1:" + tenant.port()), null, null)), 1);
+    SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
+    HttpClient client = HttpClient.newBuilder().sslContext(agent).version(HttpClient.Version.HTTP_1_1).build();
+
+    client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unmatched = client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(agents.received()).extracting(RecordingBackend.Received::method).containsExactly("POST");
+    assertThat(tenant.received()).extracting(RecordingBackend.Received::method).containsExactly("GET");
+    assertThat(unmatched.statusCode()).isEqualTo(404);
+    assertThat(unmatched.body()).contains("no route for DELETE /v2.1/agents/a")
+        .contains("/v2.1/agents/ POST|PUT, /v2.1/ GET");
+  }
+
+  @Test
+  void httpsBackendIsReachedWithTheProxysClientCertificate() throws Exception {
+    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(pki.intermediate())
+        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("127.0.0.1").build();
+    RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), true);
+    open.add(tls);
+    HeldCertificate proxyClient = HeldCertificate.builder().commonName("chainsight-proxy")
+        .signedBy(pki.intermediate()).purpose(Purpose.CLIENT_AUTH).build();
+    Path[] files = TestPki.writeClientFiles(dir, "proxy-client", proxyClient, pki.intermediate());
+    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    URI base = start(List.of(route("/v2.1/agents", Set.of("GET"), URI.create("https://127.0.0.1:" + tls.port()),
+        null, new BackendTlsSettings(Optional.of(files[0]), Optional.of(files[1]), rootCa, Optional.empty()))), 1);
+
+    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+        base.resolve("/v2.1/agents"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(tls.last().clientCertificateSubject()).isEqualTo("CN=chainsight-proxy");
+  }
+
+  @Test
+  void httpsBackendWhoseCertificateFailsGives502WithThePreciseReason() throws Exception {
+    HeldCertificate otherRoot = HeldCertificate.builder().commonName("other registrar CA").certificateAuthority(0)
+        .build();
+    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(otherRoot)
+        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("127.0.0.1").build();
+    RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar), false);
+    open.add(tls);
+    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    URI base = start(List.of(route("/v2.1/agents", Set.of(), URI.create("https://127.0.0.1:" + tls.port()),
+        null, new BackendTlsSettings(Optional.empty(), Optional.empty(), rootCa, Optional.empty()))), 1);
+
+    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+        base.resolve("/v2.1/agents"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("its certificate failed verification: ISSUER_NOT_FOUND")
+        .contains("CN=other registrar CA");
+    assertThat(tls.received()).isEmpty();
+  }
+
+  @Test
+  void httpsBackendWithTheWrongNameGives502NamingTheMismatch() throws Exception {
+    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(pki.intermediate())
+        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("registrar.keylime.test").build();
+    RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), false);
+    open.add(tls);
+    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    URI base = start(List.of(route("/", Set.of(), URI.create("https://127.0.0.1:" + tls.port()), null,
+        new BackendTlsSettings(Optional.empty(), Optional.empty(), rootCa, Optional.empty()))), 1);
+
+    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+        base.resolve("/v2.1/agents"));
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("HOSTNAME_MISMATCH").contains("127.0.0.1");
+  }
+}
