@@ -17,7 +17,8 @@ public final class ClientChainRejectedException extends CertificateException {
     super(diagnosis.summary(), cause);
     this.diagnosis = diagnosis;
     this.protocol = protocol;
-    this.cipher = cipher;
+    // Before the handshake has picked one, sessions report the null suite: that says nothing.
+    this.cipher = "SSL_NULL_WITH_NULL_NULL".equals(cipher) ? null : cipher;
   }
 
   public ChainDiagnosis diagnosis() {
