@@ -56,6 +56,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final LimitsSettings limits;
   private final ProxyMetrics metrics;
   private final FailureReporter failures;
+  private final boolean accessLog;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
   private ChannelHandlerContext ctx;
@@ -78,11 +79,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private int status;
   private long startNanos;
   private long bodyBytes;
+  private long responseBytes;
+  private long upstreamStartNanos;
+  private String method;
   private String requestLine;
   private ScheduledFuture<?> responseTimeout;
 
-  FrontendHandler(Router router, LimitsSettings limits, ProxyMetrics metrics, FailureReporter failures) {
+  FrontendHandler(Router router, LimitsSettings limits, ProxyMetrics metrics, FailureReporter failures,
+      boolean accessLog) {
     this.router = router;
+    this.accessLog = accessLog;
     this.limits = limits;
     this.failures = failures;
     this.metrics = metrics;
@@ -204,6 +210,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     informational = false;
     startNanos = System.nanoTime();
     bodyBytes = 0;
+    responseBytes = 0;
+    upstreamStartNanos = 0;
+    method = request.method().name();
     requestLine = request.method() + " " + request.uri();
     HandshakeFailure refused = ctx.channel().attr(HandshakeReporter.REJECTED).get();
     if (refused != null) {
@@ -247,6 +256,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     head = HttpMethod.HEAD.equals(request.method());
     ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    upstreamStartNanos = System.nanoTime();
     route.pool().acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
   }
 
@@ -362,6 +372,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
       }
     }
+    if (msg instanceof HttpContent && !informational) {
+      responseBytes += ((HttpContent) msg).content().readableBytes();
+    }
     ctx.write(msg);
     if (msg instanceof LastHttpContent) {
       if (informational) {
@@ -422,7 +435,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void completeExchange() {
-    metrics.request(status, System.nanoTime() - startNanos);
+    long now = System.nanoTime();
+    metrics.request(status, now - startNanos);
+    if (accessLog) {
+      AccessLog.log((InetSocketAddress) ctx.channel().remoteAddress(), identity, method, requestLine.substring(
+          method.length() + 1), status, responseBytes, now - startNanos, now - upstreamStartNanos);
+    }
     Channel done = unbindBackend();
     inExchange = false;
     if (backendKeepAlive && requestComplete) {
@@ -448,7 +466,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
-    metrics.request(status.code(), System.nanoTime() - startNanos);
+    long now = System.nanoTime();
+    metrics.request(status.code(), now - startNanos);
+    if (accessLog && requestLine != null && method != null) {
+      AccessLog.log((InetSocketAddress) ctx.channel().remoteAddress(), identity, method,
+          requestLine.substring(method.length() + 1), status.code(), 0, now - startNanos,
+          upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
+    }
     if (status.code() >= 500) {
       log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
     } else {

@@ -51,6 +51,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             .setStrictLineParsing(true), limits.maxRequestLine() + limits.maxHeaderSize()))
         .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
         .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())
-        .addLast(PipelineNames.PROXY, new FrontendHandler(router, limits, metrics, failures));
+        .addLast(PipelineNames.PROXY, new FrontendHandler(router, limits, metrics, failures, config.log().access()));
   }
 }

@@ -220,6 +220,27 @@ class ProxyIT {
     assertThat(backend.received().stream().map(RecordingBackend.Received::remotePort).distinct()).hasSize(1);
   }
 
+  @Test
+  void accessLogNamesTheClientTheRequestAndTheStatus() throws Exception {
+    backend = RecordingBackend.start();
+    io.chainsight.core.config.ChainsightConfig base =
+        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE);
+    proxy = ChainsightServer.start(new io.chainsight.core.config.ChainsightConfig(base.listen(), base.tls(),
+        base.backend(), base.limits(), base.shutdown(), base.admin(), base.diagnostics(),
+        new io.chainsight.core.config.LogSettings(io.chainsight.core.config.LogSettings.Format.TEXT, true),
+        base.allow(), base.routes(), base.source()));
+    try (io.chainsight.core.testing.LogCapture log = new io.chainsight.core.testing.LogCapture(AccessLog.LOGGER)) {
+      client(pki.clientContext(agent, pki.intermediate())).send(HttpRequest.newBuilder(
+          URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/bytes/1234?x=1")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      java.util.Map<String, Object> event = log.await("event", "access", Duration.ofSeconds(5));
+      assertThat(event).containsEntry("method", "GET").containsEntry("path", "/bytes/1234?x=1")
+          .containsEntry("status", 200).containsEntry("bytes", 1234L)
+          .containsEntry("client_subject", "CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000")
+          .containsEntry("client_sha256", io.chainsight.core.certs.Certificates.sha256(agent.certificate()));
+    }
+  }
+
   private static String sha256(byte[] bytes) throws Exception {
     return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
