@@ -183,7 +183,7 @@ final class HandshakeReporter {
     try {
       SSLSession session = engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
       String protocol = session.getProtocol();
-      return protocol == null || protocol.equals("NONE") ? Optional.empty() : Optional.of(protocol);
+      return protocol == null || protocol.isBlank() || protocol.equals("NONE") ? Optional.empty() : Optional.of(protocol);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
