@@ -183,7 +183,8 @@ final class HandshakeReporter {
     try {
       SSLSession session = engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
       String protocol = session.getProtocol();
-      return protocol == null || protocol.isBlank() || protocol.equals("NONE") ? Optional.empty() : Optional.of(protocol);
+      boolean unknown = protocol == null || protocol.isBlank() || protocol.equals("NONE");
+      return unknown ? Optional.empty() : Optional.of(protocol);
     } catch (RuntimeException e) {
       return Optional.empty();
     }
