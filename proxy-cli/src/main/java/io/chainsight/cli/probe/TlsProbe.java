@@ -102,7 +102,7 @@ public final class TlsProbe {
       throw new ProbeException("cannot set up a TLS client: " + e.getMessage(), e);
     }
     String where = host + ":" + port;
-    try (socket) {
+    try {
       int millis = (int) timeout.toMillis();
       socket.connect(new InetSocketAddress(host, port), millis);
       socket.setSoTimeout(millis);
@@ -134,6 +134,20 @@ public final class TlsProbe {
           + "check the address, the port and firewalls)", e);
     } catch (IOException e) {
       throw new ProbeException("connection to " + where + " failed: " + e.getMessage(), e);
+    } finally {
+      closeQuietly(socket);
+    }
+  }
+
+  /**
+   * Closing sends close_notify, which fails with "Broken pipe" when the server already hung up (as it does
+   * after rejecting our certificate); the result is known by then, so that failure must not replace it.
+   */
+  private static void closeQuietly(SSLSocket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Nothing left to learn from this connection.
     }
   }
 
@@ -163,7 +177,10 @@ public final class TlsProbe {
       return result(capture, socket, Optional.empty(), Optional.empty(),
           Optional.of("no HTTP response within " + timeout.toSeconds() + " s"));
     } catch (IOException e) {
-      return result(capture, socket, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
+      // A reset right after the handshake: the server hung up on us, and TCP may have dropped its alert.
+      return result(capture, socket, Optional.empty(), Optional.empty(), Optional.of("the server closed the "
+          + "connection right after the handshake (" + e.getMessage() + "); it most likely rejected our client "
+          + "certificate, and its alert was lost"));
     }
   }
 
