@@ -146,9 +146,14 @@ class EntrypointIT {
     assertThat(startup.path("level").asText()).isEqualTo("INFO");
     assertThat(startup.path("logger_name").asText()).isEqualTo("io.chainsight.core.proxy.ChainsightServer");
     assertThat(startup.has("@timestamp")).isTrue();
+    // The failed handshake carries its diagnosis as fields of its own, not only inside the message.
     assertThat(events).anySatisfy(event -> {
       assertThat(event.path("level").asText()).isEqualTo("WARN");
-      assertThat(event.path("message").asText()).startsWith("TLS handshake failed");
+      assertThat(event.path("logger_name").asText()).isEqualTo("io.chainsight.handshake");
+      assertThat(event.path("event").asText()).isEqualTo("handshake_failure");
+      assertThat(event.path("reason").asText()).isEqualTo("NO_CLIENT_CERTIFICATE");
+      assertThat(event.path("client_address").asText()).isEqualTo("127.0.0.1");
+      assertThat(event.path("fix").asText()).isNotBlank();
     });
   }
 
