@@ -3,6 +3,7 @@ package io.chainsight.cli;
 import io.chainsight.cli.command.CheckConfigCommand;
 import io.chainsight.cli.command.DemoCommand;
 import io.chainsight.cli.command.DiagnoseCommand;
+import io.chainsight.cli.command.HealthcheckCommand;
 import io.chainsight.cli.command.PkiCommand;
 import io.chainsight.cli.command.ProbeCommand;
 import io.chainsight.cli.command.RunCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
         PkiCommand.class,
         DiagnoseCommand.class,
         ProbeCommand.class,
+        HealthcheckCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

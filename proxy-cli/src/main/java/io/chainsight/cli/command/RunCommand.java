@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
 import picocli.CommandLine.Mixin;
@@ -41,17 +42,22 @@ public final class RunCommand implements Callable<Integer> {
       return ConfigOption.EXIT_CONFIG;
     }
     LogSetup.apply(effective.get().config().log());
+    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload sends it).
+    // Installed before the start: a signal that arrives once "listening" is logged but before start returns
+    // (docker stop right after docker run) would otherwise kill the JVM with 143. It acts once the server is up.
+    CompletableFuture<ChainsightServer> started = new CompletableFuture<>();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> started.thenAccept(
+          server -> new Thread(server::drainAndClose, "chainsight-drain").start()));
+    }
+    Signal.handle(new Signal("HUP"), signal -> started.thenAccept(server -> server.reload("SIGHUP")));
     ChainsightServer server;
     try {
       server = ChainsightServer.start(effective.get());
     } catch (ConfigException e) {
       return configOption.explain(e);
     }
-    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload sends it).
-    for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> new Thread(server::drainAndClose, "chainsight-drain").start());
-    }
-    Signal.handle(new Signal("HUP"), signal -> server.reload("SIGHUP"));
+    started.complete(server);
     server.awaitClose();
     return 0;
   }

@@ -1,0 +1,120 @@
+#!/bin/sh
+# chainsight's container entrypoint: the image's whole logic, kept here so that tests run it outside Docker with
+# the same arguments and environment variables (proxy-cli's EntrypointIT).
+#
+#   entrypoint.sh                 chainsight run (the image's default command)
+#   entrypoint.sh SUBCOMMAND ...  any chainsight subcommand: check-config, healthcheck, diagnose, ...
+#
+# What it decides, before handing over to the JVM with exec (so SIGTERM reaches it: drain, then exit 0):
+# - Config file: $CHAINSIGHT_CONFIG_DIR/chainsight.conf (default /etc/chainsight/chainsight.conf) when it
+#   exists and CHAINSIGHT_CONFIG is unset; otherwise the configuration is environment variables and defaults.
+# - Admin endpoint: reachable from outside the container only with a token. CHAINSIGHT_ADMIN_TOKEN set and
+#   CHAINSIGHT_ADMIN_HOST unset -> CHAINSIGHT_ADMIN_HOST=0.0.0.0; otherwise it stays where the config puts it
+#   (127.0.0.1 by default, enough for the HEALTHCHECK, which runs inside the container).
+# - TLS files named by CHAINSIGHT_TLS_* must exist and be readable by this user (run and check-config), so a
+#   forgotten volume or a key only its owner can read is named with the fix, not found later by the JVM.
+#
+# Other variables: CHAINSIGHT_JAR (default /opt/chainsight/chainsight.jar); JAVA_OPTS (JVM flags for run and
+# the other subcommands; default below; set it, even empty, to replace the default); JAVA_HOME (java is
+# $JAVA_HOME/bin/java when set, else java from PATH).
+set -eu
+
+CHAINSIGHT_JAR="${CHAINSIGHT_JAR:-/opt/chainsight/chainsight.jar}"
+config_dir="${CHAINSIGHT_CONFIG_DIR:-/etc/chainsight}"
+# Heap from the container's memory limit, not the host's; a serial collector suits one small process; an
+# OutOfMemoryError ends the process so the container restarts rather than limps.
+default_java_opts="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+# The healthcheck runs every 30 s inside the same memory limit: a small heap and a fast start are enough.
+healthcheck_java_opts="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Xss256k"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+if [ "$#" -eq 0 ]; then
+  set -- run
+fi
+
+# One line on stderr: JSON when CHAINSIGHT_LOG_FORMAT=json (a log shipper parses every line), text otherwise.
+say() {
+  level="$1"
+  message="$2"
+  if [ "${CHAINSIGHT_LOG_FORMAT:-text}" = json ]; then
+    escaped=$(printf '%s' "$message" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/	/\\t/g')
+    printf '{"@timestamp":"%s","message":"%s","logger_name":"chainsight.entrypoint","level":"%s"}\n' \
+      "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$escaped" "$level" >&2
+  else
+    printf '%s\n' "$message" >&2
+  fi
+}
+
+problems=0
+
+# $1 is the variable's name, $2 its value (a path). Relative paths resolve against the working directory, as
+# chainsight resolves them for environment variables.
+check_file() {
+  if [ ! -e "$2" ]; then
+    say ERROR "error: $1=$2: no such file in the container (expected: a PEM file; mount the directory that holds it, e.g. docker run -v /path/to/pki:/etc/chainsight/certs:ro, and name it by its path inside the container)"
+    problems=$((problems + 1))
+  elif [ ! -f "$2" ]; then
+    say ERROR "error: $1=$2: not a regular file (expected: a PEM file, not a directory)"
+    problems=$((problems + 1))
+  elif [ ! -r "$2" ]; then
+    say ERROR "error: $1=$2: exists but user $(id -u) cannot read it (expected: readable by the container's user; e.g. chown $(id -u) the file on the host, or give it mode 0640 and run with --group-add of its group)"
+    problems=$((problems + 1))
+  fi
+}
+
+check_tls_files() {
+  for name in CHAINSIGHT_TLS_CERTIFICATE_CHAIN CHAINSIGHT_TLS_PRIVATE_KEY CHAINSIGHT_TLS_TRUSTED_CAS; do
+    value=$(printenv "$name" || true)
+    if [ -n "$value" ]; then
+      check_file "$name" "$value"
+    fi
+  done
+  # CRLs are a comma-separated list: split on commas only, no globbing of the paths.
+  if [ -n "${CHAINSIGHT_TLS_CRLS:-}" ]; then
+    old_ifs="$IFS"
+    IFS=,
+    set -f
+    for crl in $CHAINSIGHT_TLS_CRLS; do
+      crl=$(printf '%s' "$crl" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+      if [ -n "$crl" ]; then
+        check_file CHAINSIGHT_TLS_CRLS "$crl"
+      fi
+    done
+    set +f
+    IFS="$old_ifs"
+  fi
+}
+
+if [ -z "${CHAINSIGHT_CONFIG:-}" ] && [ -f "$config_dir/chainsight.conf" ]; then
+  export CHAINSIGHT_CONFIG="$config_dir/chainsight.conf"
+fi
+
+if [ -n "${CHAINSIGHT_ADMIN_TOKEN:-}" ] && [ -z "${CHAINSIGHT_ADMIN_HOST:-}" ]; then
+  export CHAINSIGHT_ADMIN_HOST=0.0.0.0
+fi
+
+case "$1" in
+  run | check-config)
+    check_tls_files
+    if [ "$problems" -gt 0 ]; then
+      if [ "$problems" -eq 1 ]; then noun=problem; else noun=problems; fi
+      say ERROR "chainsight entrypoint: $problems $noun in the environment; not starting"
+      exit 2
+    fi
+    ;;
+esac
+
+if [ ! -f "$CHAINSIGHT_JAR" ]; then
+  say ERROR "chainsight entrypoint: CHAINSIGHT_JAR=$CHAINSIGHT_JAR does not exist (expected: the shaded jar, /opt/chainsight/chainsight.jar in the image; proxy-cli/target/chainsight.jar after mvn package)"
+  exit 2
+fi
+
+if [ "$1" = healthcheck ]; then
+  java_opts="$healthcheck_java_opts"
+else
+  java_opts="${JAVA_OPTS-$default_java_opts}"
+fi
+
+# $java_opts is split into words on purpose: it holds several flags.
+# shellcheck disable=SC2086
+exec "$java" $java_opts -jar "$CHAINSIGHT_JAR" "$@"

@@ -1,0 +1,148 @@
+package io.chainsight.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.chainsight.cli.Entrypoint;
+import io.chainsight.core.certs.ExamplePki;
+import io.chainsight.core.certs.ExamplePkiFile;
+import io.chainsight.core.testing.Command;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code chainsight healthcheck} as the image's HEALTHCHECK runs it: through the entrypoint, in its own JVM.
+ * The admin endpoint is not on main yet, so a JDK HttpServer stands in for its {@code /healthz}.
+ */
+class HealthcheckCommandIT {
+  @TempDir
+  static Path pkiDir;
+
+  @TempDir
+  Path workDir;
+
+  private HttpServer admin;
+  private volatile int status = 200;
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void pki() throws Exception {
+    ExamplePki.generate(pkiDir, Instant.now());
+  }
+
+  @BeforeEach
+  void startAdminStandIn() throws IOException {
+    admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    admin.createContext("/healthz", exchange -> {
+      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+      byte[] body = (status == 200 ? "{\"status\": \"UP\"}" : "{\"status\": \"DOWN\", \"reason\": \"draining\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    admin.start();
+  }
+
+  @AfterEach
+  void stopAdminStandIn() {
+    admin.stop(0);
+  }
+
+  private String healthz() {
+    return "http://127.0.0.1:" + admin.getAddress().getPort() + "/healthz";
+  }
+
+  /** The container's environment: the TLS files and, as the image gets them, the admin settings. */
+  private Entrypoint container() {
+    return Entrypoint.in(workDir)
+        .env("CHAINSIGHT_TLS_CERTIFICATE_CHAIN", ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir).toString())
+        .env("CHAINSIGHT_TLS_PRIVATE_KEY", ExamplePkiFile.REGISTRAR_KEY.in(pkiDir).toString())
+        .env("CHAINSIGHT_TLS_TRUSTED_CAS", ExamplePkiFile.TRUSTED_CAS.in(pkiDir).toString())
+        .env("CHAINSIGHT_ADMIN_PORT", String.valueOf(admin.getAddress().getPort()));
+  }
+
+  @Test
+  void aHealthyEndpointExitsZero() {
+    Command.Result result = container().run("healthcheck", healthz());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).isEqualTo("chainsight healthcheck: healthy: GET " + healthz() + " answered 200\n");
+  }
+
+  @Test
+  void anUnhealthyAnswerExitsOneAndQuotesIt() {
+    status = 503;
+
+    Command.Result result = container().run("healthcheck", healthz());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).isEqualTo("chainsight healthcheck: unhealthy: GET " + healthz()
+        + " answered 503: {\"status\": \"DOWN\", \"reason\": \"draining\"}\n");
+  }
+
+  @Test
+  void aClosedPortExitsOneAndSaysNothingListens() throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+
+    Command.Result result = container().run("healthcheck", "http://127.0.0.1:" + closed + "/healthz");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).startsWith("chainsight healthcheck: unhealthy: GET http://127.0.0.1:" + closed
+        + "/healthz: nothing listens on 127.0.0.1:" + closed);
+  }
+
+  @Test
+  void withoutAUrlItAsksTheConfiguredAdminPortWithTheConfiguredToken() {
+    // The image's HEALTHCHECK: no URL; the token makes the entrypoint bind admin to 0.0.0.0, which the
+    // healthcheck reaches over loopback.
+    Command.Result result = container().env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("healthcheck");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout()).contains("GET " + healthz() + " answered 200");
+    assertThat(authorizations).containsExactly("Bearer s3cret");
+  }
+
+  @Test
+  void anExplicitUrlGetsNoToken() {
+    Command.Result result = container().env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("healthcheck", healthz());
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(authorizations).containsExactly("null");
+  }
+
+  @Test
+  void aDisabledAdminEndpointIsUnhealthyAndSaysWhy() {
+    Command.Result result = container().env("CHAINSIGHT_ADMIN_ENABLED", "false").run("healthcheck");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).startsWith("chainsight healthcheck: unhealthy: the admin endpoint is off "
+        + "(admin.enabled = false in the environment and defaults (no config file))");
+    assertThat(authorizations).isEmpty();
+  }
+
+  @Test
+  void aConfigurationProblemIsOneNotTwoBecauseDockerReservesTwo() {
+    Command.Result result = Entrypoint.in(workDir).run("healthcheck");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.stderr()).contains("error: tls.certificate-chain: not set");
+  }
+}
