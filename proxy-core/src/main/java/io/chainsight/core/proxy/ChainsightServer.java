@@ -2,6 +2,7 @@ package io.chainsight.core.proxy;
 
 import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.certs.Certificates;
+import io.chainsight.core.certs.KeyFilePermissions;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
@@ -132,6 +133,7 @@ public final class ChainsightServer implements AutoCloseable {
     if (transport.fallbackReason() != null) {
       log.warn("transport: nio (native epoll did not load: {})", transport.fallbackReason());
     }
+    KeyFilePermissions.warning("tls.private-key", config.tls().privateKey()).ifPresent(log::warn);
     log.info("chainsight listening on https://{} (TLS engine {}, transport {}), client-auth {}, forwarding to {}",
         format(tlsAddress()), engine.description(), transport.name(),
         config.tls().clientAuth().name().toLowerCase(), config.backend().url());
