@@ -121,7 +121,7 @@ public record AccessRule(
       case "spki-sha256" -> {
         Optional<byte[]> pin = RuleValues.hexOrBase64(value);
         if (pin.isEmpty() || pin.get().length != RuleValues.SHA256_BYTES) {
-          throw invalid(field, value, (pin.isPresent() ? RuleValues.lengthHint(pin.get()) + "; " : "")
+          throw invalid(field, value, RuleValues.lengthHint(pin)
               + "the SHA-256 of the certificate's public key (SubjectPublicKeyInfo), as 64 hex digits (colons "
               + "allowed) or 44 base64 characters: `" + OPENSSL_PIN + "`");
         }
@@ -129,7 +129,7 @@ public record AccessRule(
       case "fingerprint-sha256" -> {
         Optional<byte[]> fingerprint = RuleValues.hex(value);
         if (fingerprint.isEmpty() || fingerprint.get().length != RuleValues.SHA256_BYTES) {
-          throw invalid(field, value, (fingerprint.isPresent() ? RuleValues.lengthHint(fingerprint.get()) + "; " : "")
+          throw invalid(field, value, RuleValues.lengthHint(fingerprint)
               + "the SHA-256 of the whole certificate as 64 hex digits, colons allowed: `" + OPENSSL_FINGERPRINT
               + "`");
         }

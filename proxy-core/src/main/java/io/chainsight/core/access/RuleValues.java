@@ -74,13 +74,16 @@ final class RuleValues {
     }
   }
 
-  /** What a digest of the wrong length probably is, for the error message. */
-  static String lengthHint(byte[] digest) {
-    return switch (digest.length) {
-      case 20 -> "found 20 bytes: a SHA-1 digest?";
-      case 16 -> "found 16 bytes: an MD5 digest?";
-      case 48 -> "found 48 bytes: a SHA-384 digest?";
-      default -> "found " + digest.length + " bytes";
+  /**
+   * What a digest of the wrong length probably is, as the start of an error message's "expected" part; empty
+   * for a length no common digest has (then the value is garbage, and its length says nothing).
+   */
+  static String lengthHint(Optional<byte[]> digest) {
+    return switch (digest.map(d -> d.length).orElse(0)) {
+      case 16 -> "found 16 bytes: an MD5 digest?; ";
+      case 20 -> "found 20 bytes: a SHA-1 digest?; ";
+      case 48 -> "found 48 bytes: a SHA-384 digest?; ";
+      default -> "";
     };
   }
 }

@@ -13,6 +13,8 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.chainsight.core.access.AccessRule;
+import io.chainsight.core.access.AccessRule.InvalidRuleException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -22,10 +24,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -42,7 +47,9 @@ import java.util.stream.Collectors;
  *
  * <p>The set of keys, their types and their environment variables all come from reference.conf (keys without a
  * default are declared there as {@code null}), so a new key is one line there plus one argument in
- * {@link #build}.
+ * {@link #build}. The two lists of objects, {@code access.allow} and {@code routes}, are the exception: their
+ * elements' keys are declared here ({@link AccessRule#FIELDS}, {@link #ROUTE_KEYS}), and they are read from the
+ * config file only (a list of objects does not fit in an environment variable).
  */
 public final class ConfigLoader {
   /** Names the config file when {@code -c} is not given. */
@@ -67,6 +74,21 @@ public final class ConfigLoader {
 
   private static final Map<String, String> ENV_NAMES = envNames();
 
+  /** Lists of objects: read from the config file only, neither from the environment nor the command line. */
+  private static final Map<String, String> FILE_ONLY = Map.of(
+      "access.allow", "[ { subject-cn = \"keylime-tenant\" } ]",
+      "routes", "[ { path-prefix = \"/version\", methods = [GET] } ]");
+
+  /** The keys of one {@code routes} element, sections and their keys included: what a typo is compared with. */
+  private static final List<String> ROUTE_KEYS = List.of("path-prefix", "methods", "backend", "client-auth",
+      "access", "access.allow", "connect-timeout", "response-timeout", "tls", "tls.certificate-chain",
+      "tls.private-key", "tls.trusted-cas", "tls.server-name");
+
+  /** Names people reach for that are too far from ours for edit distance, and the key they mean. */
+  private static final Map<String, String> ALIASES = Map.of(
+      "allow", "access.allow", "cn", "subject-cn", "dns", "san-dns", "uri", "san-uri", "ip", "san-ip",
+      "url", "backend", "path", "path-prefix", "prefix", "path-prefix", "method", "methods");
+
   private ConfigLoader() {}
 
   /**
@@ -88,7 +110,7 @@ public final class ConfigLoader {
     Optional<Path> source = file.map(p -> p.toAbsolutePath().normalize());
     Config fromFile = source.isPresent() ? readFile(source.get(), problems) : ConfigFactory.empty();
     Config merged = overrideLayer(overrides, problems)
-        .withFallback(envLayer(env))
+        .withFallback(envLayer(env, problems))
         .withFallback(fromFile)
         .withFallback(REFERENCE);
     Path fileDirectory = source.map(Path::getParent).orElse(Path.of("").toAbsolutePath());
@@ -103,6 +125,11 @@ public final class ConfigLoader {
   /** Every key, as a path below {@code chainsight} ({@code tls.client-auth}), in order. */
   public static List<String> keys() {
     return List.copyOf(KEYS.keySet());
+  }
+
+  /** Whether a key is read from the config file only ({@code access.allow}, {@code routes}: lists of objects). */
+  public static boolean fileOnly(String key) {
+    return FILE_ONLY.containsKey(key);
   }
 
   /** The environment variable for a key: {@code tls.client-auth} is {@code CHAINSIGHT_TLS_CLIENT_AUTH}. */
@@ -132,8 +159,10 @@ public final class ConfigLoader {
         v.duration("diagnostics.dedup-window"), v.integer("diagnostics.recent")));
     LogSettings log = v.build(() -> new LogSettings(v.choice("log.format", LogSettings.Format.class),
         v.bool("log.access")));
+    List<AccessRule> allow = v.rules("access.allow");
+    List<RouteSettings> routes = v.routes("routes");
     return v.problems.isEmpty()
-        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, List.of(), List.of(), source)
+        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, allow, routes, source)
         : null;
   }
 
@@ -214,7 +243,8 @@ public final class ConfigLoader {
             + prefixed(key, ((ConfigObject) expected).keySet()) + ")" + suffix(value.origin()));
         misshapen.add(path);
       } else if (value.valueType() == ConfigValueType.OBJECT) {
-        problems.add(key + ": " + value.render(CONCISE) + " (expected: a single value, not an object; e.g. "
+        String shape = expected.valueType() == ConfigValueType.LIST ? "a list" : "a single value";
+        problems.add(key + ": " + value.render(CONCISE) + " (expected: " + shape + ", not an object; e.g. "
             + key + " = " + example(key) + ")" + suffix(value.origin()));
         misshapen.add(path);
       }
@@ -222,7 +252,8 @@ public final class ConfigLoader {
   }
 
   private static String unknownKey(String key, Iterable<String> siblings, List<String> prefix) {
-    Optional<String> suggestion = DidYouMean.closest(key, KNOWN_PATHS);
+    Optional<String> suggestion = Optional.ofNullable(ALIASES.get(key)).filter(KNOWN_PATHS::contains)
+        .or(() -> DidYouMean.closest(key, KNOWN_PATHS));
     if (suggestion.isPresent()) {
       return key + ": unknown key (did you mean " + suggestion.get() + "?)";
     }
@@ -230,12 +261,15 @@ public final class ConfigLoader {
     return key + ": unknown key (expected: one of " + prefixed(section, siblings) + ")";
   }
 
-  private static Config envLayer(Map<String, String> env) {
+  private static Config envLayer(Map<String, String> env, List<String> problems) {
     Config layer = ConfigFactory.empty();
     for (String key : KEYS.keySet()) {
       String name = ENV_NAMES.get(key);
       String text = env.get(name);
-      if (text != null) {
+      if (text != null && fileOnly(key)) {
+        problems.add(key + ": set by environment variable " + name + ", but " + key + " is read from the config "
+            + "file only (expected: " + key + " = " + FILE_ONLY.get(key) + " in the file; unset " + name + ")");
+      } else if (text != null) {
         layer = layer.withValue(key, fromText(key, text, "environment variable " + name));
       }
     }
@@ -249,6 +283,11 @@ public final class ConfigLoader {
           ? override.getKey().substring(ROOT.length() + 1) : override.getKey();
       if (!KEYS.containsKey(key)) {
         problems.add(unknownKey(key, REFERENCE.root().keySet(), List.of()) + ", from " + COMMAND_LINE);
+        continue;
+      }
+      if (fileOnly(key)) {
+        problems.add(key + ": given as a " + COMMAND_LINE + ", but " + key + " is read from the config file only "
+            + "(expected: " + key + " = " + FILE_ONLY.get(key) + " in the file)");
         continue;
       }
       layer = layer.withValue(key, fromText(key, override.getValue(), COMMAND_LINE));
@@ -311,6 +350,9 @@ public final class ConfigLoader {
   }
 
   private static String example(String key) {
+    if (fileOnly(key)) {
+      return FILE_ONLY.get(key);
+    }
     ConfigValue value = rawValue(REFERENCE, key);
     return value == null || value.valueType() == ConfigValueType.NULL ? "\"...\"" : value.render(CONCISE);
   }
@@ -515,6 +557,296 @@ public final class ConfigLoader {
             + (value == null ? "" : suffix(value.origin())));
         return fallback.get();
       }
+    }
+
+    // ---- lists of objects: access.allow and routes ----
+
+    /** {@code access.allow}: each element a rule; an element with a problem is reported and left out. */
+    List<AccessRule> rules(String key) {
+      return list(key, rawValue(config, key)).map(list -> rules(key, list)).orElse(List.of());
+    }
+
+    /** {@code routes}: each element a route; then routes that another one hides completely. */
+    List<RouteSettings> routes(String key) {
+      Optional<ConfigList> list = list(key, rawValue(config, key));
+      if (list.isEmpty()) {
+        return List.of();
+      }
+      List<RouteSettings> routes = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<ConfigOrigin> origins = new ArrayList<>();
+      for (int i = 0; i < list.get().size(); i++) {
+        String where = key + "[" + i + "]";
+        ConfigValue element = list.get().get(i);
+        route(where, element).ifPresent(route -> {
+          routes.add(route);
+          names.add(where);
+          origins.add(element.origin());
+        });
+      }
+      for (int j = 0; j < routes.size(); j++) {
+        for (int i = 0; i < j; i++) {
+          if (hides(routes.get(i), routes.get(j))) {
+            problems.add(names.get(j) + ": never used: " + names.get(i) + " has the same path-prefix \""
+                + routes.get(j).pathPrefix() + "\" and takes " + (routes.get(i).methods().isEmpty()
+                    ? "every method" : "its methods " + sorted(routes.get(j).methods()))
+                + " (expected: a longer path-prefix, other methods, or one route; remove " + names.get(j) + ")"
+                + suffix(origins.get(j)));
+            break;
+          }
+        }
+      }
+      return routes;
+    }
+
+    /** Whether {@code first} takes every request {@code later} would (same prefix ties go to the first written). */
+    private static boolean hides(RouteSettings first, RouteSettings later) {
+      return first.pathPrefix().equals(later.pathPrefix()) && (first.methods().isEmpty()
+          || (!later.methods().isEmpty() && first.methods().containsAll(later.methods())));
+    }
+
+    private static String sorted(Set<String> methods) {
+      return methods.stream().sorted().collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private Optional<ConfigList> list(String where, ConfigValue value) {
+      if (value == null || value.valueType() == ConfigValueType.NULL) {
+        return Optional.empty();
+      }
+      if (value.valueType() != ConfigValueType.LIST) {
+        String key = where.replaceAll("^routes\\[\\d+]\\.", "");
+        problems.add(where + ": " + value.render(CONCISE) + " (expected: a list, e.g. " + where + " = "
+            + FILE_ONLY.getOrDefault(key, "[ ... ]") + ")" + suffix(value.origin()));
+        return Optional.empty();
+      }
+      return Optional.of((ConfigList) value);
+    }
+
+    private List<AccessRule> rules(String where, ConfigList list) {
+      List<AccessRule> rules = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        rule(where + "[" + i + "]", list.get(i)).ifPresent(rules::add);
+      }
+      return rules;
+    }
+
+    private Optional<AccessRule> rule(String where, ConfigValue element) {
+      Optional<ConfigObject> object = object(where, element, "{ subject-cn = \"keylime-tenant\" }");
+      if (object.isEmpty()) {
+        return Optional.empty();
+      }
+      int before = problems.size();
+      unknownKeys(where, object.get(), "", AccessRule.FIELDS);
+      Map<String, String> fields = new LinkedHashMap<>();
+      for (String field : AccessRule.FIELDS) {
+        ConfigValue value = object.get().get(field);
+        if (value == null || value.valueType() == ConfigValueType.NULL) {
+          continue;
+        }
+        if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
+          problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: one string; for several "
+              + "values write one rule each: any rule allows)" + suffix(value.origin()));
+          continue;
+        }
+        fields.put(field, String.valueOf(value.unwrapped()));
+      }
+      if (problems.size() > before) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(AccessRule.of(fields));
+      } catch (InvalidRuleException e) {
+        ConfigValue at = e.field().map(object.get()::get).orElse(element);
+        problems.add(e.at(where) + suffix(at.origin()));
+        return Optional.empty();
+      }
+    }
+
+    private Optional<RouteSettings> route(String where, ConfigValue element) {
+      Optional<ConfigObject> object = object(where, element, "{ path-prefix = \"/version\", methods = [GET] }");
+      if (object.isEmpty()) {
+        return Optional.empty();
+      }
+      int before = problems.size();
+      ConfigObject route = object.get();
+      unknownKeys(where, route, "", ROUTE_KEYS);
+      Optional<String> pathPrefix = text(where, route, "path-prefix");
+      if (pathPrefix.isEmpty() && problems.size() == before) {
+        problems.add(where + ".path-prefix: not set (expected: a path starting with /, e.g. /v2.1/agents/ or "
+            + "/v*/agents)" + suffix(element.origin()));
+      }
+      Set<String> methods = methods(where, route);
+      Optional<URI> backend = text(where, route, "backend").flatMap(text -> uri(where + ".backend", text,
+          route.get("backend")));
+      Optional<TlsSettings.ClientAuth> clientAuth = text(where, route, "client-auth")
+          .flatMap(text -> clientAuth(where + ".client-auth", text, route.get("client-auth")));
+      Optional<List<AccessRule>> allow = section(where, route, "access", "{ allow = [ ... ] }")
+          .flatMap(access -> {
+            unknownKeys(where, access, "access.", ROUTE_KEYS);
+            return list(where + ".access.allow", access.get("allow")).map(l -> rules(where + ".access.allow", l));
+          });
+      Optional<Duration> connectTimeout = duration(where, route, "connect-timeout");
+      Optional<Duration> responseTimeout = duration(where, route, "response-timeout");
+      Optional<BackendTlsSettings> tls = section(where, route, "tls", "{ trusted-cas = \"registrar-ca.pem\" }")
+          .flatMap(section -> backendTls(where, section));
+      if (problems.size() > before) {
+        // Each problem of this route is reported; building it anyway would only add echoes of them.
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new RouteSettings(pathPrefix.get(), methods, backend, clientAuth, allow, connectTimeout,
+            responseTimeout, tls));
+      } catch (IllegalArgumentException e) {
+        recordProblem(where, route, e);
+        return Optional.empty();
+      }
+    }
+
+    /**
+     * A route record's own check ({@code routes[].backend: ...}), put at this route's index and at the line of
+     * the value it names (else of the object itself).
+     */
+    private void recordProblem(String where, ConfigObject object, IllegalArgumentException e) {
+      String relative = e.getMessage().replaceFirst("^routes\\[]\\.", "");
+      String field = relative.substring(0, Math.max(0, relative.indexOf(':')));
+      ConfigValue value = field.matches("[a-z-]+") ? object.get(field) : null;
+      problems.add(where + "." + relative + suffix((value != null ? value : object).origin()));
+    }
+
+    private Optional<BackendTlsSettings> backendTls(String where, ConfigObject section) {
+      unknownKeys(where, section, "tls.", ROUTE_KEYS);
+      Optional<Path> chain = filePath(where, section, "tls.certificate-chain");
+      Optional<Path> key = filePath(where, section, "tls.private-key");
+      Optional<Path> trustedCas = filePath(where, section, "tls.trusted-cas");
+      Optional<String> serverName = text(where + ".tls", section, "server-name");
+      if (trustedCas.isEmpty()) {
+        problems.add(where + ".tls.trusted-cas: not set (expected: the PEM file of the CA that issued the backend's "
+            + "certificate; for a Keylime registrar, its CA certificate, e.g. /var/lib/keylime/cv_ca/cacert.crt)"
+            + suffix(section.origin()));
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new BackendTlsSettings(chain, key, trustedCas.get(), serverName));
+      } catch (IllegalArgumentException e) {
+        recordProblem(where, section, e);
+        return Optional.empty();
+      }
+    }
+
+    /** The element as an object, or a problem saying what an element looks like. */
+    private Optional<ConfigObject> object(String where, ConfigValue element, String example) {
+      if (element.valueType() != ConfigValueType.OBJECT) {
+        problems.add(where + ": " + element.render(CONCISE) + " (expected: an object such as " + example + ")"
+            + suffix(element.origin()));
+        return Optional.empty();
+      }
+      return Optional.of((ConfigObject) element);
+    }
+
+    /** A nested section of a route ({@code tls}, {@code access}), if present and an object. */
+    private Optional<ConfigObject> section(String where, ConfigObject route, String name, String example) {
+      ConfigValue value = route.get(name);
+      if (value == null || value.valueType() == ConfigValueType.NULL) {
+        return Optional.empty();
+      }
+      return object(where + "." + name, value, example);
+    }
+
+    /** Keys of {@code object} (found under {@code prefix} of the element) that {@code known} does not list. */
+    private void unknownKeys(String where, ConfigObject object, String prefix, List<String> known) {
+      for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+        String relative = prefix + entry.getKey();
+        if (known.contains(relative)) {
+          continue;
+        }
+        Optional<String> suggestion = Optional.ofNullable(ALIASES.get(entry.getKey())).filter(known::contains)
+            .or(() -> DidYouMean.closest(relative, known));
+        List<String> siblings = new ArrayList<>();
+        for (String candidate : known) {
+          if (candidate.startsWith(prefix) && candidate.indexOf('.', prefix.length()) < 0) {
+            siblings.add(where + "." + candidate);
+          }
+        }
+        problems.add(where + "." + relative + ": unknown key ("
+            + suggestion.map(s -> "did you mean " + where + "." + s + "?")
+                .orElse("expected: one of " + String.join(", ", siblings))
+            + ")" + suffix(entry.getValue().origin()));
+      }
+    }
+
+    /** A string field of an element; numbers and booleans are taken as their text. */
+    private Optional<String> text(String where, ConfigObject object, String field) {
+      ConfigValue value = object.get(field);
+      if (value == null || value.valueType() == ConfigValueType.NULL) {
+        return Optional.empty();
+      }
+      if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
+        problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: a string)"
+            + suffix(value.origin()));
+        return Optional.empty();
+      }
+      return Optional.of(String.valueOf(value.unwrapped()).trim());
+    }
+
+    private Set<String> methods(String where, ConfigObject route) {
+      ConfigValue value = route.get("methods");
+      if (value == null || value.valueType() == ConfigValueType.NULL) {
+        return Set.of();
+      }
+      Set<String> methods = new LinkedHashSet<>();
+      boolean strings = value.valueType() == ConfigValueType.LIST;
+      if (strings) {
+        for (ConfigValue method : (ConfigList) value) {
+          strings &= method.valueType() == ConfigValueType.STRING;
+          methods.add(String.valueOf(method.unwrapped()).trim().toUpperCase(Locale.ROOT));
+        }
+      }
+      if (!strings || methods.isEmpty()) {
+        problems.add(where + ".methods: " + value.render(CONCISE) + " (expected: a non-empty list such as "
+            + "[GET, DELETE]; leave methods out for all of them)" + suffix(value.origin()));
+        return Set.of();
+      }
+      return methods;
+    }
+
+    private Optional<URI> uri(String where, String text, ConfigValue value) {
+      try {
+        return Optional.of(new URI(text));
+      } catch (URISyntaxException e) {
+        problems.add(where + ": \"" + text + "\" (expected: a URL such as http://127.0.0.1:8890 or "
+            + "https://127.0.0.1:8891)" + suffix(value.origin()));
+        return Optional.empty();
+      }
+    }
+
+    private Optional<TlsSettings.ClientAuth> clientAuth(String where, String text, ConfigValue value) {
+      try {
+        return Optional.of(TlsSettings.ClientAuth.valueOf(text.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ": \"" + text + "\" (expected: require or optional)" + suffix(value.origin()));
+        return Optional.empty();
+      }
+    }
+
+    private Optional<Duration> duration(String where, ConfigObject route, String field) {
+      ConfigValue value = route.get(field);
+      if (value == null || value.valueType() == ConfigValueType.NULL) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(route.toConfig().getDuration(field));
+      } catch (com.typesafe.config.ConfigException e) {
+        problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: a duration such as 2s, 500ms "
+            + "or 1m)" + suffix(value.origin()));
+        return Optional.empty();
+      }
+    }
+
+    /** A path in a route's {@code tls}, resolved like the other TLS paths (against the config file's directory). */
+    private Optional<Path> filePath(String where, ConfigObject tls, String relative) {
+      String field = relative.substring(relative.indexOf('.') + 1);
+      return text(where + ".tls", tls, field).filter(text -> !text.isEmpty())
+          .map(text -> path(null, text, tls.get(field).origin()));
     }
 
     /** Each key's effective value and origin, secrets redacted. */
