@@ -69,11 +69,12 @@ public record TlsMaterial(
       }
     }
     if (chain != null) {
-      problems.addAll(chainLinkProblems(settings.certificateChain(), chain));
+      problems.addAll(chainLinkProblems("tls.certificate-chain", settings.certificateChain(), chain));
       if (key != null) {
         // When the only fault is the order, check the key against the real leaf: one problem, not two.
         X509Certificate leaf = inIssuerOrder(chain).orElse(chain).get(0);
-        String mismatch = keyMismatch(settings, leaf, key);
+        String mismatch = keyMismatch("tls.private-key", settings.privateKey(), settings.certificateChain(), leaf,
+            key);
         if (mismatch != null) {
           problems.add(mismatch);
         }
@@ -89,10 +90,10 @@ public record TlsMaterial(
    * Each certificate must be issued, and signed, by the one after it: leaf first, then intermediates, then root.
    * When the same certificates would link in another order, that order is the one problem reported.
    */
-  static List<String> chainLinkProblems(Path file, List<X509Certificate> chain) {
+  static List<String> chainLinkProblems(String setting, Path file, List<X509Certificate> chain) {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i + 1 < chain.size(); i++) {
-      String problem = linkProblem(file, chain, i);
+      String problem = linkProblem(setting, file, chain, i);
       if (problem != null) {
         problems.add(problem);
       }
@@ -102,17 +103,17 @@ public record TlsMaterial(
     }
     Optional<List<X509Certificate>> ordered = inIssuerOrder(chain);
     if (ordered.isPresent()) {
-      return List.of("tls.certificate-chain: " + file + ": the certificates are out of order (found: "
+      return List.of(setting + ": " + file + ": the certificates are out of order (found: "
           + subjects(chain) + "; expected: leaf first, then each issuer in turn: " + subjects(ordered.get())
           + "; reorder the PEM blocks)");
     }
     return problems;
   }
 
-  private static String linkProblem(Path file, List<X509Certificate> chain, int i) {
+  private static String linkProblem(String setting, Path file, List<X509Certificate> chain, int i) {
     X509Certificate child = chain.get(i);
     X509Certificate parent = chain.get(i + 1);
-    String where = "tls.certificate-chain: " + file + ": certificate " + (i + 1) + " ("
+    String where = setting + ": " + file + ": certificate " + (i + 1) + " ("
         + Certificates.subject(child) + ")";
     if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
       int issuerAt = indexOfSubject(chain, child.getIssuerX500Principal());
@@ -185,17 +186,18 @@ public record TlsMaterial(
     return chain.stream().map(Certificates::subject).collect(Collectors.joining(", then "));
   }
 
-  private static String keyMismatch(TlsSettings settings, X509Certificate leaf, PrivateKey key) {
+  /** Whether the key belongs to the leaf, as a problem for {@code keySetting}; null when it does. */
+  static String keyMismatch(String keySetting, Path keyFile, Path chainFile, X509Certificate leaf, PrivateKey key) {
     PublicKey publicKey = leaf.getPublicKey();
     if (!publicKey.getAlgorithm().equals(key.getAlgorithm())
         && !(publicKey.getAlgorithm().startsWith("EC") && key.getAlgorithm().startsWith("EC"))) {
-      return "tls.private-key: " + settings.privateKey() + " is a " + key.getAlgorithm() + " key, but the leaf "
-          + "certificate in " + settings.certificateChain() + " (" + Certificates.subject(leaf) + ") has a "
+      return keySetting + ": " + keyFile + " is a " + key.getAlgorithm() + " key, but the leaf "
+          + "certificate in " + chainFile + " (" + Certificates.subject(leaf) + ") has a "
           + publicKey.getAlgorithm() + " key (expected: the key the leaf was issued for)";
     }
     if (!signatureVerifies(key, publicKey)) {
-      return "tls.private-key: " + settings.privateKey() + " does not match the leaf certificate in "
-          + settings.certificateChain() + " (" + Certificates.subject(leaf) + ", SHA-256 "
+      return keySetting + ": " + keyFile + " does not match the leaf certificate in "
+          + chainFile + " (" + Certificates.subject(leaf) + ", SHA-256 "
           + Certificates.sha256(leaf) + ") (expected: the key the leaf was issued for; check "
           + "`openssl x509 -noout -pubkey -in CHAIN` against `openssl pkey -pubout -in KEY`)";
     }
