@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * A ready three-tier ECDSA P-256 PKI for a Keylime registrar behind chainsight: root, intermediate (pathLen 0),
- * a registrar server certificate, an agent client certificate, and agent certificates that are broken on
+ * a registrar server certificate, client certificates for an agent, the tenant and chainsight itself (towards the
+ * registrar's TLS port), and agent certificates that are broken on
  * purpose, one defect each, for the demo and the tests. {@link #create} makes it in memory; {@link #writeTo}
  * lays it out as {@link ExamplePkiFile}s; {@code chainsight pki init} and {@code certs-example/} use both.
  */
@@ -21,6 +22,11 @@ public final class ExamplePki {
   public static final String INTERMEDIATE_SUBJECT = "CN=chainsight example intermediate CA,O=chainsight example";
   public static final String REGISTRAR_SUBJECT = "CN=registrar.keylime.test,O=chainsight example";
   public static final List<String> REGISTRAR_NAMES = List.of("localhost", "127.0.0.1", "registrar.keylime.test");
+  /** The Keylime tenant: the one caller the preset lets list and delete agents. */
+  public static final String TENANT_SUBJECT = "CN=keylime-tenant,O=chainsight example";
+  public static final String TENANT_URI = "spiffe://keylime.example/tenant/admin";
+  /** Who chainsight is to the registrar's TLS port, where it re-encrypts the tenant's requests. */
+  public static final String PROXY_CLIENT_SUBJECT = "CN=chainsight-proxy,O=chainsight example";
   public static final String UNRELATED_CA_SUBJECT = "CN=unrelated example CA,O=somebody else";
   /** The agent's DNS name; every agent certificate, good or broken, carries it. */
   public static final String AGENT_DNS_NAME = "agent.keylime.test";
@@ -38,6 +44,8 @@ public final class ExamplePki {
   private final HeldCertificate intermediate;
   private final HeldCertificate registrar;
   private final HeldCertificate agent;
+  private final HeldCertificate tenant;
+  private final HeldCertificate proxyClient;
   private final HeldCertificate expiredAgent;
   private final HeldCertificate lookAlikeIntermediate;
   private final HeldCertificate wrongKeyCaAgent;
@@ -75,6 +83,19 @@ public final class ExamplePki {
     registrar = registrarBuilder.build();
 
     agent = agent(AGENT_UUID, intermediate).validity(leafStart, plusYears(now, 2)).build();
+    tenant = HeldCertificate.builder()
+        .subject(TENANT_SUBJECT)
+        .addUriSubjectAlternativeName(TENANT_URI)
+        .purpose(Purpose.CLIENT_AUTH)
+        .signedBy(intermediate)
+        .validity(leafStart, plusYears(now, 2))
+        .build();
+    proxyClient = HeldCertificate.builder()
+        .subject(PROXY_CLIENT_SUBJECT)
+        .purpose(Purpose.CLIENT_AUTH)
+        .signedBy(intermediate)
+        .validity(leafStart, plusYears(now, 2))
+        .build();
     expiredAgent = agent(EXPIRED_AGENT_UUID, intermediate).validity(expiredStart, expiredEnd).build();
     // A CA re-created under the same name with a new key: the agent's issuer name matches our intermediate,
     // its signature and authority key id do not.
@@ -145,6 +166,10 @@ public final class ExamplePki {
       case AGENT_KEY -> agent.privateKeyPem();
       case AGENT_CA -> root.certificatePem();
       case AGENT_CA_INTERMEDIATE_FIRST -> pems(intermediate, root);
+      case TENANT_CERT -> pems(tenant, intermediate);
+      case TENANT_KEY -> tenant.privateKeyPem();
+      case PROXY_CLIENT_CERT -> pems(proxyClient, intermediate);
+      case PROXY_CLIENT_KEY -> proxyClient.privateKeyPem();
       case EXPIRED_AGENT_CERT -> pems(expiredAgent, intermediate);
       case EXPIRED_AGENT_KEY -> expiredAgent.privateKeyPem();
       // The leaf alone: the look-alike CA is what the agent's operator lost track of.
@@ -177,6 +202,14 @@ public final class ExamplePki {
 
   public HeldCertificate agent() {
     return agent;
+  }
+
+  public HeldCertificate tenant() {
+    return tenant;
+  }
+
+  public HeldCertificate proxyClient() {
+    return proxyClient;
   }
 
   public HeldCertificate expiredAgent() {

@@ -25,6 +25,14 @@ public enum ExamplePkiFile {
   AGENT_CA_INTERMEDIATE_FIRST("agent-ca-intermediate-first.pem",
       "intermediate then root: the first-PEM-block trap (a loader that keeps only the first block trusts only "
           + "the intermediate, and OpenSSL fails with error 2 \"unable to get issuer certificate\")", false),
+  TENANT_CERT("tenant-cert.pem", "Keylime tenant client certificate (clientAuth; SAN URI "
+      + "spiffe://keylime.example/tenant/admin), then the intermediate: the caller config/keylime-registrar.conf "
+      + "lets reach the registrar's admin routes", false),
+  TENANT_KEY("tenant-key.pem", "Keylime tenant private key", true),
+  PROXY_CLIENT_CERT("proxy-client-cert.pem", "the client certificate chainsight presents to the registrar's TLS "
+      + "port (clientAuth), then the intermediate (config/keylime-registrar.conf's routes[].tls.certificate-chain; "
+      + "the registrar certificate cannot serve: it is serverAuth only)", false),
+  PROXY_CLIENT_KEY("proxy-client-key.pem", "its private key (routes[].tls.private-key)", true),
   EXPIRED_AGENT_CERT("broken/agent-expired-cert.pem",
       "agent certificate (then the intermediate) whose validity ended yesterday", false),
   EXPIRED_AGENT_KEY("broken/agent-expired-key.pem", "its private key", true),

@@ -35,8 +35,12 @@ final class ExamplePkiReadme {
                     intermediate CA, pathLen 0, valid until %s
                 ├── %s
                         registrar: serverAuth; SANs %s
-                └── %s
+                ├── %s
                         agent: clientAuth; SAN %s
+                ├── %s
+                        Keylime tenant: clientAuth; SAN %s
+                └── %s
+                        chainsight towards the registrar's TLS port: clientAuth
 
         ## Files
 
@@ -64,6 +68,14 @@ final class ExamplePkiReadme {
         Each broken agent's CN is the agent UUID with a different last digit (`...00001` to `...00005`), so a log
         line says which one connected.
 
+        `config/keylime-registrar.conf` (routes for a Keylime registrar) uses the same three files and adds
+        `tenant-cert.pem` (the one caller its admin routes allow) and `proxy-client-cert.pem` (what chainsight
+        presents to the registrar's TLS port; the registrar must trust this PKI's root for it). With a registrar
+        on 8890 and 8891 behind `bin/chainsight run -c config/keylime-registrar.conf`:
+
+            curl --cacert certs-example/agent-ca.pem --cert certs-example/tenant-cert.pem \\
+                 --key certs-example/tenant-key.pem https://localhost:8443/v2.1/agents/
+
         `agent-ca-intermediate-first.pem` holds the right CAs in the wrong order for loaders that keep only the
         first PEM block (rust-keylime's `reqwest::Certificate::from_pem` on OpenSSL): they trust the intermediate
         alone and fail with OpenSSL error 2, "unable to get issuer certificate". curl reads every block and
@@ -75,6 +87,8 @@ final class ExamplePkiReadme {
             name(pki.intermediate()), date(pki.intermediate().certificate()),
             name(pki.registrar()), String.join(", ", ExamplePki.REGISTRAR_NAMES),
             name(pki.agent()), ExamplePki.AGENT_DNS_NAME,
+            name(pki.tenant()), ExamplePki.TENANT_URI,
+            name(pki.proxyClient()),
             files.toString(),
             date(pki.expiredAgent().certificate()),
             ExamplePki.UNRELATED_CA_SUBJECT);

@@ -109,6 +109,30 @@ class ExamplePkiTest {
   }
 
   @Test
+  void tenantCertificateIsAClientCertificateWithItsSpiffeIdAndValidatesToTheRoot() throws Exception {
+    List<X509Certificate> tenant = read(ExamplePkiFile.TENANT_CERT);
+
+    assertThat(tenant).extracting(Certificates::subject).containsExactly(
+        ExamplePki.TENANT_SUBJECT, ExamplePki.INTERMEDIATE_SUBJECT);
+    validate(tenant, only(read(ExamplePkiFile.AGENT_CA)), NOW);
+    assertThat(tenant.get(0).getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
+    assertThat(Certificates.uris(tenant.get(0))).containsExactly("spiffe://keylime.example/tenant/admin");
+    assertThat(keyMatches(ExamplePkiFile.TENANT_KEY, tenant.get(0))).isTrue();
+  }
+
+  @Test
+  void proxyClientCertificateIsWhatTheRegistrarCertificateCannotBeAClientCertificate() throws Exception {
+    List<X509Certificate> proxyClient = read(ExamplePkiFile.PROXY_CLIENT_CERT);
+
+    assertThat(proxyClient).extracting(Certificates::subject).containsExactly(
+        ExamplePki.PROXY_CLIENT_SUBJECT, ExamplePki.INTERMEDIATE_SUBJECT);
+    validate(proxyClient, only(read(ExamplePkiFile.AGENT_CA)), NOW);
+    assertThat(proxyClient.get(0).getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
+    assertThat(read(ExamplePkiFile.REGISTRAR_CHAIN).get(0).getExtendedKeyUsage()).doesNotContain(CLIENT_AUTH);
+    assertThat(keyMatches(ExamplePkiFile.PROXY_CLIENT_KEY, proxyClient.get(0))).isTrue();
+  }
+
+  @Test
   void leavesLastTwoYearsIntermediateFiveRootTen() throws Exception {
     assertThat(notAfter(ExamplePkiFile.AGENT_CERT)).isEqualTo(Instant.parse("2028-03-01T12:00:00Z"));
     assertThat(notAfter(ExamplePkiFile.REGISTRAR_CHAIN)).isEqualTo(Instant.parse("2028-03-01T12:00:00Z"));
