@@ -1,18 +1,24 @@
 package io.chainsight.cli.command;
 
+import io.chainsight.core.certs.BackendTlsMaterial;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.TlsMaterial;
+import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.EffectiveConfig;
+import io.chainsight.core.config.RouteSettings;
 import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,11 +42,26 @@ public final class CheckConfigCommand implements Callable<Integer> {
       return ConfigOption.EXIT_CONFIG;
     }
     ChainsightConfig config = effective.get().config();
-    TlsMaterial material;
+    List<String> problems = new ArrayList<>();
+    TlsMaterial material = null;
     try {
       material = TlsMaterial.load(config.tls());
     } catch (ConfigException e) {
-      return configOption.explain(e);
+      problems.addAll(e.problems());
+    }
+    // The files each https route presents and trusts, as the proxy will load them.
+    for (int i = 0; i < config.routes().size(); i++) {
+      Optional<BackendTlsSettings> tls = config.routes().get(i).tls();
+      if (tls.isPresent()) {
+        try {
+          BackendTlsMaterial.load("routes[" + i + "].tls", tls.get());
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      return configOption.explain(new ConfigException(problems));
     }
     printSummary(spec.commandLine().getOut(), config, material);
     return 0;
@@ -66,6 +87,28 @@ public final class CheckConfigCommand implements Callable<Integer> {
     }
     out.println("  trust anchors  " + material.trustAnchors().size()
         + config.tls().trustedCas().map(p -> " from " + p).orElse(""));
+    out.println("  access.allow   " + rules(config.allow().size()));
+    if (!config.routes().isEmpty()) {
+      out.println("  routes         " + config.routes().size());
+      for (int i = 0; i < config.routes().size(); i++) {
+        out.println("    " + i + ". " + describe(config, config.routes().get(i)));
+      }
+    }
     out.flush();
+  }
+
+  /** {@code /v*}{@code /agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule}. */
+  private static String describe(ChainsightConfig config, RouteSettings route) {
+    String methods = route.methods().isEmpty() ? "" : " " + route.methods().stream()
+        .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
+        .collect(Collectors.joining("|"));
+    String clientAuth = route.clientAuth().orElse(config.tls().clientAuth()).name().toLowerCase(Locale.ROOT);
+    String access = route.allow().map(rules -> rules(rules.size())).orElse("access.allow as above");
+    return route.pathPrefix() + methods + " -> " + route.backend().orElse(config.backend().url())
+        + "  client-auth " + clientAuth + ", " + access;
+  }
+
+  private static String rules(int count) {
+    return count == 0 ? "any verified certificate" : count + (count == 1 ? " rule" : " rules");
   }
 }

@@ -161,6 +161,40 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void theKeylimePresetPassesAndItsRoutesAreSummarized() {
+    Path preset = Path.of("..", "config", "keylime-registrar.conf").toAbsolutePath().normalize();
+
+    int exit = run("check-config", "-c", preset.toString());
+
+    assertThat(err.toString()).isEmpty();
+    assertThat(exit).isZero();
+    assertThat(out.toString())
+        .contains("  client-auth    require\n")
+        .contains("  access.allow   any verified certificate\n")
+        .contains("  routes         3\n"
+            + "    0. /version GET -> http://127.0.0.1:8890  client-auth optional, access.allow as above\n"
+            + "    1. /v*/agents POST|PUT -> http://127.0.0.1:8890  client-auth optional, access.allow as above\n"
+            + "    2. /v*/agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule\n");
+  }
+
+  @Test
+  void aRoutesTlsFilesAreCheckedWithTheServedOnes() throws IOException {
+    Path missing = dir.resolve("cv_ca/cacert.crt");
+
+    int exit = checkConfig(TLS + "chainsight.routes = [ { path-prefix = /v, backend = \"https://127.0.0.1:8891\"\n"
+        + "  tls { trusted-cas = \"cv_ca/cacert.crt\", certificate-chain = server-chain.pem, "
+        + "private-key = server-key.pem } } ]\n");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(errLines()).hasSize(3);
+    assertThat(errLines()[0]).isEqualTo("error: routes[0].tls.trusted-cas: " + missing + " does not exist "
+        + "(expected: a PEM file; check the path and that the process can read it)");
+    assertThat(errLines()[1]).startsWith("error: routes[0].tls.certificate-chain: " + dir.resolve("server-chain.pem")
+        + ": CN=registrar.keylime.test is not a client certificate");
+    assertThat(errLines()[2]).isEqualTo("chainsight check-config: 2 problems in " + conf);
+  }
+
+  @Test
   void theConfigFileIsTheOptionThenTheEnvironmentThenTheWorkingDirectory() throws IOException {
     Path option = Path.of("/etc/chainsight/from-option.conf");
     Map<String, String> env = Map.of("CHAINSIGHT_CONFIG", "/etc/chainsight/from-env.conf");
