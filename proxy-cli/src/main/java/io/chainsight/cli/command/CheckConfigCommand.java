@@ -103,7 +103,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
         .collect(Collectors.joining("|"));
     String clientAuth = route.clientAuth().orElse(config.tls().clientAuth()).name().toLowerCase(Locale.ROOT);
-    String access = route.allow().map(rules -> rules(rules.size())).orElse("access.allow as above");
+    String access = route.allow().map(rules -> rules(rules.size())).orElse("global access.allow");
     return route.pathPrefix() + methods + " -> " + route.backend().orElse(config.backend().url())
         + "  client-auth " + clientAuth + ", " + access;
   }
