@@ -1,5 +1,6 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.access.AccessPolicy;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.TlsSettings;
@@ -251,6 +252,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           + abbreviate(request.uri()) + " needs a client certificate (" + route.name() + "); failure id "
           + failure.id(), null);
       return;
+    }
+    if (identity.isPresent() && !route.access().allowsAny()) {
+      AccessPolicy.Decision decision = route.access().evaluate(identity.get().leaf());
+      if (!decision.allowed()) {
+        ReferenceCountUtil.release(request);
+        HandshakeFailure failure = failures.report((InetSocketAddress) ctx.channel().remoteAddress(),
+            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), Optional.empty(),
+            Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(identity.get().leaf()),
+                ReasonCode.NOT_AUTHORIZED, decision.explanation() + " for " + request.method() + " "
+                    + abbreviate(request.uri()) + " (" + route.name() + ")",
+                "add an access.allow rule for this client to " + route.name() + ", or use a certificate that "
+                    + "one of its rules names"));
+        fail(HttpResponseStatus.FORBIDDEN, "Forbidden: NOT_AUTHORIZED: " + decision.identity() + "; no access rule "
+            + "of " + route.name() + " matched; failure id " + failure.id(), null);
+        return;
+      }
     }
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());

@@ -37,6 +37,12 @@ final class RequestRules {
           "Bad Request: request target must be a path (origin-form, e.g. /version), got \""
               + abbreviate(request.uri()) + "\"", "target"));
     }
+    String pathProblem = pathProblem(request.uri());
+    if (pathProblem != null) {
+      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST, "Bad Request: the path \""
+          + abbreviate(request.uri()) + "\" " + pathProblem + " (routes match the path as sent, so it must be "
+          + "normalised)", "path"));
+    }
     if (request.headers().size() > maxHeaders) {
       return Optional.of(new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
           "Request Header Fields Too Large: " + request.headers().size() + " header fields (limit: " + maxHeaders
@@ -56,6 +62,32 @@ final class RequestRules {
       return Optional.of(tooLarge(length, maxBodySize));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why a path could be read two ways (by the router here and the backend there), or null. Dot segments,
+   * encoded dots and slashes, backslashes and empty segments let a request match one route here and reach
+   * another path at the backend: {@code /version/../v2.1/agents} would pass as {@code /version}.
+   */
+  static String pathProblem(String uri) {
+    int query = uri.indexOf('?');
+    String path = (query < 0 ? uri : uri.substring(0, query));
+    String lower = path.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
+      return "has an encoded dot, slash or backslash";
+    }
+    if (path.indexOf('\\') >= 0) {
+      return "has a backslash";
+    }
+    if (path.contains("//")) {
+      return "has an empty segment (//)";
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return "has a dot segment (" + segment + ")";
+      }
+    }
+    return null;
   }
 
   static Rejection tooLarge(long length, long maxBodySize) {

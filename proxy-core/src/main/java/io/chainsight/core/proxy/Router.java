@@ -1,5 +1,6 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.access.AccessPolicy;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.RouteSettings;
@@ -24,9 +25,10 @@ import java.util.Set;
  */
 final class Router {
   /** A route as the request path uses it. */
-  record Route(String name, String pathPrefix, Set<String> methods, ClientAuth clientAuth, BackendPool pool) {
+  record Route(String name, String pathPrefix, Set<String> methods, ClientAuth clientAuth, AccessPolicy access,
+      BackendPool pool) {
     boolean matches(String method, String path) {
-      return path.startsWith(pathPrefix) && (methods.isEmpty() || methods.contains(method));
+      return (methods.isEmpty() || methods.contains(method)) && RouteSettings.pathMatches(pathPrefix, path);
     }
   }
 
@@ -41,7 +43,7 @@ final class Router {
     ClientAuth global = config.tls().clientAuth();
     if (config.routes().isEmpty()) {
       BackendPool pool = new BackendPool(transport, BackendTarget.plain(config.backend()), metrics);
-      return new Router(List.of(new Route("default", "/", Set.of(), global, pool)));
+      return new Router(List.of(new Route("default", "/", Set.of(), global, AccessPolicy.of(config.allow()), pool)));
     }
     Map<String, BackendPool> pools = new HashMap<>();
     List<Route> routes = new ArrayList<>();
@@ -58,7 +60,7 @@ final class Router {
           pools.put(key(settings, target), pool);
         }
         routes.add(new Route(name, settings.pathPrefix(), settings.methods(), settings.clientAuth().orElse(global),
-            pool));
+            AccessPolicy.of(settings.allow().orElse(config.allow())), pool));
       } catch (ConfigException e) {
         problems.addAll(e.problems());
       }

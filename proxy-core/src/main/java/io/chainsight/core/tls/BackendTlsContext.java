@@ -1,15 +1,10 @@
 package io.chainsight.core.tls;
 
-import io.chainsight.core.certs.Pem;
-import io.chainsight.core.certs.PemException;
+import io.chainsight.core.certs.BackendTlsMaterial;
 import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ConfigException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import javax.net.ssl.SSLException;
 
 /** The client side of TLS to an https backend: our client certificate, and the backend's trust. */
@@ -22,36 +17,14 @@ public final class BackendTlsContext {
    */
   public static SslContext build(String where, BackendTlsSettings settings, String serverName, TlsEngine engine)
       throws ConfigException {
-    List<String> problems = new ArrayList<>();
-    List<X509Certificate> anchors = List.of();
-    List<X509Certificate> chain = null;
-    PrivateKey key = null;
-    try {
-      anchors = Pem.readCertificates(settings.trustedCas());
-    } catch (PemException e) {
-      problems.add(where + ".trusted-cas: " + e.getMessage());
-    }
-    if (settings.certificateChain().isPresent()) {
-      try {
-        chain = Pem.readCertificates(settings.certificateChain().get());
-      } catch (PemException e) {
-        problems.add(where + ".certificate-chain: " + e.getMessage());
-      }
-      try {
-        key = Pem.readPrivateKey(settings.privateKey().orElseThrow());
-      } catch (PemException e) {
-        problems.add(where + ".private-key: " + e.getMessage());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
+    // The same loading and checks as check-config.
+    BackendTlsMaterial material = BackendTlsMaterial.load(where, settings);
     try {
       SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(engine.provider())
           .protocols("TLSv1.3", "TLSv1.2")
-          .trustManager(new BackendChainVerifier(anchors, serverName, where + ".trusted-cas"));
-      if (chain != null) {
-        builder.keyManager(key, chain);
+          .trustManager(new BackendChainVerifier(material.trustAnchors(), serverName, where + ".trusted-cas"));
+      if (material.chain().isPresent()) {
+        builder.keyManager(material.privateKey().orElseThrow(), material.chain().get());
       }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {

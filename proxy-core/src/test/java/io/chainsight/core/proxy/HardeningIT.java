@@ -75,6 +75,9 @@ class HardeningIT {
       absolute-form    | GET http://evil.example/version HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
       NUL in header    | GET /version HTTP/1.1\\r\\nHost: x\\r\\nX-A: a\\u0000b\\r\\n\\r\\n
       bare CR          | GET /version HTTP/1.1\\r\\nHost: x\\r\\nX-A: a\\rb\\r\\n\\r\\n
+      dot segment      | GET /version/../v2.1/agents HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
+      encoded slash    | GET /version%2F..%2Fv2.1/agents HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
+      empty segment    | GET //v2.1/agents HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
       """)
   void ambiguousOrMalformedRequestIs400AndNeverForwarded(String name, String request) throws Exception {
     try (RawTlsClient client = connect()) {

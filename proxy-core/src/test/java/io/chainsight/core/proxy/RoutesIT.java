@@ -2,6 +2,7 @@ package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chainsight.core.access.AccessRule;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.BackendTlsSettings;
@@ -116,6 +117,29 @@ class RoutesIT {
     assertThat(unmatched.statusCode()).isEqualTo(404);
     assertThat(unmatched.body()).contains("no route for DELETE /v2.1/agents/a")
         .contains("/v2.1/agents/ POST|PUT, /v2.1/ GET");
+  }
+
+  @Test
+  void deniedSubjectGets403AndTheLogNamesTheIdentityAndTheRulesTried() throws Exception {
+    RecordingBackend backend = plainBackend();
+    AccessRule tenantOnly = AccessRule.of(java.util.Map.of("subject-cn", "tenant-*"));
+    URI base = start(List.of(new RouteSettings("/v*/agents", Set.of("GET"), Optional.empty(), Optional.empty(),
+        Optional.of(List.of(tenantOnly)), Optional.empty(), Optional.empty(), Optional.empty())), backend.port());
+
+    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+      HttpResponse<String> denied = get(pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+          base.resolve("/v2.1/agents"));
+      assertThat(denied.statusCode()).isEqualTo(403);
+      java.util.Map<String, Object> event = log.await("reason", "NOT_AUTHORIZED", Duration.ofSeconds(5));
+      assertThat((String) event.get("explanation")).contains("authenticated as CN=agent-1")
+          .contains("DNS:agent-1.agents.keylime.test").contains("no rule matched")
+          .contains("subject-cn = \"tenant-*\"");
+      assertThat(denied.body()).startsWith("{\"code\": 403, \"status\": \"Forbidden: NOT_AUTHORIZED: "
+          + "authenticated as CN=agent-1").contains("failure id " + event.get("failure_id"));
+    }
+    assertThat(get(pki.clientContext(pki.agent("tenant-7"), pki.intermediate()), base.resolve("/v2.2/agents"))
+        .statusCode()).isEqualTo(200);
+    assertThat(backend.received()).extracting(RecordingBackend.Received::target).containsExactly("/v2.2/agents");
   }
 
   @Test
