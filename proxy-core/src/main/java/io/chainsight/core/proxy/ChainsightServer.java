@@ -146,7 +146,9 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   private static String format(InetSocketAddress address) {
-    return address.getAddress().getHostAddress() + ":" + address.getPort();
+    // A wildcard bind reads better as configured (0.0.0.0) than as the IPv6 any-address the socket reports.
+    String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getAddress().getHostAddress();
+    return host + ":" + address.getPort();
   }
 
   public InetSocketAddress tlsAddress() {
