@@ -42,6 +42,7 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
   private final X509Certificate[] acceptedIssuers;
   private final ChainAnalyzer analyzer;
   private final DeferredRejections deferred;
+  private final VerifiedChains verified;
 
   /**
    * @param deferred null to fail the handshake with the alert OpenSSL would send (tls.client-auth-failure = alert);
@@ -54,6 +55,7 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
     this.analyzer = ChainAnalyzer.builder().trustAnchors(material.trustAnchors()).crls(material.crls())
         .purpose(Purpose.CLIENT_AUTH).partialChain(true).build();
     this.deferred = deferred;
+    this.verified = new VerifiedChains(material.crls());
   }
 
   private static X509ExtendedTrustManager pkixTrustManager(TlsMaterial material) {
@@ -86,8 +88,13 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
+    Instant now = Instant.now();
+    if (verified.contains(chain, now)) {
+      return;
+    }
     try {
       pkix.checkClientTrusted(chain, authType, engine);
+      verified.add(chain, now);
     } catch (CertificateException e) {
       SSLSession handshake = engine.getHandshakeSession();
       ClientChainRejectedException rejection = new ClientChainRejectedException(diagnose(chain, e),
