@@ -1,0 +1,244 @@
+package io.chainsight.core.admin;
+
+import com.codahale.metrics.MetricRegistry;
+import io.chainsight.core.certs.TlsMaterial;
+import io.chainsight.core.config.AdminSettings;
+import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.tls.TlsEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin listener on {@code admin.host:admin.port}, on the proxy's own event loops and transport. The proxy
+ * starts it once the TLS listener is bound and closes it first on shutdown.
+ *
+ * <p>An admin connection's pipeline, in order:
+ * <pre>
+ *   admin-http       HttpServerCodec
+ *   admin-aggregate  HttpObjectAggregator: whole requests of at most 16 KiB (admin requests have no real body)
+ *   admin            AdminHandler: bearer token, then the route table
+ * </pre>
+ */
+public final class AdminServer implements AutoCloseable {
+  public static final String HTTP = "admin-http";
+  public static final String AGGREGATE = "admin-aggregate";
+  public static final String HANDLER = "admin";
+  static final int MAX_REQUEST_BYTES = 16 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+  private final Channel channel;
+  private final BackendProbe probe;
+
+  private AdminServer(Channel channel, BackendProbe probe) {
+    this.channel = channel;
+    this.probe = probe;
+  }
+
+  public static Builder builder(ChainsightConfig config) {
+    return new Builder(config);
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public void close() {
+    probe.close();
+    channel.close().syncUninterruptibly();
+  }
+
+  /** What the admin endpoint reads from the running proxy. Everything but the failures and config view is required. */
+  public static final class Builder {
+    private final ChainsightConfig config;
+    private EventLoopGroup group;
+    private Class<? extends ServerChannel> serverChannel;
+    private Class<? extends SocketChannel> clientChannel;
+    private MetricRegistry metrics;
+    private Supplier<TlsMaterial> material;
+    private Supplier<Optional<InetSocketAddress>> tlsListener;
+    private TlsEngine engine;
+    private String transport;
+    private String transportFallback;
+    private HandshakeFailures failures = HandshakeFailures.NONE;
+    private ConfigView configView;
+    private Duration backendCheckInterval = Duration.ofSeconds(2);
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(ChainsightConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The proxy's event loops and its transport's channel classes (epoll or NIO). */
+    public Builder eventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverChannel,
+        Class<? extends SocketChannel> clientChannel) {
+      this.group = group;
+      this.serverChannel = serverChannel;
+      this.clientChannel = clientChannel;
+      return this;
+    }
+
+    public Builder metrics(MetricRegistry metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /** The material being served now (read on every request, so a reload shows at once). */
+    public Builder tlsMaterial(Supplier<TlsMaterial> material) {
+      this.material = material;
+      return this;
+    }
+
+    /** The TLS listener's address while it is bound, empty otherwise. */
+    public Builder tlsListener(Supplier<Optional<InetSocketAddress>> tlsListener) {
+      this.tlsListener = tlsListener;
+      return this;
+    }
+
+    /** For /version: the TLS engine, and the transport's name and why it fell back to NIO (null if it did not). */
+    public Builder runtime(TlsEngine engine, String transport, String transportFallback) {
+      this.engine = engine;
+      this.transport = transport;
+      this.transportFallback = transportFallback;
+      return this;
+    }
+
+    public Builder handshakeFailures(HandshakeFailures failures) {
+      this.failures = Objects.requireNonNull(failures, "failures");
+      return this;
+    }
+
+    /** The effective config with origins; without it, the settings records with origin "unknown". */
+    public Builder configView(ConfigView configView) {
+      this.configView = configView;
+      return this;
+    }
+
+    /** How often the backend's TCP port is tried for /readyz (default 2 s). */
+    public Builder backendCheckInterval(Duration interval) {
+      if (interval.isZero() || interval.isNegative()) {
+        throw new IllegalArgumentException("backend check interval: " + interval + " (expected: > 0)");
+      }
+      this.backendCheckInterval = interval;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Binds the listener and starts the backend check.
+     *
+     * @throws ConfigException when the listener cannot bind, naming the address and the fix (as {@code run} prints)
+     */
+    public AdminServer start() throws ConfigException {
+      Objects.requireNonNull(group, "eventLoops (expected: the proxy's EventLoopGroup)");
+      Objects.requireNonNull(serverChannel, "eventLoops: serverChannel");
+      Objects.requireNonNull(clientChannel, "eventLoops: clientChannel");
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(material, "tlsMaterial");
+      Objects.requireNonNull(tlsListener, "tlsListener");
+      Objects.requireNonNull(engine, "runtime");
+      AdminSettings settings = config.admin();
+      if (!settings.enabled()) {
+        throw new IllegalStateException("admin.enabled = false: the admin listener must not be started");
+      }
+      BackendProbe probe = new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
+      AdminRoutes routes = routes(probe);
+      Optional<BearerToken> token = BearerToken.of(settings.token());
+      Channel channel = bind(settings, routes, token);
+      InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+      // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such as
+      // "localhost" that resolves to an exposed address.
+      if (token.isEmpty() && !bound.getAddress().isLoopbackAddress()) {
+        channel.close().syncUninterruptibly();
+        throw new ConfigException("admin.host: " + settings.host() + " resolved to "
+            + bound.getAddress().getHostAddress() + ", which is not a loopback address, and admin.token is not set "
+            + "(expected: admin.host = 127.0.0.1, or set admin.token)");
+      }
+      probe.start();
+      log.info("admin endpoint on http://{}:{} ({})", bound.getAddress().getHostAddress(), bound.getPort(),
+          token.isPresent() ? "bearer token required" : "loopback only, no token");
+      return new AdminServer(channel, probe);
+    }
+
+    private Channel bind(AdminSettings settings, AdminRoutes routes, Optional<BearerToken> token)
+        throws ConfigException {
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(group)
+          .channel(serverChannel)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline()
+                  .addLast(HTTP, new HttpServerCodec())
+                  .addLast(AGGREGATE, new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                  .addLast(HANDLER, new AdminHandler(routes, token));
+            }
+          });
+      ChannelFuture bound = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
+      if (!bound.isSuccess()) {
+        String address = settings.host() + ":" + settings.port();
+        String hint = String.valueOf(bound.cause().getMessage()).contains("in use")
+            ? "another process listens there (find it with `ss -ltnp 'sport = :" + settings.port() + "'`); choose "
+                + "another admin.port, or set admin.enabled = false"
+            : "check admin.host is an address of this machine";
+        throw new ConfigException("admin: cannot bind " + address + ": " + bound.cause().getMessage() + " (" + hint
+            + ")");
+      }
+      return bound.channel();
+    }
+
+    private AdminRoutes routes(BackendProbe probe) {
+      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, clock);
+      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
+      CertsEndpoint certs = new CertsEndpoint(material, config.tls(), config.listen().host(), clock);
+      HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
+      ConfigEndpoint configEndpoint = new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
+      VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
+      ReloadEndpoint reload = new ReloadEndpoint();
+      return new AdminRoutes(List.of(
+          route(HttpMethod.GET, "/healthz", "liveness: 200 while the process serves", health::live),
+          route(HttpMethod.GET, "/readyz", "readiness: TLS listener, certificate validity, backend reachable",
+              health::ready),
+          new AdminRoutes.Route(HttpMethod.GET, "/metrics", "Prometheus text exposition (?format=json for JSON)",
+              Format.TEXT, metricsEndpoint::handle),
+          route(HttpMethod.GET, "/certs", "served chain, trust anchors and the lint of the served chain",
+              certs::handle),
+          route(HttpMethod.GET, "/debug/handshakes", "recent handshake failures, newest first "
+              + "(?reason= ?client= ?limit=)", handshakes::list),
+          route(HttpMethod.GET, "/debug/handshakes/{id}", "one handshake failure by the id in its log line",
+              handshakes::one),
+          route(HttpMethod.GET, "/config", "effective configuration with origins, secrets redacted",
+              configEndpoint::handle),
+          route(HttpMethod.POST, "/reload", "reload certificates and trust material (501: not in this version)",
+              reload::handle),
+          route(HttpMethod.GET, "/version", "build version, Java, TLS engine, transport", version::handle)));
+    }
+
+    private static AdminRoutes.Route route(HttpMethod method, String path, String description, Endpoint endpoint) {
+      return new AdminRoutes.Route(method, path, description, Format.JSON, endpoint);
+    }
+  }
+}

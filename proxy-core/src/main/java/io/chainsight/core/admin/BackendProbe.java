@@ -1,0 +1,83 @@
+package io.chainsight.core.admin;
+
+import io.chainsight.core.config.BackendSettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether the backend accepts TCP connections, checked in the background every few seconds (never per
+ * request, so /readyz is cheap and a busy prober cannot flood the registrar). Connects, then closes at once;
+ * the next check is due an interval after the last one ended.
+ */
+final class BackendProbe implements AutoCloseable {
+  /** The last check: when, and what was found; {@code reachable} false with detail "not checked yet" at first. */
+  record Result(boolean reachable, String detail, Instant checkedAt) {}
+
+  private final EventLoopGroup group;
+  private final Class<? extends SocketChannel> channel;
+  private final BackendSettings backend;
+  private final Duration interval;
+  private final Clock clock;
+  private volatile Result last;
+  private volatile boolean closed;
+
+  BackendProbe(EventLoopGroup group, Class<? extends SocketChannel> channel, BackendSettings backend,
+      Duration interval, Clock clock) {
+    this.group = group;
+    this.channel = channel;
+    this.backend = backend;
+    this.interval = interval;
+    this.clock = clock;
+    this.last = new Result(false, "backend " + backend.address() + " not checked yet", clock.instant());
+  }
+
+  void start() {
+    group.next().execute(this::check);
+  }
+
+  Result last() {
+    return last;
+  }
+
+  Duration interval() {
+    return interval;
+  }
+
+  private void check() {
+    ChannelFuture connect = new Bootstrap()
+        .group(group.next())
+        .channel(channel)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) backend.connectTimeout().toMillis())
+        .handler(new ChannelInboundHandlerAdapter())
+        .connect(backend.host(), backend.port());
+    connect.addListener(f -> {
+      // The next check is scheduled when this one ends, so a slow connect never overlaps the next.
+      EventLoop loop = connect.channel().eventLoop();
+      if (!closed && !loop.isShuttingDown()) {
+        loop.schedule(this::check, interval.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (f.isSuccess()) {
+        last = new Result(true, "backend " + backend.address() + " accepts TCP connections", clock.instant());
+        connect.channel().close();
+      } else {
+        last = new Result(false, "backend " + backend.address() + " does not accept TCP connections: "
+            + f.cause().getMessage() + " (expected: the service behind backend.url = " + backend.url()
+            + " listening; check it runs and `ss -ltn 'sport = :" + backend.port() + "'`)", clock.instant());
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
