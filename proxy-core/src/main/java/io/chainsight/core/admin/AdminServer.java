@@ -5,6 +5,7 @@ import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +84,8 @@ public final class AdminServer implements AutoCloseable {
     private String transportFallback;
     private HandshakeFailures failures = HandshakeFailures.NONE;
     private ConfigView configView;
+    private Function<String, ReloadResult> reloader;
+    private BooleanSupplier draining = () -> false;
     private Duration backendCheckInterval = Duration.ofSeconds(2);
     private Clock clock = Clock.systemUTC();
 
@@ -124,6 +129,18 @@ public final class AdminServer implements AutoCloseable {
 
     public Builder handshakeFailures(HandshakeFailures failures) {
       this.failures = Objects.requireNonNull(failures, "failures");
+      return this;
+    }
+
+    /** What POST /reload runs (the proxy's reload, given the trigger); without it, /reload answers 501. */
+    public Builder reloader(Function<String, ReloadResult> reloader) {
+      this.reloader = reloader;
+      return this;
+    }
+
+    /** True once the proxy drains before stopping: /readyz then answers 503 so load balancers stop sending. */
+    public Builder draining(BooleanSupplier draining) {
+      this.draining = Objects.requireNonNull(draining, "draining");
       return this;
     }
 
@@ -211,13 +228,13 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private AdminRoutes routes(BackendProbe probe) {
-      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, clock);
+      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, draining, clock);
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
       CertsEndpoint certs = new CertsEndpoint(material, config.tls(), config.listen().host(), clock);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
       ConfigEndpoint configEndpoint = new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
-      ReloadEndpoint reload = new ReloadEndpoint();
+      ReloadEndpoint reload = new ReloadEndpoint(reloader);
       return new AdminRoutes(List.of(
           route(HttpMethod.GET, "/healthz", "liveness: 200 while the process serves", health::live),
           route(HttpMethod.GET, "/readyz", "readiness: TLS listener, certificate validity, backend reachable",
@@ -232,7 +249,7 @@ public final class AdminServer implements AutoCloseable {
               handshakes::one),
           route(HttpMethod.GET, "/config", "effective configuration with origins, secrets redacted",
               configEndpoint::handle),
-          route(HttpMethod.POST, "/reload", "reload certificates and trust material (501: not in this version)",
+          route(HttpMethod.POST, "/reload", "reload certificates, key, trust and CRLs (old kept on failure)",
               reload::handle),
           route(HttpMethod.GET, "/version", "build version, Java, TLS engine, transport", version::handle)));
     }

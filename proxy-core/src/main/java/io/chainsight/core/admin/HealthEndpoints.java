@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process serves) and {@code /readyz}: the TLS listener is bound, the served certificate
- * and key are loaded and valid now, and the backend accepts TCP connections (from the background probe).
+ * {@code /healthz} (the process serves) and {@code /readyz}: the proxy is not draining, the TLS listener is bound,
+ * the served certificate and key are loaded and valid now, and the backend accepts TCP connections (from the
+ * background probe).
  */
 final class HealthEndpoints {
   /** One readiness condition and what was found, in words. */
@@ -25,13 +27,15 @@ final class HealthEndpoints {
   private final Supplier<Optional<InetSocketAddress>> tlsListener;
   private final Supplier<TlsMaterial> material;
   private final BackendProbe backend;
+  private final BooleanSupplier draining;
   private final Clock clock;
 
   HealthEndpoints(Supplier<Optional<InetSocketAddress>> tlsListener, Supplier<TlsMaterial> material,
-      BackendProbe backend, Clock clock) {
+      BackendProbe backend, BooleanSupplier draining, Clock clock) {
     this.tlsListener = tlsListener;
     this.material = material;
     this.backend = backend;
+    this.draining = draining;
     this.clock = clock;
   }
 
@@ -67,7 +71,13 @@ final class HealthEndpoints {
   }
 
   List<Check> checks() {
-    return List.of(listener(), certificate(), backend());
+    return List.of(serving(), listener(), certificate(), backend());
+  }
+
+  private Check serving() {
+    return draining.getAsBoolean()
+        ? new Check("serving", false, "draining before shutdown: no new connections, requests in flight finishing")
+        : new Check("serving", true, "accepting connections (not draining)");
   }
 
   private Check listener() {

@@ -42,7 +42,8 @@ final class MetricCatalog {
       new Family(ProxyMetrics.CONNECTIONS_REFUSED, Type.COUNTER, "limit",
           "Client connections closed at once because a connection limit was reached (total, per-ip)."),
       new Family(ProxyMetrics.RELOADS, Type.COUNTER, "result",
-          "Reloads of certificates and trust material, by result (success, failure)."),
+          "Reloads of the TLS material (file change, SIGHUP, POST /reload), by result (changed, unchanged, "
+              + "failed: the old material kept)."),
       // Dropwizard counters that go up and down: exported as gauges.
       new Family(ProxyMetrics.CLIENT_CONNECTIONS, Type.GAUGE, null,
           "Client connections open now on the TLS listener."),

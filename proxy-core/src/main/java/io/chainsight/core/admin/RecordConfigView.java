@@ -1,6 +1,8 @@
 package io.chainsight.core.admin;
 
+import io.chainsight.core.access.AccessRule;
 import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.RouteSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ public final class RecordConfigView implements ConfigView {
     add(entries, "limits.idle-timeout", duration(config.limits().idleTimeout()));
     add(entries, "limits.max-connections", String.valueOf(config.limits().maxConnections()));
     add(entries, "limits.max-connections-per-ip", String.valueOf(config.limits().maxConnectionsPerIp()));
+    add(entries, "shutdown.drain-timeout", duration(config.shutdown().drainTimeout()));
     add(entries, "admin.enabled", String.valueOf(config.admin().enabled()));
     add(entries, "admin.host", quote(config.admin().host()));
     add(entries, "admin.port", String.valueOf(config.admin().port()));
@@ -58,12 +61,57 @@ public final class RecordConfigView implements ConfigView {
     add(entries, "diagnostics.recent", String.valueOf(config.diagnostics().recent()));
     add(entries, "log.format", lower(config.log().format()));
     add(entries, "log.access", String.valueOf(config.log().access()));
+    add(entries, "access.allow", rules(config.allow()));
+    for (int i = 0; i < config.routes().size(); i++) {
+      add(entries, "routes[" + i + "]", route(config.routes().get(i)));
+    }
     return new RecordConfigView(entries);
   }
 
   @Override
   public List<Entry> entries() {
     return entries;
+  }
+
+  private static String rules(List<AccessRule> rules) {
+    return rules.stream().map(RecordConfigView::rule).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String rule(AccessRule rule) {
+    List<String> fields = new ArrayList<>();
+    rule.subjectCn().ifPresent(v -> fields.add("subject-cn = " + quote(v)));
+    rule.subject().ifPresent(v -> fields.add("subject = " + quote(v)));
+    rule.ou().ifPresent(v -> fields.add("ou = " + quote(v)));
+    rule.sanDns().ifPresent(v -> fields.add("san-dns = " + quote(v)));
+    rule.sanUri().ifPresent(v -> fields.add("san-uri = " + quote(v)));
+    rule.sanIp().ifPresent(v -> fields.add("san-ip = " + quote(v)));
+    rule.issuerCn().ifPresent(v -> fields.add("issuer-cn = " + quote(v)));
+    rule.spkiSha256().ifPresent(v -> fields.add("spki-sha256 = " + quote(v)));
+    rule.fingerprintSha256().ifPresent(v -> fields.add("fingerprint-sha256 = " + quote(v)));
+    return "{" + String.join(", ", fields) + "}";
+  }
+
+  /** A route on one line; its backend TLS key shows as its path, like tls.private-key. */
+  private static String route(RouteSettings route) {
+    List<String> fields = new ArrayList<>();
+    fields.add("path-prefix = " + quote(route.pathPrefix()));
+    if (!route.methods().isEmpty()) {
+      fields.add("methods = " + route.methods().stream().sorted().collect(Collectors.joining(", ", "[", "]")));
+    }
+    route.backend().ifPresent(v -> fields.add("backend = " + quote(v.toString())));
+    route.clientAuth().ifPresent(v -> fields.add("client-auth = " + lower(v)));
+    route.allow().ifPresent(v -> fields.add("access.allow = " + rules(v)));
+    route.connectTimeout().ifPresent(v -> fields.add("connect-timeout = " + duration(v)));
+    route.responseTimeout().ifPresent(v -> fields.add("response-timeout = " + duration(v)));
+    route.tls().ifPresent(tls -> {
+      List<String> files = new ArrayList<>();
+      tls.certificateChain().ifPresent(v -> files.add("certificate-chain = " + path(v)));
+      tls.privateKey().ifPresent(v -> files.add("private-key = " + path(v)));
+      files.add("trusted-cas = " + path(tls.trustedCas()));
+      tls.serverName().ifPresent(v -> files.add("server-name = " + quote(v)));
+      fields.add("tls = {" + String.join(", ", files) + "}");
+    });
+    return "{" + String.join(", ", fields) + "}";
   }
 
   private static void add(List<Entry> entries, String key, String value) {

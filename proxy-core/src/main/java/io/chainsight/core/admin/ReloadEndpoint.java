@@ -1,17 +1,39 @@
 package io.chainsight.core.admin;
 
+import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * {@code POST /reload}: not built in this version. It answers 501 and says what to do instead, so a script that
- * calls it does not take silence for success.
+ * {@code POST /reload}: loads the certificate, key, trust and CRL files again, as a file change or SIGHUP does.
+ * 200 when the new material is served (or was unchanged); 422 when it was refused and the old material is still
+ * served, so {@code curl -f} fails. Without a reloader (an admin server not run by the proxy), 501.
  */
 final class ReloadEndpoint {
-  static final String MESSAGE = "reload is not available in this version of chainsight: certificates and trust "
-      + "material are read at startup only (expected: restart chainsight to load new files; reload without "
-      + "restart comes with the operations work)";
+  static final String UNAVAILABLE = "reload is not available here: this admin listener is not attached to a "
+      + "running proxy (expected: POST /reload on the admin listener of chainsight run)";
+
+  private final Function<String, ReloadResult> reloader;
+
+  ReloadEndpoint(Function<String, ReloadResult> reloader) {
+    this.reloader = reloader;
+  }
 
   AdminResponse handle(AdminRequest request) {
-    return AdminResponse.error(request.format(), HttpResponseStatus.NOT_IMPLEMENTED, MESSAGE);
+    if (reloader == null) {
+      return AdminResponse.error(request.format(), HttpResponseStatus.NOT_IMPLEMENTED, UNAVAILABLE);
+    }
+    ReloadResult result = reloader.apply("admin endpoint");
+    boolean failed = result.outcome() == ReloadResult.Outcome.FAILED;
+    Map<String, Object> json = Json.object();
+    json.put("result", result.outcome().name().toLowerCase(Locale.ROOT));
+    json.put("message", result.describe());
+    json.put("serving", failed || result.outcome() == ReloadResult.Outcome.UNCHANGED ? result.before() : result.after());
+    json.put("problems", result.problems());
+    json.put("at", result.at().toString());
+    return AdminResponse.of(request, failed ? HttpResponseStatus.UNPROCESSABLE_ENTITY : HttpResponseStatus.OK, json,
+        result.describe());
   }
 }

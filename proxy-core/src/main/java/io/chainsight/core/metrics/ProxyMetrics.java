@@ -32,6 +32,10 @@ public final class ProxyMetrics {
     this.clientConnections = registry.counter(CLIENT_CONNECTIONS);
     this.backendConnections = registry.counter(BACKEND_CONNECTIONS);
     this.requestDuration = registry.timer(REQUEST_DURATION);
+    // Exported at 0 from the start, so an alert on failed reloads has a series before the first reload.
+    for (String result : new String[] {"changed", "unchanged", "failed"}) {
+      registry.counter(labelled(RELOADS, "result", result));
+    }
   }
 
   public MetricRegistry registry() {

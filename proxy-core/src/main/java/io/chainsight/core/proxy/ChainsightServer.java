@@ -1,6 +1,11 @@
 package io.chainsight.core.proxy;
 
 import com.codahale.metrics.MetricRegistry;
+import io.chainsight.core.admin.AdminServer;
+import io.chainsight.core.admin.ConfigView;
+import io.chainsight.core.admin.EffectiveConfigView;
+import io.chainsight.core.admin.RecentHandshakeFailures;
+import io.chainsight.core.admin.RecordConfigView;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.KeyFilePermissions;
 import io.chainsight.core.certs.TlsMaterial;
@@ -9,6 +14,7 @@ import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.config.TlsSettings;
+import io.chainsight.core.lint.LintLog;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.tls.CredentialWatcher;
@@ -44,6 +50,7 @@ public final class ChainsightServer implements AutoCloseable {
   private final Transport transport;
   private final EventLoopGroup group;
   private final Channel listener;
+  private final AdminServer admin;
   private final ServerCredentials credentials;
   private final Router router;
   private final FailureReporter failures;
@@ -51,7 +58,8 @@ public final class ChainsightServer implements AutoCloseable {
   private final ChannelGroup clients;
   private volatile boolean draining;
 
-  private ChainsightServer(ChainsightConfig config, MetricRegistry registry) throws ConfigException, InterruptedException {
+  private ChainsightServer(ChainsightConfig config, MetricRegistry registry, ConfigView configView)
+      throws ConfigException, InterruptedException {
     this.config = config;
     this.metrics = new ProxyMetrics(registry);
     this.engine = TlsEngine.detect();
@@ -73,12 +81,14 @@ public final class ChainsightServer implements AutoCloseable {
           .childHandler(new ProxyInitializer(config, credentials::context, router, metrics, reporter,
               failures, clients));
       this.listener = bind(bootstrap, config);
+      this.admin = config.admin().enabled() ? startAdmin(configView) : null;
     } catch (RuntimeException | InterruptedException | ConfigException e) {
       failures.close();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     logStartup();
+    LintLog.lintServedChain(credentials.material(), config.listen().host());
     this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
   }
 
@@ -92,6 +102,20 @@ public final class ChainsightServer implements AutoCloseable {
     }
     return new TlsSettings(tls.certificateChain(), tls.privateKey(), TlsSettings.ClientAuth.OPTIONAL,
         tls.trustedCas(), tls.crls(), tls.protocols(), tls.handshakeTimeout(), tls.clientAuthFailure());
+  }
+
+  private AdminServer startAdmin(ConfigView configView) throws ConfigException {
+    return AdminServer.builder(config)
+        .eventLoops(group, transport.serverChannel(), transport.clientChannel())
+        .metrics(metrics.registry())
+        .tlsMaterial(credentials::material)
+        .tlsListener(() -> listener.isActive() ? Optional.of(tlsAddress()) : Optional.empty())
+        .runtime(engine, transport.name(), transport.fallbackReason())
+        .handshakeFailures(new RecentHandshakeFailures(failures))
+        .reloader(this::reload)
+        .draining(this::draining)
+        .configView(configView)
+        .start();
   }
 
   private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config) throws InterruptedException,
@@ -113,7 +137,7 @@ public final class ChainsightServer implements AutoCloseable {
 
   /** Starts the proxy from a loaded configuration (its origins are kept for the admin endpoint). */
   public static ChainsightServer start(EffectiveConfig effective) throws Exception {
-    return start(effective.config(), new MetricRegistry());
+    return new ChainsightServer(effective.config(), new MetricRegistry(), EffectiveConfigView.of(effective));
   }
 
   /** Starts the proxy with a fresh metric registry. */
@@ -122,7 +146,7 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   public static ChainsightServer start(ChainsightConfig config, MetricRegistry registry) throws Exception {
-    return new ChainsightServer(config, registry);
+    return new ChainsightServer(config, registry, RecordConfigView.of(config));
   }
 
   private void logStartup() {
@@ -155,9 +179,9 @@ public final class ChainsightServer implements AutoCloseable {
     return (InetSocketAddress) listener.localAddress();
   }
 
-  /** The admin listener's address, once it exists (admin issue). */
+  /** The admin listener's address; empty when {@code admin.enabled = false}. */
   public Optional<InetSocketAddress> adminAddress() {
-    return Optional.empty();
+    return Optional.ofNullable(admin).map(AdminServer::address);
   }
 
   public ProxyMetrics metrics() {
@@ -196,6 +220,9 @@ public final class ChainsightServer implements AutoCloseable {
       log.warn(result.describe());
     } else {
       log.info(result.describe());
+    }
+    if (result.outcome() == ServerCredentials.ReloadResult.Outcome.CHANGED) {
+      LintLog.lintServedChain(credentials.material(), config.listen().host());
     }
     return result;
   }
@@ -243,6 +270,9 @@ public final class ChainsightServer implements AutoCloseable {
   public void close() {
     draining = true;
     watcher.close();
+    if (admin != null) {
+      admin.close();
+    }
     listener.close().syncUninterruptibly();
     clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -76,8 +76,8 @@ final class AdminFixture {
   static ChainsightConfig config(TestPki.ServerFiles files, int backendPort, AdminSettings admin) {
     TlsSettings tls = ProxyFixture.tls(files, ClientAuth.REQUIRE);
     ChainsightConfig base = ProxyFixture.config(tls, ProxyFixture.backend(backendPort, Duration.ofSeconds(60)));
-    return new ChainsightConfig(base.listen(), base.tls(), base.backend(), base.limits(), admin, base.diagnostics(),
-        base.log(), base.source());
+    return new ChainsightConfig(base.listen(), base.tls(), base.backend(), base.limits(), base.shutdown(), admin,
+        base.diagnostics(), base.log(), base.allow(), base.routes(), base.source());
   }
 
   static AdminSettings loopbackAdmin(Optional<String> token) {
