@@ -84,8 +84,11 @@ class DemoCommandIT {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "demo"));
     command.addAll(List.of(options));
-    demo = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectError(workDir.resolve("demo.err").toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectError(workDir.resolve("demo.err").toFile());
+    // The admin listener binds for real: a free port, so parallel runs do not fight over 9901.
+    builder.environment().put("CHAINSIGHT_ADMIN_PORT", "0");
+    demo = builder.start();
     BufferedReader reader = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
     StringBuffer output = new StringBuffer();
     // Read on another thread so a demo that hangs fails the test instead of blocking it; stop() kills it.
