@@ -1,6 +1,7 @@
 package io.chainsight.core.admin;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,9 +87,9 @@ final class HandshakesEndpoint {
   }
 
   private static void text(StringBuilder out, HandshakeFailures.FailureView failure) {
-    out.append(failure.id()).append("  ").append(failure.time()).append("  client ").append(failure.client())
-        .append("  ").append(failure.reason()).append('\n');
-    failure.text().lines().forEach(line -> out.append("  ").append(line).append('\n'));
+    out.append(failure.id()).append("  ").append(failure.time().truncatedTo(ChronoUnit.MILLIS)).append("  client ")
+        .append(failure.client()).append("  ").append(failure.reason()).append('\n');
+    failure.text().lines().forEach(line -> out.append(line.isBlank() ? "" : "  " + line).append('\n'));
   }
 
   private static String describe(Optional<String> reason, Optional<String> client, Optional<String> limit) {
