@@ -37,8 +37,8 @@ final class MetricCatalog {
       new Family(ProxyMetrics.BACKEND_ERRORS, Type.COUNTER, "kind",
           "Failures talking to the backend, by kind (connect, timeout, closed, reset, write, malformed)."),
       new Family(ProxyMetrics.REJECTED, Type.COUNTER, "cause",
-          "Requests the proxy answered itself without forwarding, by cause (method, target, host, headers, body, "
-              + "request-line, malformed, header-timeout)."),
+          "Requests the proxy answered itself without forwarding, by cause (method, target, path, host, headers, "
+              + "body, request-line, malformed, header-timeout, no-route)."),
       new Family(ProxyMetrics.CONNECTIONS_REFUSED, Type.COUNTER, "limit",
           "Client connections closed at once because a connection limit was reached (total, per-ip)."),
       new Family(ProxyMetrics.RELOADS, Type.COUNTER, "result",
