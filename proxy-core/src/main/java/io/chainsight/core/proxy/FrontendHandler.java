@@ -242,9 +242,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     target = route.pool().target();
     if (route.clientAuth() == TlsSettings.ClientAuth.REQUIRE && identity.isEmpty()) {
       ReferenceCountUtil.release(request);
-      HandshakeFailure failure = failures.report((InetSocketAddress) ctx.channel().remoteAddress(),
-          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), Optional.empty(),
-          Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
+      HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
+          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
               "the client sent no certificate, but " + route.name() + " requires one",
               "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
                   + "optional on that route"));
@@ -257,9 +256,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       AccessPolicy.Decision decision = route.access().evaluate(identity.get().leaf());
       if (!decision.allowed()) {
         ReferenceCountUtil.release(request);
-        HandshakeFailure failure = failures.report((InetSocketAddress) ctx.channel().remoteAddress(),
-            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), Optional.empty(),
-            Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(identity.get().leaf()),
+        HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
+            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(Instant.now(), List.of(identity.get().leaf()),
                 ReasonCode.NOT_AUTHORIZED, decision.explanation() + " for " + request.method() + " "
                     + abbreviate(request.uri()) + " (" + route.name() + ")",
                 "add an access.allow rule for this client to " + route.name() + ", or use a certificate that "

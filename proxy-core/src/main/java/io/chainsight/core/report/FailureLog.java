@@ -19,7 +19,8 @@ final class FailureLog {
   static String text(HandshakeFailure failure) {
     ChainDiagnosis d = failure.diagnosis();
     Failure f = d.failure().orElseThrow();
-    StringBuilder line = new StringBuilder("TLS handshake failed [").append(failure.id()).append("] client=")
+    StringBuilder line = new StringBuilder(failure.stage() == HandshakeFailure.Stage.HANDSHAKE
+        ? "TLS handshake failed [" : "request refused [").append(failure.id()).append("] client=")
         .append(failure.clientText());
     failure.serverName().ifPresent(sni -> line.append(" sni=").append(sni));
     failure.protocol().ifPresent(p -> line.append(' ').append(p));
@@ -47,7 +48,8 @@ final class FailureLog {
     ChainDiagnosis d = failure.diagnosis();
     Failure f = d.failure().orElseThrow();
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("event", "handshake_failure");
+    boolean handshake = failure.stage() == HandshakeFailure.Stage.HANDSHAKE;
+    fields.put("event", handshake ? "handshake_failure" : "request_refused");
     fields.put("failure_id", failure.id());
     fields.put("client_address", failure.client().getAddress().getHostAddress());
     fields.put("client_port", failure.client().getPort());

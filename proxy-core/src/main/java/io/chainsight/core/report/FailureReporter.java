@@ -66,8 +66,19 @@ public final class FailureReporter implements AutoCloseable {
   /** Reports one failed handshake; returns it with its id. */
   public HandshakeFailure report(InetSocketAddress client, Optional<String> serverName, Optional<String> protocol,
       Optional<String> cipher, ChainDiagnosis diagnosis) {
-    HandshakeFailure failure = new HandshakeFailure(String.format("%08x", random.nextInt()), clock.instant(),
-        client, serverName, protocol, cipher, diagnosis);
+    return report(HandshakeFailure.Stage.HANDSHAKE, client, serverName, protocol, cipher, diagnosis);
+  }
+
+  /** Reports a request refused for the client's identity after a completed handshake; returns it with its id. */
+  public HandshakeFailure reportRefusal(InetSocketAddress client, Optional<String> serverName,
+      ChainDiagnosis diagnosis) {
+    return report(HandshakeFailure.Stage.REQUEST, client, serverName, Optional.empty(), Optional.empty(), diagnosis);
+  }
+
+  private HandshakeFailure report(HandshakeFailure.Stage stage, InetSocketAddress client,
+      Optional<String> serverName, Optional<String> protocol, Optional<String> cipher, ChainDiagnosis diagnosis) {
+    HandshakeFailure failure = new HandshakeFailure(String.format("%08x", random.nextInt()), stage,
+        clock.instant(), client, serverName, protocol, cipher, diagnosis);
     metrics.handshakeFailed(failure.reason().name());
     remember(failure);
     if (firstInWindow(failure)) {

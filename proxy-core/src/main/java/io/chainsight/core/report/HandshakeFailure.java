@@ -8,11 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One failed handshake as reported: its id (printed in the log, accepted by the admin endpoint), who, when, over
+ * One failed handshake (or a request refused for the client's identity) as reported: its id (printed in the log, accepted by the admin endpoint), who, when, over
  * which TLS version and cipher when they were negotiated, and the full diagnosis.
  */
 public record HandshakeFailure(
     String id,
+    Stage stage,
     Instant time,
     InetSocketAddress client,
     Optional<String> serverName,
@@ -20,8 +21,15 @@ public record HandshakeFailure(
     Optional<String> cipher,
     ChainDiagnosis diagnosis) {
 
+  /**
+   * Where the client was stopped: in the TLS handshake, or at a request after a completed handshake (a route
+   * that needs a certificate the client did not send, access rules that do not name it).
+   */
+  public enum Stage { HANDSHAKE, REQUEST }
+
   public HandshakeFailure {
     Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(serverName, "serverName");
