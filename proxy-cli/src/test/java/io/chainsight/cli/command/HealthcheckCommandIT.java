@@ -6,7 +6,14 @@ import com.sun.net.httpserver.HttpServer;
 import io.chainsight.cli.Entrypoint;
 import io.chainsight.core.certs.ExamplePki;
 import io.chainsight.core.certs.ExamplePkiFile;
+import io.chainsight.core.config.AdminSettings;
+import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.TlsSettings.ClientAuth;
+import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.testing.Command;
+import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,8 +21,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code chainsight healthcheck} as the image's HEALTHCHECK runs it: through the entrypoint, in its own JVM.
- * The admin endpoint is not on main yet, so a JDK HttpServer stands in for its {@code /healthz}.
+ * A JDK HttpServer stands in for the admin endpoint's {@code /healthz} where a test needs to choose the answer
+ * or see the request; one test asks the admin endpoint of a real running proxy.
  */
 class HealthcheckCommandIT {
   @TempDir
@@ -82,6 +92,34 @@ class HealthcheckCommandIT {
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).isEqualTo("chainsight healthcheck: healthy: GET " + healthz() + " answered 200\n");
+  }
+
+  @Test
+  void theAdminEndpointOfARunningProxyIsHealthyWithTheConfiguredToken() throws Exception {
+    TestPki.ServerFiles files = new TestPki.ServerFiles(ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir),
+        ExamplePkiFile.REGISTRAR_KEY.in(pkiDir), ExamplePkiFile.TRUSTED_CAS.in(pkiDir),
+        ExamplePkiFile.ROOT_CA.in(pkiDir));
+    try (RecordingBackend backend = RecordingBackend.start();
+        ChainsightServer proxy = ChainsightServer.start(withAdmin(ProxyFixture.config(
+            ProxyFixture.tls(files, ClientAuth.REQUIRE), ProxyFixture.backend(backend.port(), Duration.ofSeconds(5))),
+            new AdminSettings(true, "127.0.0.1", 0, Optional.of("s3cret"))))) {
+      int adminPort = proxy.adminAddress().orElseThrow().getPort();
+
+      // As the image runs it: no URL, so the entrypoint's environment names the port and the token.
+      Command.Result result = container()
+          .env("CHAINSIGHT_ADMIN_PORT", String.valueOf(adminPort))
+          .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret")
+          .run("healthcheck");
+
+      assertThat(result.exitCode()).as(result.stderr()).isZero();
+      assertThat(result.stdout()).isEqualTo("chainsight healthcheck: healthy: GET http://127.0.0.1:" + adminPort
+          + "/healthz answered 200\n");
+    }
+  }
+
+  private static ChainsightConfig withAdmin(ChainsightConfig c, AdminSettings admin) {
+    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), c.limits(), c.shutdown(), admin, c.diagnostics(),
+        c.log(), c.allow(), c.routes(), c.source());
   }
 
   @Test
