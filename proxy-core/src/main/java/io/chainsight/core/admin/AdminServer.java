@@ -86,6 +86,7 @@ public final class AdminServer implements AutoCloseable {
     private ConfigView configView;
     private Function<String, ReloadResult> reloader;
     private BooleanSupplier draining = () -> false;
+    private Supplier<Optional<String>> refusedReload = Optional::empty;
     private Duration backendCheckInterval = Duration.ofSeconds(2);
     private Clock clock = Clock.systemUTC();
 
@@ -139,6 +140,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** True once the proxy drains before stopping: /readyz then answers 503 so load balancers stop sending. */
+    /** Why the last reload was refused, while the previous material keeps serving (shown by /readyz, /certs). */
+    public Builder refusedReload(Supplier<Optional<String>> refusedReload) {
+      this.refusedReload = refusedReload;
+      return this;
+    }
+
     public Builder draining(BooleanSupplier draining) {
       this.draining = Objects.requireNonNull(draining, "draining");
       return this;
@@ -195,7 +202,8 @@ public final class AdminServer implements AutoCloseable {
             + "(expected: admin.host = 127.0.0.1, or set admin.token)");
       }
       probe.start();
-      log.info("admin endpoint on http://{}:{} ({})", bound.getAddress().getHostAddress(), bound.getPort(),
+      log.info("admin endpoint on http://{}:{} ({})",
+          bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress(), bound.getPort(),
           token.isPresent() ? "bearer token required" : "loopback only, no token");
       return new AdminServer(channel, probe);
     }
@@ -228,9 +236,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private AdminRoutes routes(BackendProbe probe) {
-      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, draining, clock);
+      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
-      CertsEndpoint certs = new CertsEndpoint(material, config.tls(), config.listen().host(), clock);
+      CertsEndpoint certs = new CertsEndpoint(material, config.tls(), config.listen().host(), clock,
+          refusedReload);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
       ConfigEndpoint configEndpoint = new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);

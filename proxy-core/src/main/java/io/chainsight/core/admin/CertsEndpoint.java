@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -24,7 +25,11 @@ final class CertsEndpoint {
   private final String listenHost;
   private final Clock clock;
 
-  CertsEndpoint(Supplier<TlsMaterial> material, TlsSettings tls, String listenHost, Clock clock) {
+  private final Supplier<Optional<String>> refusedReload;
+
+  CertsEndpoint(Supplier<TlsMaterial> material, TlsSettings tls, String listenHost, Clock clock,
+      Supplier<Optional<String>> refusedReload) {
+    this.refusedReload = refusedReload;
     this.material = material;
     this.tls = tls;
     this.listenHost = listenHost;
@@ -46,8 +51,11 @@ final class CertsEndpoint {
     json.put("served", section(chainFile, current.chain(), now));
     json.put("trusted", section(trustFile, current.trustAnchors(), now));
     json.put("lint", lintJson(findings));
+    refusedReload.get().ifPresent(why -> json.put("refusedReload", why));
 
     StringBuilder text = new StringBuilder();
+    refusedReload.get().ifPresent(why -> text.append("WARNING: the last reload was refused; these are the "
+        + "certificates still in use, not the files on disk: ").append(why).append("\n\n"));
     text.append("served chain, sent to clients in this order (tls.certificate-chain = ").append(chainFile)
         .append("):\n");
     appendCertificates(text, chainFile, current.chain(), now);

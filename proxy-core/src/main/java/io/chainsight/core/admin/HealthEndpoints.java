@@ -29,9 +29,11 @@ final class HealthEndpoints {
   private final BackendProbe backend;
   private final BooleanSupplier draining;
   private final Clock clock;
+  private final Supplier<Optional<String>> refusedReload;
 
   HealthEndpoints(Supplier<Optional<InetSocketAddress>> tlsListener, Supplier<TlsMaterial> material,
-      BackendProbe backend, BooleanSupplier draining, Clock clock) {
+      BackendProbe backend, BooleanSupplier draining, Clock clock, Supplier<Optional<String>> refusedReload) {
+    this.refusedReload = refusedReload;
     this.tlsListener = tlsListener;
     this.material = material;
     this.backend = backend;
@@ -71,7 +73,18 @@ final class HealthEndpoints {
   }
 
   List<Check> checks() {
-    return List.of(serving(), listener(), certificate(), backend());
+    return List.of(serving(), listener(), certificate(), backend(), reload());
+  }
+
+  /**
+   * A refused reload does not make the proxy unready (the previous material keeps serving, valid), but the
+   * operator who replaced the files must see that the new ones are not in use.
+   */
+  private Check reload() {
+    return refusedReload.get()
+        .map(why -> new Check("reload", true, "WARNING: the last reload was refused, the previous certificates "
+            + "keep serving: " + why))
+        .orElse(new Check("reload", true, "the files in use are the last ones loaded"));
   }
 
   private Check serving() {
@@ -83,7 +96,8 @@ final class HealthEndpoints {
   private Check listener() {
     Optional<InetSocketAddress> bound = tlsListener.get();
     return bound.isPresent()
-        ? new Check("tls-listener", true, "TLS listener bound on " + bound.get().getAddress().getHostAddress()
+        ? new Check("tls-listener", true, "TLS listener bound on "
+            + (bound.get().getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.get().getAddress().getHostAddress())
             + ":" + bound.get().getPort())
         : new Check("tls-listener", false, "the TLS listener is not bound (the proxy is starting or stopping)");
   }

@@ -114,6 +114,8 @@ public final class ChainsightServer implements AutoCloseable {
         .handshakeFailures(new RecentHandshakeFailures(failures))
         .reloader(this::reload)
         .draining(this::draining)
+        .refusedReload(() -> credentials.lastFailure().map(f -> f.trigger() + " at " + f.at() + ": "
+            + String.join("; ", f.problems())))
         .configView(configView)
         .start();
   }

@@ -127,7 +127,7 @@ class AdminIT {
     Map<String, Object> ready = json(get("/readyz"));
     assertThat(ready).containsEntry("status", "ready").containsEntry("failed", List.of());
     assertThat(list(ready.get("checks"))).extracting(c -> object(c).get("check"))
-        .containsExactly("serving", "tls-listener", "certificate", "backend");
+        .containsExactly("serving", "tls-listener", "certificate", "backend", "reload");
 
     backend.close();
     backend = null;
@@ -395,6 +395,11 @@ class AdminIT {
         Map.of("result", "failed")).orElseThrow()).isGreaterThanOrEqualTo(1.0);
     assertThat(object(list(object(json(get("/certs")).get("served")).get("certificates")).get(0)))
         .containsEntry("serial", Certificates.serialHex(renewed.certificate()));
+    // The refused reload is shown where operators look, while the proxy stays ready on the previous material.
+    HttpResponse<String> ready = get("/readyz?format=text");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("WARNING: the last reload was refused").contains("tls.private-key");
+    assertThat(json(get("/certs")).get("refusedReload").toString()).contains("tls.private-key");
   }
 
   @Test
