@@ -130,7 +130,8 @@ public final class HealthcheckCommand implements Callable<Integer> {
   }
 
   private static String bodyPreview(String body) {
-    String line = body == null ? "" : body.strip().lines().findFirst().orElse("");
+    // Pretty-printed JSON spans lines: one line of it, whitespace collapsed, reads better than its first "{".
+    String line = body == null ? "" : body.strip().replaceAll("\\s+", " ");
     if (line.isEmpty()) {
       return "";
     }

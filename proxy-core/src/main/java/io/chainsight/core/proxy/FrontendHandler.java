@@ -18,6 +18,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -483,10 +484,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
     long now = System.nanoTime();
     metrics.request(status.code(), now - startNanos);
+    FullHttpResponse response = RegistrarEnvelope.response(ctx.alloc(), status, message, true);
     if (accessLog && requestLine != null && method != null) {
       AccessLog.log((InetSocketAddress) ctx.channel().remoteAddress(), identity, method,
-          requestLine.substring(method.length() + 1), status.code(), 0, now - startNanos,
-          upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
+          requestLine.substring(method.length() + 1), status.code(), response.content().readableBytes(),
+          now - startNanos, upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
     }
     if (status.code() >= 500) {
       log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
@@ -498,7 +500,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     inExchange = false;
     closing = true;
-    ctx.writeAndFlush(RegistrarEnvelope.response(ctx.alloc(), status, message, true))
+    ctx.writeAndFlush(response)
         .addListener(ChannelFutureListener.CLOSE);
   }
 
