@@ -8,6 +8,7 @@ import io.chainsight.core.diagnose.OpenSslError;
 import io.chainsight.core.diagnose.Purpose;
 import io.chainsight.core.diagnose.ReasonCode;
 import io.netty.handler.ssl.OpenSslCertificateException;
+import io.netty.handler.ssl.ResumableX509ExtendedTrustManager;
 import io.netty.internal.tcnative.CertificateVerifier;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -37,7 +38,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * validator: the fast path, run on every handshake. Only when it fails does the step-by-step diagnosis run; the
  * rejection carries it to the handshake report.
  */
-public final class ClientChainVerifier extends X509ExtendedTrustManager {
+public final class ClientChainVerifier extends X509ExtendedTrustManager
+    implements ResumableX509ExtendedTrustManager {
   private final X509ExtendedTrustManager pkix;
   private final X509Certificate[] acceptedIssuers;
   private final ChainAnalyzer analyzer;
@@ -88,18 +90,41 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
+    verify(chain, authType, engine, engine.getHandshakeSession());
+  }
+
+  /**
+   * A resumed session skips certificate verification in the handshake; Netty calls this instead. The chain is
+   * checked again now, against today's date and this trust generation (the cache makes a good chain cheap): a
+   * client whose certificate was rejected, or has expired since, must not get back in by resuming.
+   */
+  @Override
+  public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+    verify(chain, "UNKNOWN", engine, engine.getSession());
+  }
+
+  @Override
+  public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+    throw new CertificateException("this trust manager verifies client certificates only");
+  }
+
+  private void verify(X509Certificate[] chain, String authType, SSLEngine engine, SSLSession session)
+      throws CertificateException {
     Instant now = Instant.now();
     if (verified.contains(chain, now)) {
       return;
     }
     try {
-      pkix.checkClientTrusted(chain, authType, engine);
+      // The JDK's engine-aware check needs a handshake in progress; a resumed session has none.
+      if (engine.getHandshakeSession() != null) {
+        pkix.checkClientTrusted(chain, authType, engine);
+      } else {
+        pkix.checkClientTrusted(chain, authType);
+      }
       verified.add(chain, now);
     } catch (CertificateException e) {
-      SSLSession handshake = engine.getHandshakeSession();
       ClientChainRejectedException rejection = new ClientChainRejectedException(diagnose(chain, e),
-          handshake == null ? null : handshake.getProtocol(), handshake == null ? null : handshake.getCipherSuite(),
-          e);
+          session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(), e);
       if (deferred != null) {
         deferred.put(engine, rejection);
         return;
