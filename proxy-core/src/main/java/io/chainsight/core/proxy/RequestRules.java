@@ -33,7 +33,7 @@ final class RequestRules {
     HttpVersion version = request.protocolVersion();
     if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1) {
       return Optional.of(new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP Version Not Supported: "
-          + abbreviate(version.text()) + " (expected: HTTP/1.1 or HTTP/1.0)", "version"));
+          + abbreviate(version.text()) + " (expected: HTTP/1.1 or HTTP/1.0)", "malformed"));
     }
     HttpMethod method = request.method();
     if (HttpMethod.CONNECT.equals(method) || HttpMethod.TRACE.equals(method)) {
@@ -74,7 +74,7 @@ final class RequestRules {
     List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
     if (!codings.isEmpty() && !(codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0)))) {
       return Optional.of(new Rejection(HttpResponseStatus.NOT_IMPLEMENTED, "Not Implemented: Transfer-Encoding \""
-          + abbreviate(String.join(", ", codings)) + "\" (expected: chunked alone)", "transfer-encoding"));
+          + abbreviate(String.join(", ", codings)) + "\" (expected: chunked alone)", "malformed"));
     }
     long length = HttpUtil.getContentLength(request, -1L);
     if (length > maxBodySize) {
