@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
@@ -27,6 +28,13 @@ final class RequestRules {
     if (request.decoderResult().isFailure()) {
       return Optional.of(decoderFailure(request.decoderResult().cause()));
     }
+    // Netty's decoder takes any NAME/x.y as a version (HTTP/0.9, HTTP/2.0 ...), and every request is forwarded as
+    // HTTP/1.1: a version from another major would reach the backend as something it is not (HostileInputIT).
+    HttpVersion version = request.protocolVersion();
+    if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1) {
+      return Optional.of(new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP Version Not Supported: "
+          + abbreviate(version.text()) + " (expected: HTTP/1.1 or HTTP/1.0)", "malformed"));
+    }
     HttpMethod method = request.method();
     if (HttpMethod.CONNECT.equals(method) || HttpMethod.TRACE.equals(method)) {
       return Optional.of(new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED,
@@ -36,6 +44,12 @@ final class RequestRules {
       return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST,
           "Bad Request: request target must be a path (origin-form, e.g. /version), got \""
               + abbreviate(request.uri()) + "\"", "target"));
+    }
+    // Netty reads the target as ISO-8859-1 and writes it to the backend as UTF-8: a raw byte over 0x7e would arrive
+    // as other bytes than the client sent, and RFC 3986 allows only ASCII there (HostileInputIT).
+    if (request.uri().chars().anyMatch(c -> c > 0x7e)) {
+      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST, "Bad Request: request target \""
+          + abbreviate(request.uri()) + "\" has a byte outside ASCII (expected: percent-encoded)", "target"));
     }
     String pathProblem = pathProblem(request.uri());
     if (pathProblem != null) {
@@ -48,14 +62,19 @@ final class RequestRules {
           "Request Header Fields Too Large: " + request.headers().size() + " header fields (limit: " + maxHeaders
               + ", limits.max-headers)", "headers"));
     }
+    // HTTP/1.0 requests too: they are forwarded as HTTP/1.1, which must carry exactly one Host (RFC 9112 3.2); a
+    // Host-less HTTP/1.0 request reached the backend without one (HostileInputIT).
     List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (request.protocolVersion().minorVersion() == 1 && hosts.size() != 1) {
+    if (hosts.size() != 1) {
       return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: an HTTP/1.1 request needs exactly one Host header, got " + hosts.size(), "host"));
+          "Bad Request: a request needs exactly one Host header, got " + hosts.size(), "host"));
     }
-    if (hosts.size() > 1) {
-      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: " + hosts.size() + " Host headers (expected: at most one)", "host"));
+    // Netty accepts any list ending in chunked ("identity, chunked", "gzip, chunked", one per line) and forwards it
+    // as sent; a backend that frames by the first value reads the body differently (HostileInputIT).
+    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!codings.isEmpty() && !(codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0)))) {
+      return Optional.of(new Rejection(HttpResponseStatus.NOT_IMPLEMENTED, "Not Implemented: Transfer-Encoding \""
+          + abbreviate(String.join(", ", codings)) + "\" (expected: chunked alone)", "malformed"));
     }
     long length = HttpUtil.getContentLength(request, -1L);
     if (length > maxBodySize) {

@@ -58,7 +58,10 @@ final class RequestTimeouts extends ChannelDuplexHandler {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (outstanding == 0 && !headStarted && timer != null) {
+    // Only bytes of a head start the clock: the read that ends the TLS handshake also ends here, and counted as one
+    // it gave every idle new connection a 408 after request-header-timeout, not idle-timeout (HeldConnectionsIT).
+    StrictHttpServerCodec codec = ctx.pipeline().get(StrictHttpServerCodec.class);
+    if (outstanding == 0 && !headStarted && timer != null && (codec == null || codec.headPending())) {
       // Bytes arrived but no complete head yet: from now on the header clock runs.
       headStarted = true;
       cancel();

@@ -32,6 +32,11 @@ final class StrictHttpServerCodec
     init(new Decoder(config, maxHead), new Encoder());
   }
 
+  /** Whether part of a request head has arrived and waits for the rest (RequestTimeouts' header clock). */
+  boolean headPending() {
+    return inboundHandler().headPending();
+  }
+
   final class Decoder extends HttpRequestDecoder {
     private final int maxHead;
     private boolean inHead = true;
@@ -76,6 +81,10 @@ final class StrictHttpServerCodec
           inHead = true;
         }
       }
+    }
+
+    boolean headPending() {
+      return inHead && !refused && internalBuffer().isReadable();
     }
 
     /** Index just past the blank line ending the head (CRLF CRLF, or LF LF for the decoder to refuse), or -1. */

@@ -29,6 +29,16 @@ public final class RawTlsClient implements AutoCloseable {
     return this;
   }
 
+  public RawTlsClient send(byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+    return this;
+  }
+
+  public InputStream input() throws IOException {
+    return socket.getInputStream();
+  }
+
   /** Everything until the proxy closes the connection; fails if it keeps it open past the socket timeout. */
   public String readUntilClosed() throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();

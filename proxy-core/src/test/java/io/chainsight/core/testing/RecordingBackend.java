@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for the registrar on 127.0.0.1:0 that records every request it receives (method, target, headers,
  * body, the proxy's source port) and answers in the registrar's envelope. {@code POST /echo} sends the body
- * back; {@code GET /bytes/N} answers N bytes.
+ * back; {@code GET /bytes/N} answers N bytes and counts them as they are written.
  */
 public final class RecordingBackend implements AutoCloseable {
   /** One request as the backend saw it. Header names are lower-cased. */
@@ -42,6 +43,7 @@ public final class RecordingBackend implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicLong bytesSent = new AtomicLong();
 
   private RecordingBackend(HttpServer server) {
     this.server = server;
@@ -111,11 +113,7 @@ public final class RecordingBackend implements AutoCloseable {
     if (path.equals("/echo")) {
       respond(exchange, 200, "application/octet-stream", body);
     } else if (path.startsWith("/bytes/")) {
-      byte[] bytes = new byte[Integer.parseInt(path.substring("/bytes/".length()))];
-      for (int i = 0; i < bytes.length; i++) {
-        bytes[i] = (byte) (i * 31 + 7);
-      }
-      respond(exchange, 200, "application/octet-stream", bytes);
+      sendBytes(exchange, Long.parseLong(path.substring("/bytes/".length())));
     } else if (path.startsWith("/slow")) {
       try {
         Thread.sleep(3_000);
@@ -126,6 +124,37 @@ public final class RecordingBackend implements AutoCloseable {
     } else {
       respond(exchange, 200, "application/json", envelope(exchange.getRequestMethod() + " " + path));
     }
+  }
+
+  /**
+   * N bytes, byte i being {@link #byteAt}(i), written 64 KB at a time and counted as each write returns: a write
+   * blocks while the proxy does not read, so {@link #bytesSent} shows how far a slow client let the response get.
+   */
+  private void sendBytes(HttpExchange exchange, long n) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+    exchange.sendResponseHeaders(200, n == 0 ? -1 : n);
+    byte[] slice = new byte[64 * 1024];
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (long sent = 0; sent < n; ) {
+        int length = (int) Math.min(slice.length, n - sent);
+        for (int i = 0; i < length; i++) {
+          slice[i] = byteAt(sent + i);
+        }
+        out.write(slice, 0, length);
+        sent += length;
+        bytesSent.addAndGet(length);
+      }
+    }
+  }
+
+  /** Byte {@code i} of a {@code /bytes/N} response. */
+  public static byte byteAt(long i) {
+    return (byte) (i * 31 + 7);
+  }
+
+  /** Body bytes of {@code /bytes/N} responses written so far (each write returned). */
+  public long bytesSent() {
+    return bytesSent.get();
   }
 
   private static byte[] envelope(String what) {
