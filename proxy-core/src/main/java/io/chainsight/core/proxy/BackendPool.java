@@ -101,15 +101,23 @@ final class BackendPool {
     return promise;
   }
 
-  /** Back to the pool after a complete, well-framed exchange; closed instead when the pool is full. */
+  /**
+   * Back to the pool after a complete, well-framed exchange; closed instead when the pool is full. Pooled only
+   * once the current read has been decoded to its end: anything the backend sent after the response then reaches
+   * the unbound BackendHandler, which closes the connection, instead of the next pipelined request.
+   */
   void release(Channel channel) {
+    channel.pipeline().get(BackendHandler.class).unbind();
+    channel.eventLoop().execute(() -> pool(channel));
+  }
+
+  private void pool(Channel channel) {
     assert channel.eventLoop().inEventLoop();
     ArrayDeque<Channel> idle = local.get().idle;
     if (!channel.isActive() || idle.size() >= target.maxIdleConnections()) {
       channel.close();
       return;
     }
-    channel.pipeline().get(BackendHandler.class).unbind();
     idle.addLast(channel);
     channel.config().setAutoRead(true);
   }

@@ -18,6 +18,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -64,6 +65,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
   private boolean closing;
+  private boolean counted;
   private boolean draining;
 
   // The exchange in flight.
@@ -77,6 +79,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean clientKeepAlive;
   private boolean backendKeepAlive;
   private boolean head;
+  private boolean clientHttp10;
+  private ScheduledFuture<?> stallTimer;
   private boolean unflushed;
   private int status;
   private long startNanos;
@@ -103,6 +107,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    counted = true;
     metrics.clientConnections().inc();
     ctx.read();
     ctx.fireChannelActive();
@@ -148,9 +153,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    metrics.clientConnections().dec();
+    if (counted) {
+      // A connection refused at a limit never became active here, so it was never counted.
+      metrics.clientConnections().dec();
+    }
     closing = true;
     cancelResponseTimeout();
+    cancelStallTimer();
     if (backend != null) {
       // The client left mid-exchange: the backend connection is in an unknown state, never reuse it.
       Channel abandoned = unbindBackend();
@@ -253,6 +262,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           + failure.id(), null);
       return;
     }
+    if (identity.isEmpty() && !route.access().allowsAny()) {
+      // Access rules name certificates: on an optional route a client without one matches none of them.
+      ReferenceCountUtil.release(request);
+      HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
+          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(
+              Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE, "the client sent no certificate, and "
+                  + route.name() + " allows only clients its access rules name",
+              "give the client a certificate one of the route's access.allow rules names"));
+      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: NO_CLIENT_CERTIFICATE: " + request.method() + " "
+          + abbreviate(request.uri()) + " is for clients named by the access rules of " + route.name()
+          + "; failure id " + failure.id(), null);
+      return;
+    }
     if (identity.isPresent() && !route.access().allowsAny()) {
       AccessPolicy.Decision decision = route.access().evaluate(identity.get().leaf());
       if (!decision.allowed()) {
@@ -271,8 +293,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
     ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
+    clientHttp10 = request.protocolVersion().minorVersion() == 0;
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    if (HttpUtil.is100ContinueExpected(request)) {
+      // Only now, with every check passed and earlier responses complete, is the client invited to send the body.
+      request.headers().remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
     upstreamStartNanos = System.nanoTime();
+    if (!(request instanceof LastHttpContent)) {
+      armStallTimer();
+    }
     route.pool().acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
   }
 
@@ -300,6 +331,45 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     channel.read();
     drain();
+  }
+
+  /**
+   * While a body is moving, in either direction, it must keep moving: nothing for limits.idle-timeout (a client
+   * that stops sending its body, a backend that stops sending its response) ends the exchange, so neither side
+   * can hold a connection of the other forever.
+   */
+  private void armStallTimer() {
+    cancelStallTimer();
+    stallTimer = ctx.executor().schedule(this::onStall, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelStallTimer() {
+    if (stallTimer != null) {
+      stallTimer.cancel(false);
+      stallTimer = null;
+    }
+  }
+
+  private void onStall() {
+    stallTimer = null;
+    if (!inExchange || closing) {
+      return;
+    }
+    if (backend != null) {
+      unbindBackend().close();
+    }
+    cancelResponseTimeout();
+    if (!responseStarted) {
+      metrics.rejected("body-timeout");
+      fail(HttpResponseStatus.REQUEST_TIMEOUT, "Request Timeout: the request body stopped arriving for "
+          + Durations.human(limits.idleTimeout()) + " (limits.idle-timeout)", null);
+    } else {
+      metrics.backendError("stalled");
+      log.warn("{} from {}: backend {} sent nothing for {} in the middle of its response; closing",
+          requestLine, ctx.channel().remoteAddress(), target.address(), Durations.human(limits.idleTimeout()));
+      closing = true;
+      ctx.close();
+    }
   }
 
   private void forwardRequestPart(HttpContent content) {
@@ -342,6 +412,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     unflushed = true;
     if (content instanceof LastHttpContent) {
       requestDone();
+    } else {
+      armStallTimer();
     }
   }
 
@@ -357,6 +429,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void requestDone() {
     requestComplete = true;
+    cancelStallTimer();
     if (!responseStarted) {
       responseTimeout = ctx.executor().schedule(this::onResponseTimeout,
           target.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -366,8 +439,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void onBackendMessage(Object msg) {
     if (msg instanceof HttpResponse) {
       HttpResponse response = (HttpResponse) msg;
-      cancelResponseTimeout();
       if (response.decoderResult().isFailure()) {
+        cancelResponseTimeout();
         ReferenceCountUtil.release(msg);
         metrics.backendError("malformed");
         Channel broken = unbindBackend();
@@ -379,14 +452,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       int code = response.status().code();
       informational = code >= 100 && code < 200;
       if (!informational) {
+        cancelResponseTimeout();
         responseStarted = true;
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
         status = code;
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         ForwardedHeaders.rewriteResponse(response.headers());
         if (!head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(response)
             && !HttpUtil.isTransferEncodingChunked(response)) {
-          // The backend delimited the body by closing; the client gets it chunked and keeps its connection.
-          HttpUtil.setTransferEncodingChunked(response, true);
+          if (clientHttp10) {
+            // HTTP/1.0 has no chunked coding: the body ends when this connection closes, as the backend's did.
+            clientKeepAlive = false;
+          } else {
+            // The backend delimited the body by closing; the client gets it chunked and keeps its connection.
+            HttpUtil.setTransferEncodingChunked(response, true);
+          }
         }
         if (!clientKeepAlive) {
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -395,6 +475,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpContent && !informational) {
       responseBytes += ((HttpContent) msg).content().readableBytes();
+    }
+    if (responseStarted && !(msg instanceof LastHttpContent)) {
+      armStallTimer();
     }
     ctx.write(msg);
     if (msg instanceof LastHttpContent) {
@@ -456,6 +539,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void completeExchange() {
+    cancelStallTimer();
     long now = System.nanoTime();
     metrics.request(status, now - startNanos);
     if (accessLog) {
@@ -487,6 +571,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
+    cancelStallTimer();
     long now = System.nanoTime();
     metrics.request(status.code(), now - startNanos);
     FullHttpResponse response = RegistrarEnvelope.response(ctx.alloc(), status, message, true);

@@ -20,6 +20,7 @@ final class HopByHop {
         String name = token.trim();
         if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")
             && !name.equalsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING.toString())
+            && !name.equalsIgnoreCase(HttpHeaderNames.HOST.toString())
             && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {
           named.add(name);
         }

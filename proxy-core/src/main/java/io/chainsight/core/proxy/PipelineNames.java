@@ -11,8 +11,8 @@ package io.chainsight.core.proxy;
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
  *   http        HttpServerCodec
  *   timeouts    RequestTimeouts: idle keep-alive close, and 408 for a request head that does not arrive
- *   continue    HttpServerExpectContinueHandler: answers Expect: 100-continue itself
- *   proxy       FrontendHandler: forwards each request to a pooled backend connection
+ *   proxy       FrontendHandler: routes, checks and forwards each request to a pooled backend connection
+ *               (it answers Expect: 100-continue itself, once the request passed every check)
  * </pre>
  * A backend connection:
  * <pre>
@@ -30,7 +30,6 @@ public final class PipelineNames {
   public static final String HANDSHAKE = "handshake";
   public static final String HTTP = "http";
   public static final String TIMEOUTS = "timeouts";
-  public static final String CONTINUE = "continue";
   public static final String PROXY = "proxy";
   public static final String BACKEND_TLS = "backend-tls";
   public static final String HTTP_CLIENT = "http-client";

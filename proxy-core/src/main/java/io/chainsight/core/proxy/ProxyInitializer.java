@@ -8,7 +8,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.chainsight.core.config.LimitsSettings;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
 
@@ -50,7 +49,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
             .setMaxHeaderSize(limits.maxHeaderSize())
             .setStrictLineParsing(true), limits.maxRequestLine() + limits.maxHeaderSize()))
         .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
-        .addLast(PipelineNames.CONTINUE, new HttpServerExpectContinueHandler())
         .addLast(PipelineNames.PROXY, new FrontendHandler(router, limits, metrics, failures, config.log().access()));
   }
 }

@@ -39,14 +39,21 @@ public final class FailureReporter implements AutoCloseable {
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
 
-  /** Repeats of one failure within a dedup window. */
+  /** Distinct failures being deduplicated at once; past it, repeats are logged in full again (bounded memory). */
+  private static final int MAX_WINDOWS = 10_000;
+
+  /** Repeats of one failure within a dedup window: only what the summary line needs, not the diagnosis. */
   private static final class Window {
-    final HandshakeFailure first;
+    final String firstId;
+    final String address;
+    final String reason;
     final Instant closes;
     int repeats;
 
     Window(HandshakeFailure first, Instant closes) {
-      this.first = first;
+      this.firstId = first.id();
+      this.address = first.client().getAddress().getHostAddress();
+      this.reason = first.reason().name();
       this.closes = closes;
     }
   }
@@ -93,6 +100,9 @@ public final class FailureReporter implements AutoCloseable {
     if (settings.dedupWindow().isZero()) {
       return true;
     }
+    if (windows.size() >= MAX_WINDOWS && !windows.containsKey(failure.dedupKey())) {
+      return true;
+    }
     boolean[] first = {false};
     windows.compute(failure.dedupKey(), (key, window) -> {
       if (window == null || !failure.time().isBefore(window.closes)) {
@@ -123,17 +133,15 @@ public final class FailureReporter implements AutoCloseable {
     if (window.repeats == 0) {
       return;
     }
-    HandshakeFailure first = window.first;
     log.atWarn()
         .addKeyValue("event", "handshake_failure_repeats")
-        .addKeyValue("failure_id", first.id())
-        .addKeyValue("client_address", first.client().getAddress().getHostAddress())
-        .addKeyValue("reason", first.reason().name())
+        .addKeyValue("failure_id", window.firstId)
+        .addKeyValue("client_address", window.address)
+        .addKeyValue("reason", window.reason)
         .addKeyValue("repeats", window.repeats)
         .log("TLS handshake failed {} more time(s) from {} with {} (same chain) since [{}]; "
-                + "see the admin endpoint /debug/handshakes?client={}", window.repeats,
-            first.client().getAddress().getHostAddress(), first.reason(), first.id(),
-            first.client().getAddress().getHostAddress());
+                + "see the admin endpoint /debug/handshakes?client={}", window.repeats, window.address,
+            window.reason, window.firstId, window.address);
   }
 
   private synchronized void remember(HandshakeFailure failure) {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Notices when the certificate, key, trust or CRL files change, by reading them (they are small) every
@@ -49,6 +50,15 @@ public final class CredentialWatcher implements AutoCloseable {
   }
 
   private void check() {
+    try {
+      checkOnce();
+    } catch (RuntimeException e) {
+      // An exception would cancel every later run of the schedule: reloads would stop for good, silently.
+      LoggerFactory.getLogger(CredentialWatcher.class).warn("watching the TLS files: {}; still watching", e.toString());
+    }
+  }
+
+  private void checkOnce() {
     byte[] now = digest();
     if (Arrays.equals(now, loaded)) {
       lastSeen = now;
