@@ -143,6 +143,21 @@ class RoutesIT {
   }
 
   @Test
+  void accessRulesOnAnOptionalRouteRefuseAClientWithoutCertificate() throws Exception {
+    RecordingBackend backend = plainBackend();
+    AccessRule tenantOnly = AccessRule.of(java.util.Map.of("subject-cn", "tenant-*"));
+    URI base = start(List.of(new RouteSettings("/v*/agents", Set.of(), Optional.empty(),
+        Optional.of(ClientAuth.OPTIONAL), Optional.of(List.of(tenantOnly)), Optional.empty(), Optional.empty(),
+        Optional.empty())), backend.port());
+
+    HttpResponse<String> refused = get(pki.clientContext(null), base.resolve("/v2.1/agents"));
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).contains("NO_CLIENT_CERTIFICATE").contains("access rules");
+    assertThat(backend.received()).isEmpty();
+  }
+
+  @Test
   void httpsBackendIsReachedWithTheProxysClientCertificate() throws Exception {
     HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(pki.intermediate())
         .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("127.0.0.1").build();
