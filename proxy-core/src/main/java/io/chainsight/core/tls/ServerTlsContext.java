@@ -41,8 +41,9 @@ public final class ServerTlsContext {
         .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .clientAuth(clientAuth(settings.clientAuth()));
     if (engine.isOpenSsl()) {
-      // BoringSSL: no renegotiation and no compression at all; session tickets on, with keys that belong to this
-      // context, so a reload (a new context) also rotates them and no session resumes under old trust.
+      // BoringSSL: no renegotiation and no compression at all. Resumption (Netty: a session cache for TLS 1.2,
+      // tickets for TLS 1.3) belongs to this context, so a reload (a new context) starts afresh and no session
+      // resumes under old trust; a resumed session's chain is verified again anyway (ClientChainVerifier).
       builder.option(OpenSslContextOption.GROUPS, GROUPS);
     }
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
