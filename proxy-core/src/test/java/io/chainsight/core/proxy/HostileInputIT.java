@@ -100,7 +100,7 @@ class HostileInputIT {
       jobs.add(() -> sendRequest(client, port, request));
       if (i % (REQUESTS / HELLOS) == 0) {
         ClientHelloMutations.Opening opening = helloMutations.next();
-        boolean reset = i % 4 == 0;
+        boolean reset = (i / (REQUESTS / HELLOS)) % 4 == 0; // one opening in four ends with a RST
         jobs.add(() -> sendOpening(port, opening, reset));
       }
     }
@@ -231,7 +231,8 @@ class HostileInputIT {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, Duration within, Supplier<String> failure) throws InterruptedException {
+  private static void awaitTrue(BooleanSupplier condition, Duration within, Supplier<String> failure)
+      throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
@@ -58,12 +59,12 @@ class SlowReaderIT {
 
     try (SSLSocket socket = (SSLSocket) agent.getSocketFactory().createSocket()) {
       socket.setReceiveBufferSize(64 * 1024); // set before connecting: a client window that stays small
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.tlsAddress().getPort()));
+      socket.connect(new InetSocketAddress("127.0.0.1", proxy.tlsAddress().getPort()));
       socket.setSoTimeout(20_000);
       socket.startHandshake();
       long before = allocator.usedDirectMemory() + allocator.usedHeapMemory();
-      socket.getOutputStream().write(("GET /bytes/" + SIZE + " HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      String request = "GET /bytes/" + SIZE + " HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
 
       // Read nothing for three seconds, watching the proxy's buffer memory.

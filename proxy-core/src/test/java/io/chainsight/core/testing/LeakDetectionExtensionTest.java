@@ -3,16 +3,33 @@ package io.chainsight.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leak check itself: a buffer leaked on purpose is reported, and the extension turns the report into a failure.
  * Each test consumes the report it provokes, so the extension's own check after it finds nothing.
  */
 class LeakDetectionExtensionTest {
+  private final Logger detector = (Logger) LoggerFactory.getLogger(LeakReports.LOGGER);
+
+  @BeforeEach
+  void keepProvokedReportsOffTheConsole() {
+    // The appender still gets them; only the build log is spared leak reports that are meant to happen.
+    detector.setAdditive(false);
+  }
+
+  @AfterEach
+  void restoreConsole() {
+    detector.setAdditive(true);
+  }
+
   @Test
   void testJvmRunsWithParanoidLeakDetection() {
     // Set by the argLine in the parent pom; at any lower level most leaks are never sampled, so never reported.
