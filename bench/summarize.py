@@ -3,8 +3,8 @@
 
 Usage: summarize.py RAW_DIR OUT_JSON
 
-RAW_DIR holds phases.tsv (one line per measured phase: proxy, phase, round, requests, new connections, CPU
-ticks of the proxy's processes, start and end time, 1-minute load average), lat/PROXY-PHASE-ROUND.txt (curl's
+RAW_DIR holds phases.tsv (one line per measured phase: proxy, phase, round, requests, new connections, user and
+system CPU ticks of the proxy's processes, start and end time, 1-minute load average), lat/PROXY-PHASE-ROUND.txt (curl's
 time_total per request, seconds) and facts.tsv (key, value; a key may repeat, e.g. one start time per start).
 """
 import json
@@ -19,7 +19,9 @@ PROXIES = ("nginx", "chainsight")
 # "chainsight" compares chainsight's own value; None: reported, no target (issue 8's table).
 FIGURES = [
     ("cpu_us_per_keepalive_request", "CPU per keep-alive request", "us", 1, ("ratio", 1.0)),
+    ("cpu_us_per_keepalive_request_system", "  of which in the kernel (stime)", "us", 1, None),
     ("cpu_us_per_handshake", "CPU per new mTLS connection (full handshake + 1 request)", "us", 0, ("ratio", 0.5)),
+    ("cpu_us_per_handshake_system", "  of which in the kernel (stime)", "us", 0, None),
     ("keepalive_requests_per_s", "keep-alive requests/s (curl-bound)", "1/s", 0, None),
     ("handshakes_per_s", "new mTLS connections/s (curl-bound)", "1/s", 0, None),
     ("keepalive_p50_ms", "keep-alive latency p50", "ms", 2, None),
@@ -89,9 +91,10 @@ def read_phases(path):
     if not path.exists():
         return phases
     for line in path.read_text().splitlines():
-        proxy, phase, rnd, n, connects, ticks, t0, t1, load = line.split("\t")
+        proxy, phase, rnd, n, connects, user, system, t0, t1, load = line.split("\t")
         phases.append({"proxy": proxy, "phase": phase, "round": int(rnd), "requests": int(n),
-                       "new_connections": int(connects), "cpu_ticks": int(ticks),
+                       "new_connections": int(connects), "cpu_ticks": int(user) + int(system),
+                       "cpu_user_ticks": int(user), "cpu_system_ticks": int(system),
                        "wall_s": round(float(t1) - float(t0), 3), "loadavg_1m": float(load)})
     return phases
 
@@ -107,6 +110,8 @@ def figures_for(proxy, phases, facts, raw):
             continue
         # Median over rounds: one round disturbed by another session's build does not move the figure.
         figures[cpu_key] = statistics.median(p["cpu_ticks"] * 1e6 / clk_tck / p["requests"] for p in mine)
+        figures[cpu_key + "_system"] = statistics.median(
+            p["cpu_system_ticks"] * 1e6 / clk_tck / p["requests"] for p in mine)
         figures[rate_key] = statistics.median(p["requests"] / p["wall_s"] for p in mine)
         latencies = sorted(float(v) for p in mine
                            for v in (raw / "lat" / f"{proxy}-{phase}-{p['round']}.txt").read_text().split())
