@@ -35,6 +35,7 @@ FIGURES = [
     ("kb_per_idle_connection", "memory per idle mTLS connection, after 1 request", "KB", 1, ("ratio", 1.5)),
     ("kb_per_idle_handshake_only", "memory per idle mTLS connection, handshake only", "KB", 1, None),
     ("start_to_ready_s", "start to ready (median of starts)", "s", 3, ("chainsight", 1.5)),
+    ("start_to_ready_cpu_s", "  CPU time used until ready (median)", "s", 2, None),
 ]
 
 
@@ -66,6 +67,7 @@ def main():
         "samples": {
             "phases": phases,
             "start_to_ready_s": {p: [float(v) for v in facts.get(p + ".start_ready_s", [])] for p in PROXIES},
+            "start_to_ready_cpu_s": {p: [float(v) for v in facts.get(p + ".start_ready_cpu_s", [])] for p in PROXIES},
             "memory_kb": {k: int(first(facts, k)) for k in sorted(facts) if k.endswith("_kb")},
         },
     }
@@ -130,9 +132,10 @@ def figures_for(proxy, phases, facts, raw):
     for after, key in (("request", "kb_per_idle_connection"), ("handshake", "kb_per_idle_handshake_only")):
         if kb(f"rss_hold_{after}_before_kb") and kb(f"rss_hold_{after}_kb"):
             figures[key] = (kb(f"rss_hold_{after}_kb") - kb(f"rss_hold_{after}_before_kb")) / held
-    starts = [float(v) for v in facts.get(proxy + ".start_ready_s", [])]
-    if starts:
-        figures["start_to_ready_s"] = statistics.median(starts)
+    for key in ("start_ready_s", "start_ready_cpu_s"):
+        starts = [float(v) for v in facts.get(f"{proxy}.{key}", [])]
+        if starts:
+            figures[key.replace("start_ready", "start_to_ready")] = statistics.median(starts)
     return figures
 
 
