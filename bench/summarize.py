@@ -54,9 +54,10 @@ def main():
     result = {
         "timestamp": first(facts, "timestamp"),
         "mode": first(facts, "mode"),
-        "parameters": {k: first(facts, k) for k in ("rounds", "requests", "handshakes", "held_connections",
-                                                    "concurrency", "warmup_requests", "warmup_handshakes",
-                                                    "starts", "phases")},
+        "parameters": {k: number(first(facts, k)) for k in ("rounds", "requests", "handshakes", "held_connections",
+                                                            "concurrency", "warmup_requests", "warmup_handshakes",
+                                                            "starts", "phases")},
+        "warmup_chunks_until_settled": {k: int(first(facts, k)) for k in sorted(facts) if ".warmup_chunks_" in k},
         "machine": {k[len("machine."):]: first(facts, k) for k in facts if k.startswith("machine.")},
         "versions": {k[len("version."):]: first(facts, k) for k in facts if k.startswith("version.")},
         "tls": {k[len("tls."):]: first(facts, k) for k in facts if k.startswith("tls.")},
@@ -73,6 +74,10 @@ def main():
     }
     out.write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
+
+
+def number(value):
+    return int(value) if value is not None and value.isdigit() else value
 
 
 def read_facts(path):
