@@ -23,7 +23,7 @@ CHAINSIGHT_JAR="${CHAINSIGHT_JAR:-/opt/chainsight/chainsight.jar}"
 config_dir="${CHAINSIGHT_CONFIG_DIR:-/etc/chainsight}"
 # Heap from the container's memory limit, not the host's; a serial collector suits one small process; an
 # OutOfMemoryError ends the process so the container restarts rather than limps.
-default_java_opts="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+default_java_opts="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:ActiveProcessorCount=1 -XX:TrimNativeHeapInterval=5000 -Dio.netty.leakDetection.level=disabled"
 # The healthcheck runs every 30 s inside the same memory limit: a small heap and a fast start are enough.
 healthcheck_java_opts="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Xss256k"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"

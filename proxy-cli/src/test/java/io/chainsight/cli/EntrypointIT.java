@@ -107,7 +107,7 @@ class EntrypointIT {
     ProcessHandle.Info info = proxy.process().toHandle().info();
     assertThat(info.command()).hasValueSatisfying(command -> assertThat(command).endsWith("/bin/java"));
     assertThat(info.arguments()).hasValueSatisfying(arguments -> assertThat(arguments).containsSubsequence(
-        "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+        "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount=1",
         "-jar", Entrypoint.JAR.toString(), "run"));
 
     assertThat(proxy.terminate(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
