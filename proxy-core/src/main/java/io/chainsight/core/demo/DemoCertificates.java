@@ -36,6 +36,7 @@ public record DemoCertificates(Path directory, boolean fromConfig, boolean gener
         .map(Path::getParent)
         .map(parent -> parent.resolve("certs-example"));
     if (beside.isPresent() && complete(beside.get())) {
+      ownerOnlyKeys(beside.get());
       return new DemoCertificates(beside.get(), true, false);
     }
     Path generated = workDirectory.resolve("certs");
@@ -60,6 +61,23 @@ public record DemoCertificates(Path directory, boolean fromConfig, boolean gener
   /** One line per good certificate of the PKI that has expired, naming the fix; empty when all are valid. */
   public List<String> expiryProblems(Instant now) {
     return expired(directory, now);
+  }
+
+  /**
+   * A clone does not keep the keys' 0600 (git records only the executable bit), and the proxy rightly warns about
+   * a readable key: the demo restores the mode of the example keys it owns, quietly, as {@code pki init} wrote them.
+   */
+  private static void ownerOnlyKeys(Path directory) {
+    for (ExamplePkiFile file : ExamplePkiFile.values()) {
+      if (file.secret()) {
+        try {
+          java.nio.file.Files.setPosixFilePermissions(file.in(directory),
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+          // Not ours to change, or not POSIX: the proxy's startup warning then says what to do.
+        }
+      }
+    }
   }
 
   private static boolean complete(Path directory) {
