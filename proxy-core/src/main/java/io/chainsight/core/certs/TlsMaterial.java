@@ -2,12 +2,10 @@ package io.chainsight.core.certs;
 
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.TlsSettings;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -195,30 +193,12 @@ public record TlsMaterial(
           + "certificate in " + chainFile + " (" + Certificates.subject(leaf) + ") has a "
           + publicKey.getAlgorithm() + " key (expected: the key the leaf was issued for)";
     }
-    if (!signatureVerifies(key, publicKey)) {
+    if (!KeyMatch.matches(key, publicKey)) {
       return keySetting + ": " + keyFile + " does not match the leaf certificate in "
           + chainFile + " (" + Certificates.subject(leaf) + ", SHA-256 "
           + Certificates.sha256(leaf) + ") (expected: the key the leaf was issued for; check "
           + "`openssl x509 -noout -pubkey -in CHAIN` against `openssl pkey -pubout -in KEY`)";
     }
     return null;
-  }
-
-  private static boolean signatureVerifies(PrivateKey key, PublicKey publicKey) {
-    String algorithm = key.getAlgorithm().startsWith("EC") ? "SHA256withECDSA"
-        : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm();
-    byte[] probe = "chainsight key check".getBytes(StandardCharsets.US_ASCII);
-    try {
-      Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      verifier.initVerify(publicKey);
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 }

@@ -1,13 +1,12 @@
 package io.chainsight.core.lint;
 
+import io.chainsight.core.certs.KeyMatch;
 import io.chainsight.core.certs.BouncyCastle;
 import io.chainsight.core.certs.Certificates;
 import io.netty.util.NetUtil;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -161,7 +160,7 @@ public final class ChainLint {
       findings.add(LintFinding.error("key", "the private key is " + key.getAlgorithm() + ", but certificate 1 ("
           + Certificates.subject(leaf) + ") has a " + publicKey.getAlgorithm() + " key (expected: the key the "
           + "leaf was issued for)"));
-    } else if (!signatureVerifies(key, publicKey)) {
+    } else if (!KeyMatch.matches(key, publicKey)) {
       findings.add(LintFinding.error("key", "the private key does not match certificate 1 ("
           + Certificates.subject(leaf) + ") (expected: the key the leaf was issued for; compare "
           + "`openssl x509 -noout -pubkey -in CHAIN` with `openssl pkey -pubout -in KEY`)"));
@@ -400,24 +399,6 @@ public final class ChainLint {
     return a.equals(b) || (a.startsWith("EC") && b.startsWith("EC"));
   }
 
-  /** Signs a probe with the private key and verifies it with the public one: works for every key type. */
-  private static boolean signatureVerifies(PrivateKey key, PublicKey publicKey) {
-    String algorithm = key.getAlgorithm().startsWith("EC") ? "SHA256withECDSA"
-        : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm();
-    byte[] probe = "chainsight lint".getBytes(StandardCharsets.US_ASCII);
-    try {
-      Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      verifier.initVerify(publicKey);
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
 
   /** The extendedKeyUsage OIDs, or null when the extension is absent (any purpose). */
   private static List<String> purposes(X509Certificate certificate) {
