@@ -41,9 +41,10 @@ public final class ServerTlsContext {
         .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
         .clientAuth(clientAuth(settings.clientAuth()));
     if (engine.isOpenSsl()) {
-      // BoringSSL: no renegotiation and no compression at all. Resumption (Netty: a session cache for TLS 1.2,
-      // tickets for TLS 1.3) belongs to this context, so a reload (a new context) starts afresh and no session
-      // resumes under old trust; a resumed session's chain is verified again anyway (ClientChainVerifier).
+      // BoringSSL: no renegotiation and no compression at all. Netty keeps session tickets off unless ticket keys
+      // are set (so TLS 1.3 sends no NewSessionTicket) and resumes TLS 1.2 sessions from a cache that belongs to
+      // this context: a reload (a new context) starts afresh, and a resumed session's chain is verified again
+      // anyway (ClientChainVerifier).
       builder.option(OpenSslContextOption.GROUPS, GROUPS);
     }
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
