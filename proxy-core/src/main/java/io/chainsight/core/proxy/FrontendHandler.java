@@ -38,6 +38,8 @@ import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +66,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
+  private Map<Router.Route, AccessPolicy.Decision> decisions;
   private boolean closing;
   private boolean counted;
   private boolean draining;
@@ -250,43 +253,36 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     route = matched.get();
     target = route.pool().target();
-    if (route.clientAuth() == TlsSettings.ClientAuth.REQUIRE && identity.isEmpty()) {
+    String what = request.method() + " " + abbreviate(request.uri());
+    if (identity.isEmpty() && route.clientAuth() == TlsSettings.ClientAuth.REQUIRE) {
       ReferenceCountUtil.release(request);
-      HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
-          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
-              "the client sent no certificate, but " + route.name() + " requires one",
-              "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
-                  + "optional on that route"));
-      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: NO_CLIENT_CERTIFICATE: " + request.method() + " "
-          + abbreviate(request.uri()) + " needs a client certificate (" + route.name() + "); failure id "
-          + failure.id(), null);
+      refuse(HttpResponseStatus.UNAUTHORIZED, ReasonCode.NO_CLIENT_CERTIFICATE,
+          "the client sent no certificate, but " + route.name() + " requires one",
+          "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
+              + "optional on that route",
+          "Unauthorized: NO_CLIENT_CERTIFICATE: " + what + " needs a client certificate (" + route.name() + ")");
       return;
     }
     if (identity.isEmpty() && !route.access().allowsAny()) {
       // Access rules name certificates: on an optional route a client without one matches none of them.
       ReferenceCountUtil.release(request);
-      HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
-          Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(
-              Instant.now(), List.of(), ReasonCode.NO_CLIENT_CERTIFICATE, "the client sent no certificate, and "
-                  + route.name() + " allows only clients its access rules name",
-              "give the client a certificate one of the route's access.allow rules names"));
-      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: NO_CLIENT_CERTIFICATE: " + request.method() + " "
-          + abbreviate(request.uri()) + " is for clients named by the access rules of " + route.name()
-          + "; failure id " + failure.id(), null);
+      refuse(HttpResponseStatus.UNAUTHORIZED, ReasonCode.NO_CLIENT_CERTIFICATE,
+          "the client sent no certificate, and " + route.name() + " allows only clients its access rules name",
+          "give the client a certificate one of the route's access.allow rules names",
+          "Unauthorized: NO_CLIENT_CERTIFICATE: " + what + " is for clients named by the access rules of "
+              + route.name());
       return;
     }
     if (identity.isPresent() && !route.access().allowsAny()) {
-      AccessPolicy.Decision decision = route.access().evaluate(identity.get().leaf());
+      AccessPolicy.Decision decision = decision(route);
       if (!decision.allowed()) {
         ReferenceCountUtil.release(request);
-        HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
-            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()), ChainDiagnosis.of(Instant.now(), List.of(identity.get().leaf()),
-                ReasonCode.NOT_AUTHORIZED, decision.explanation() + " for " + request.method() + " "
-                    + abbreviate(request.uri()) + " (" + route.name() + ")",
-                "add an access.allow rule for this client to " + route.name() + ", or use a certificate that "
-                    + "one of its rules names"));
-        fail(HttpResponseStatus.FORBIDDEN, "Forbidden: NOT_AUTHORIZED: " + decision.identity() + "; no access rule "
-            + "of " + route.name() + " matched; failure id " + failure.id(), null);
+        refuse(HttpResponseStatus.FORBIDDEN, ReasonCode.NOT_AUTHORIZED,
+            decision.explanation() + " for " + what + " (" + route.name() + ")",
+            "add an access.allow rule for this client to " + route.name() + ", or use a certificate that one of "
+                + "its rules names",
+            "Forbidden: NOT_AUTHORIZED: " + decision.identity() + "; no access rule of " + route.name()
+                + " matched");
         return;
       }
     }
@@ -567,6 +563,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void reject(RequestRules.Rejection rejection) {
     metrics.rejected(rejection.cause());
     fail(rejection.status(), rejection.message(), null);
+  }
+
+  /**
+   * The client's identity does not let it make this request: reported like a failed handshake (logged, counted,
+   * kept for the admin endpoint), and answered with the failure id so both logs can be matched.
+   */
+  private void refuse(HttpResponseStatus status, ReasonCode reason, String explanation, String fix, String message) {
+    HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
+        Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()),
+        ChainDiagnosis.of(Instant.now(), identity.map(id -> List.of(id.leaf())).orElse(List.of()), reason,
+            explanation, fix));
+    fail(status, message + "; failure id " + failure.id(), null);
+  }
+
+  /** The access decision for this connection's identity on a route: it cannot change, so it is made once. */
+  private AccessPolicy.Decision decision(Router.Route route) {
+    if (decisions == null) {
+      decisions = new IdentityHashMap<>(4);
+    }
+    return decisions.computeIfAbsent(route, r -> r.access().evaluate(identity.orElseThrow().leaf()));
   }
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
