@@ -11,8 +11,7 @@ import java.util.List;
 /**
  * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler, and this
  * handler makes way for the {@link ClientAlertSniffer}. A plain HTTP request (an upper-case method name) gets
- * a plain-text 400 that says
- * to use https; anything else is closed. Both are reported, with their reason codes.
+ * a plain-text 400 that says to use https; anything else is closed. Both are reported, with their reason codes.
  */
 final class TlsDetector extends ByteToMessageDecoder {
   private static final int TLS_HANDSHAKE_RECORD = 0x16;
