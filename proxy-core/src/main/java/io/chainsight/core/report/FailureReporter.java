@@ -22,13 +22,14 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Every failed handshake passes here once: it is counted by reason, kept among the recent failures
- * ({@code diagnostics.recent}), and logged at WARN. A failure identical to one logged within
- * {@code diagnostics.dedup-window} (same client address, reason, alert and chain: an agent retrying in a loop) is
- * counted instead, and one summary line says how many when the window closes.
+ * ({@code diagnostics.recent}), and logged at WARN. A failure identical to one logged within {@code
+ * diagnostics.dedup-window} (same client address, reason, alert and chain: an agent retrying in a
+ * loop) is counted instead, and one summary line says how many when the window closes.
  */
 public final class FailureReporter implements AutoCloseable {
   /** The logger handshake failures go to; tests attach to it. */
   public static final String LOGGER = "io.chainsight.handshake";
+
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   private final DiagnosticsSettings settings;
@@ -39,10 +40,16 @@ public final class FailureReporter implements AutoCloseable {
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
 
-  /** Distinct failures being deduplicated at once; past it, repeats are logged in full again (bounded memory). */
+  /**
+   * Distinct failures being deduplicated at once; past it, repeats are logged in full again
+   * (bounded memory).
+   */
   private static final int MAX_WINDOWS = 10_000;
 
-  /** Repeats of one failure within a dedup window: only what the summary line needs, not the diagnosis. */
+  /**
+   * Repeats of one failure within a dedup window: only what the summary line needs, not the
+   * diagnosis.
+   */
   private static final class Window {
     final String firstId;
     final String address;
@@ -62,35 +69,66 @@ public final class FailureReporter implements AutoCloseable {
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "chainsight-failure-dedup");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "chainsight-failure-dedup");
+              thread.setDaemon(true);
+              return thread;
+            });
     sweeper.scheduleWithFixedDelay(this::closeWindows, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Reports one failed handshake; returns it with its id. */
-  public HandshakeFailure report(InetSocketAddress client, Optional<String> serverName, Optional<String> protocol,
-      Optional<String> cipher, ChainDiagnosis diagnosis) {
-    return report(HandshakeFailure.Stage.HANDSHAKE, client, serverName, protocol, cipher, diagnosis);
-  }
-
-  /** Reports a request refused for the client's identity after a completed handshake; returns it with its id. */
-  public HandshakeFailure reportRefusal(InetSocketAddress client, Optional<String> serverName,
+  public HandshakeFailure report(
+      InetSocketAddress client,
+      Optional<String> serverName,
+      Optional<String> protocol,
+      Optional<String> cipher,
       ChainDiagnosis diagnosis) {
-    return report(HandshakeFailure.Stage.REQUEST, client, serverName, Optional.empty(), Optional.empty(), diagnosis);
+    return report(
+        HandshakeFailure.Stage.HANDSHAKE, client, serverName, protocol, cipher, diagnosis);
   }
 
-  private HandshakeFailure report(HandshakeFailure.Stage stage, InetSocketAddress client,
-      Optional<String> serverName, Optional<String> protocol, Optional<String> cipher, ChainDiagnosis diagnosis) {
-    HandshakeFailure failure = new HandshakeFailure(String.format("%08x", random.nextInt()), stage,
-        clock.instant(), client, serverName, protocol, cipher, diagnosis);
+  /**
+   * Reports a request refused for the client's identity after a completed handshake; returns it
+   * with its id.
+   */
+  public HandshakeFailure reportRefusal(
+      InetSocketAddress client, Optional<String> serverName, ChainDiagnosis diagnosis) {
+    return report(
+        HandshakeFailure.Stage.REQUEST,
+        client,
+        serverName,
+        Optional.empty(),
+        Optional.empty(),
+        diagnosis);
+  }
+
+  private HandshakeFailure report(
+      HandshakeFailure.Stage stage,
+      InetSocketAddress client,
+      Optional<String> serverName,
+      Optional<String> protocol,
+      Optional<String> cipher,
+      ChainDiagnosis diagnosis) {
+    HandshakeFailure failure =
+        new HandshakeFailure(
+            String.format("%08x", random.nextInt()),
+            stage,
+            clock.instant(),
+            client,
+            serverName,
+            protocol,
+            cipher,
+            diagnosis);
     metrics.handshakeFailed(failure.reason().name());
     remember(failure);
     if (firstInWindow(failure)) {
       LoggingEventBuilder event = log.atWarn();
-      FailureLog.fields(failure).forEach(event::addKeyValue);
+      for (Map.Entry<String, Object> field : FailureLog.fields(failure).entrySet()) {
+        event = event.addKeyValue(field.getKey(), field.getValue());
+      }
       event.log(FailureLog.text(failure));
     }
     return failure;
@@ -104,17 +142,19 @@ public final class FailureReporter implements AutoCloseable {
       return true;
     }
     boolean[] first = {false};
-    windows.compute(failure.dedupKey(), (key, window) -> {
-      if (window == null || !failure.time().isBefore(window.closes)) {
-        first[0] = true;
-        if (window != null) {
-          summarise(window);
-        }
-        return new Window(failure, failure.time().plus(settings.dedupWindow()));
-      }
-      window.repeats++;
-      return window;
-    });
+    windows.compute(
+        failure.dedupKey(),
+        (key, window) -> {
+          if (window == null || !failure.time().isBefore(window.closes)) {
+            first[0] = true;
+            if (window != null) {
+              summarise(window);
+            }
+            return new Window(failure, failure.time().plus(settings.dedupWindow()));
+          }
+          window.repeats++;
+          return window;
+        });
     return first[0];
   }
 
@@ -139,9 +179,14 @@ public final class FailureReporter implements AutoCloseable {
         .addKeyValue("client_address", window.address)
         .addKeyValue("reason", window.reason)
         .addKeyValue("repeats", window.repeats)
-        .log("TLS handshake failed {} more time(s) from {} with {} (same chain) since [{}]; "
-                + "see the admin endpoint /debug/handshakes?client={}", window.repeats, window.address,
-            window.reason, window.firstId, window.address);
+        .log(
+            "TLS handshake failed {} more time(s) from {} with {} (same chain) since [{}]; "
+                + "see the admin endpoint /debug/handshakes?client={}",
+            window.repeats,
+            window.address,
+            window.reason,
+            window.firstId,
+            window.address);
   }
 
   private synchronized void remember(HandshakeFailure failure) {
