@@ -10,25 +10,27 @@ import io.chainsight.cli.command.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code chainsight} executable: one picocli command per subcommand, each in {@code cli.command}. */
+/**
+ * The {@code chainsight} executable: one picocli command per subcommand, each in {@code
+ * cli.command}.
+ */
 @Command(
     name = "chainsight",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "mTLS reverse proxy that explains every failed handshake.",
     subcommands = {
-        RunCommand.class,
-        CheckConfigCommand.class,
-        DemoCommand.class,
-        PkiCommand.class,
-        DiagnoseCommand.class,
-        ProbeCommand.class,
-        HealthcheckCommand.class,
-        CommandLine.HelpCommand.class
+      RunCommand.class,
+      CheckConfigCommand.class,
+      DemoCommand.class,
+      PkiCommand.class,
+      DiagnoseCommand.class,
+      ProbeCommand.class,
+      HealthcheckCommand.class,
+      CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(newCommandLine().execute(args));

@@ -7,7 +7,8 @@ public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     String version = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"chainsight " + (version == null ? "dev" : version)
-        + " (Java " + Runtime.version() + ")"};
+    return new String[] {
+      "chainsight " + (version == null ? "dev" : version) + " (Java " + Runtime.version() + ")"
+    };
   }
 }

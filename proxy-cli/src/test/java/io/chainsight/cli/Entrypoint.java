@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code docker/entrypoint.sh} started as the image starts it, outside Docker: the shaded jar from
- * {@code mvn package}, and an environment that holds only what the test sets (no CHAINSIGHT_* or JAVA_OPTS
- * leaks in from the machine running the build).
+ * {@code mvn package}, and an environment that holds only what the test sets (no CHAINSIGHT_* or
+ * JAVA_OPTS leaks in from the machine running the build).
  */
 public final class Entrypoint {
   public static final Path SCRIPT = Path.of("../docker/entrypoint.sh").toAbsolutePath().normalize();
@@ -40,7 +40,9 @@ public final class Entrypoint {
   /** An entrypoint that runs in {@code workDir} (relative paths resolve there). */
   public static Entrypoint in(Path workDir) {
     assertThat(SCRIPT).as("docker/entrypoint.sh").isExecutable();
-    assertThat(JAR).as("the shaded jar (mvn package builds it before integration tests)").isRegularFile();
+    assertThat(JAR)
+        .as("the shaded jar (mvn package builds it before integration tests)")
+        .isRegularFile();
     return new Entrypoint(workDir);
   }
 
@@ -67,17 +69,23 @@ public final class Entrypoint {
     List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
     command.addAll(List.of(args));
     Path stderr = Files.createTempFile(workDir, "entrypoint", ".err");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(stderr.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stderr.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
     return new Running(builder.start(), stderr);
   }
 
-  /** A started entrypoint: the process (the JVM itself once the script has exec'd) and its stderr so far. */
+  /**
+   * A started entrypoint: the process (the JVM itself once the script has exec'd) and its stderr so
+   * far.
+   */
   public static final class Running implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("chainsight listening on https://\\S+:(\\d+) ");
+    private static final Pattern LISTENING =
+        Pattern.compile("chainsight listening on https://\\S+:(\\d+) ");
 
     private final Process process;
     private final Path stderr;
@@ -104,7 +112,8 @@ public final class Entrypoint {
           return Integer.parseInt(matcher.group(1));
         }
         if (!process.isAlive()) {
-          throw new AssertionError("exited with " + process.exitValue() + " before listening:\n" + stderr());
+          throw new AssertionError(
+              "exited with " + process.exitValue() + " before listening:\n" + stderr());
         }
         Thread.sleep(50);
       }

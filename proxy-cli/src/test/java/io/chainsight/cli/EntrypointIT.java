@@ -22,18 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container's entrypoint, run outside Docker as the image runs it: configured by environment variables
- * alone, in front of a recording backend, reached by curl with the example agent certificate, stopped by SIGTERM.
+ * The container's entrypoint, run outside Docker as the image runs it: configured by environment
+ * variables alone, in front of a recording backend, reached by curl with the example agent
+ * certificate, stopped by SIGTERM.
  */
 class EntrypointIT {
   private static final Duration START = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  static Path pkiDir;
+  @TempDir static Path pkiDir;
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   private RecordingBackend backend;
   private final List<Entrypoint.Running> started = new ArrayList<>();
@@ -79,10 +78,25 @@ class EntrypointIT {
   }
 
   private static Command.Result curlAsAgent(int port, String path) {
-    return Command.run(List.of("curl", "-sS", "--max-time", "10",
-        "--cacert", file(ExamplePkiFile.AGENT_CA),
-        "--cert", file(ExamplePkiFile.AGENT_CERT), "--key", file(ExamplePkiFile.AGENT_KEY),
-        "-o", "/dev/null", "-w", "%{http_code}", "https://localhost:" + port + path), null, 20);
+    return Command.run(
+        List.of(
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "--cacert",
+            file(ExamplePkiFile.AGENT_CA),
+            "--cert",
+            file(ExamplePkiFile.AGENT_CERT),
+            "--key",
+            file(ExamplePkiFile.AGENT_KEY),
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "https://localhost:" + port + path),
+        null,
+        20);
   }
 
   @Test
@@ -105,10 +119,20 @@ class EntrypointIT {
 
     // The process the container runtime signals is java itself, not a shell waiting on it.
     ProcessHandle.Info info = proxy.process().toHandle().info();
-    assertThat(info.command()).hasValueSatisfying(command -> assertThat(command).endsWith("/bin/java"));
-    assertThat(info.arguments()).hasValueSatisfying(arguments -> assertThat(arguments).containsSubsequence(
-        "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:ActiveProcessorCount=1",
-        "-jar", Entrypoint.JAR.toString(), "run"));
+    assertThat(info.command())
+        .hasValueSatisfying(command -> assertThat(command).endsWith("/bin/java"));
+    assertThat(info.arguments())
+        .hasValueSatisfying(
+            arguments ->
+                assertThat(arguments)
+                    .containsSubsequence(
+                        "-XX:MaxRAMPercentage=50",
+                        "-XX:+UseSerialGC",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-XX:ActiveProcessorCount=1",
+                        "-jar",
+                        Entrypoint.JAR.toString(),
+                        "run"));
 
     assertThat(proxy.terminate(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
     assertThat(proxy.stderr()).contains("draining: no new connections");
@@ -116,11 +140,16 @@ class EntrypointIT {
 
   @Test
   void javaOptsReplacesTheDefaultJvmFlags() throws Exception {
-    Entrypoint.Running proxy = start(fromEnvironment().env("JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC"));
+    Entrypoint.Running proxy =
+        start(fromEnvironment().env("JAVA_OPTS", "-Xmx64m -XX:+UseSerialGC"));
     proxy.awaitListening(START);
 
-    assertThat(proxy.process().toHandle().info().arguments()).hasValueSatisfying(arguments ->
-        assertThat(arguments).contains("-Xmx64m").doesNotContain("-XX:MaxRAMPercentage=50"));
+    assertThat(proxy.process().toHandle().info().arguments())
+        .hasValueSatisfying(
+            arguments ->
+                assertThat(arguments)
+                    .contains("-Xmx64m")
+                    .doesNotContain("-XX:MaxRAMPercentage=50"));
   }
 
   @Test
@@ -129,8 +158,17 @@ class EntrypointIT {
     int port = proxy.awaitListening(START);
     assertThat(curlAsAgent(port, "/version").stdout()).isEqualTo("200");
     // A client without a certificate: a WARN line for the failed handshake.
-    Command.run(List.of("curl", "-sS", "--max-time", "10", "--cacert", file(ExamplePkiFile.AGENT_CA),
-        "https://localhost:" + port + "/version"), null, 20);
+    Command.run(
+        List.of(
+            "curl",
+            "-sS",
+            "--max-time",
+            "10",
+            "--cacert",
+            file(ExamplePkiFile.AGENT_CA),
+            "https://localhost:" + port + "/version"),
+        null,
+        20);
     assertThat(proxy.terminate(Duration.ofSeconds(30))).isZero();
 
     List<String> lines = proxy.stderr().lines().toList();
@@ -139,49 +177,63 @@ class EntrypointIT {
     for (String line : lines) {
       events.add(JSON.readTree(line)); // throws on the first line that is not JSON
     }
-    assertThat(events).allSatisfy(event -> assertThat(event.isObject()).as(event.toString()).isTrue());
-    JsonNode startup = events.stream()
-        .filter(e -> e.path("message").asText().startsWith("chainsight listening on https://"))
-        .findFirst().orElseThrow(() -> new AssertionError("no startup line in\n" + lines));
+    assertThat(events)
+        .allSatisfy(event -> assertThat(event.isObject()).as(event.toString()).isTrue());
+    JsonNode startup =
+        events.stream()
+            .filter(e -> e.path("message").asText().startsWith("chainsight listening on https://"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no startup line in\n" + lines));
     assertThat(startup.path("level").asText()).isEqualTo("INFO");
-    assertThat(startup.path("logger_name").asText()).isEqualTo("io.chainsight.core.proxy.ChainsightServer");
+    assertThat(startup.path("logger_name").asText())
+        .isEqualTo("io.chainsight.core.proxy.ChainsightServer");
     assertThat(startup.has("@timestamp")).isTrue();
     // The failed handshake carries its diagnosis as fields of its own, not only inside the message.
-    assertThat(events).anySatisfy(event -> {
-      assertThat(event.path("level").asText()).isEqualTo("WARN");
-      assertThat(event.path("logger_name").asText()).isEqualTo("io.chainsight.handshake");
-      assertThat(event.path("event").asText()).isEqualTo("handshake_failure");
-      assertThat(event.path("reason").asText()).isEqualTo("NO_CLIENT_CERTIFICATE");
-      assertThat(event.path("client_address").asText()).isEqualTo("127.0.0.1");
-      assertThat(event.path("fix").asText()).isNotBlank();
-    });
+    assertThat(events)
+        .anySatisfy(
+            event -> {
+              assertThat(event.path("level").asText()).isEqualTo("WARN");
+              assertThat(event.path("logger_name").asText()).isEqualTo("io.chainsight.handshake");
+              assertThat(event.path("event").asText()).isEqualTo("handshake_failure");
+              assertThat(event.path("reason").asText()).isEqualTo("NO_CLIENT_CERTIFICATE");
+              assertThat(event.path("client_address").asText()).isEqualTo("127.0.0.1");
+              assertThat(event.path("fix").asText()).isNotBlank();
+            });
   }
 
   @Test
   void aTlsFileThatIsNotMountedIsNamedWithItsVariableAndTheJvmIsNotStarted() {
-    Command.Result result = fromEnvironment()
-        .env("CHAINSIGHT_TLS_PRIVATE_KEY", "/etc/chainsight/certs/missing-key.pem")
-        .env("CHAINSIGHT_TLS_CRLS", file(ExamplePkiFile.ROOT_CA) + ", " + workDir.resolve("missing.crl"))
-        .run();
+    Command.Result result =
+        fromEnvironment()
+            .env("CHAINSIGHT_TLS_PRIVATE_KEY", "/etc/chainsight/certs/missing-key.pem")
+            .env(
+                "CHAINSIGHT_TLS_CRLS",
+                file(ExamplePkiFile.ROOT_CA) + ", " + workDir.resolve("missing.crl"))
+            .run();
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr().lines()).containsExactly(
-        "error: CHAINSIGHT_TLS_PRIVATE_KEY=/etc/chainsight/certs/missing-key.pem: no such file in the container "
-            + "(expected: a PEM file; mount the directory that holds it, e.g. docker run -v "
-            + "/path/to/pki:/etc/chainsight/certs:ro, and name it by its path inside the container)",
-        "error: CHAINSIGHT_TLS_CRLS=" + workDir.resolve("missing.crl") + ": no such file in the container "
-            + "(expected: a PEM file; mount the directory that holds it, e.g. docker run -v "
-            + "/path/to/pki:/etc/chainsight/certs:ro, and name it by its path inside the container)",
-        "chainsight entrypoint: 2 problems in the environment; not starting");
+    assertThat(result.stderr().lines())
+        .containsExactly(
+            "error: CHAINSIGHT_TLS_PRIVATE_KEY=/etc/chainsight/certs/missing-key.pem: no such file in the container "
+                + "(expected: a PEM file; mount the directory that holds it, e.g. docker run -v "
+                + "/path/to/pki:/etc/chainsight/certs:ro, and name it by its path inside the container)",
+            "error: CHAINSIGHT_TLS_CRLS="
+                + workDir.resolve("missing.crl")
+                + ": no such file in the container "
+                + "(expected: a PEM file; mount the directory that holds it, e.g. docker run -v "
+                + "/path/to/pki:/etc/chainsight/certs:ro, and name it by its path inside the container)",
+            "chainsight entrypoint: 2 problems in the environment; not starting");
   }
 
   @Test
   void aJarThatIsNotThereIsNamed() {
-    Command.Result result = fromEnvironment().env("CHAINSIGHT_JAR", "/opt/nowhere/chainsight.jar").run("--version");
+    Command.Result result =
+        fromEnvironment().env("CHAINSIGHT_JAR", "/opt/nowhere/chainsight.jar").run("--version");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.stderr()).startsWith(
-        "chainsight entrypoint: CHAINSIGHT_JAR=/opt/nowhere/chainsight.jar does not exist");
+    assertThat(result.stderr())
+        .startsWith(
+            "chainsight entrypoint: CHAINSIGHT_JAR=/opt/nowhere/chainsight.jar does not exist");
   }
 
   @Test
@@ -189,16 +241,26 @@ class EntrypointIT {
     Entrypoint entrypoint = Entrypoint.in(workDir);
     Files.createDirectories(entrypoint.configDir());
     Path conf = entrypoint.configDir().resolve("chainsight.conf");
-    Files.writeString(conf, "chainsight {\n  backend.url = \"http://registrar:8890\"\n  tls {\n"
-        + "    certificate-chain = \"" + file(ExamplePkiFile.REGISTRAR_CHAIN) + "\"\n"
-        + "    private-key = \"" + file(ExamplePkiFile.REGISTRAR_KEY) + "\"\n"
-        + "    trusted-cas = \"" + file(ExamplePkiFile.TRUSTED_CAS) + "\"\n  }\n}\n");
+    Files.writeString(
+        conf,
+        "chainsight {\n  backend.url = \"http://registrar:8890\"\n  tls {\n"
+            + "    certificate-chain = \""
+            + file(ExamplePkiFile.REGISTRAR_CHAIN)
+            + "\"\n"
+            + "    private-key = \""
+            + file(ExamplePkiFile.REGISTRAR_KEY)
+            + "\"\n"
+            + "    trusted-cas = \""
+            + file(ExamplePkiFile.TRUSTED_CAS)
+            + "\"\n  }\n}\n");
 
     Command.Result result = entrypoint.run("check-config");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains("chainsight check-config: " + conf + " is valid",
-        "backend        http://registrar:8890");
+    assertThat(result.stdout())
+        .contains(
+            "chainsight check-config: " + conf + " is valid",
+            "backend        http://registrar:8890");
   }
 
   @Test
@@ -206,30 +268,43 @@ class EntrypointIT {
     Command.Result result = fromEnvironment().run("check-config");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains(
-        "chainsight check-config: the environment and defaults (no config file) is valid");
+    assertThat(result.stdout())
+        .contains(
+            "chainsight check-config: the environment and defaults (no config file) is valid");
   }
 
   @Test
   void anAdminTokenOpensTheAdminEndpointToTheContainerNetwork() {
-    Command.Result result = fromEnvironment().env("CHAINSIGHT_ADMIN_PORT", "9901")
-        .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("check-config");
+    Command.Result result =
+        fromEnvironment()
+            .env("CHAINSIGHT_ADMIN_PORT", "9901")
+            .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret")
+            .run("check-config");
 
-    assertThat(result.stdout()).as(result.stderr()).contains("admin          0.0.0.0:9901 (token required)");
+    assertThat(result.stdout())
+        .as(result.stderr())
+        .contains("admin          0.0.0.0:9901 (token required)");
   }
 
   @Test
   void withoutATokenTheAdminEndpointStaysOnLoopback() {
-    Command.Result result = fromEnvironment().env("CHAINSIGHT_ADMIN_PORT", "9901").run("check-config");
+    Command.Result result =
+        fromEnvironment().env("CHAINSIGHT_ADMIN_PORT", "9901").run("check-config");
 
     assertThat(result.stdout()).as(result.stderr()).contains("admin          127.0.0.1:9901\n");
   }
 
   @Test
   void anExplicitAdminHostIsKeptEvenWithAToken() {
-    Command.Result result = fromEnvironment().env("CHAINSIGHT_ADMIN_PORT", "9901")
-        .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").env("CHAINSIGHT_ADMIN_HOST", "127.0.0.1").run("check-config");
+    Command.Result result =
+        fromEnvironment()
+            .env("CHAINSIGHT_ADMIN_PORT", "9901")
+            .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret")
+            .env("CHAINSIGHT_ADMIN_HOST", "127.0.0.1")
+            .run("check-config");
 
-    assertThat(result.stdout()).as(result.stderr()).contains("admin          127.0.0.1:9901 (token required)");
+    assertThat(result.stdout())
+        .as(result.stderr())
+        .contains("admin          127.0.0.1:9901 (token required)");
   }
 }

@@ -24,16 +24,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code chainsight check-config}: loads the configuration and the TLS files it names, as {@code run} would. */
-@Command(name = "check-config", mixinStandardHelpOptions = true,
-    description = {"Validate the configuration and the certificate, key and CA files it names, without starting.",
-        "Exit code 0: usable (a summary is printed); 2: not (each problem is printed on stderr)."})
+/**
+ * {@code chainsight check-config}: loads the configuration and the TLS files it names, as {@code
+ * run} would.
+ */
+@Command(
+    name = "check-config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate the configuration and the certificate, key and CA files it names, without starting.",
+      "Exit code 0: usable (a summary is printed); 2: not (each problem is printed on stderr)."
+    })
 public final class CheckConfigCommand implements Callable<Integer> {
-  @Mixin
-  private ConfigOption configOption;
+  @Mixin private ConfigOption configOption;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -72,21 +77,34 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.println("  listen         " + config.listen().host() + ":" + config.listen().port());
     out.println("  backend        " + config.backend().url());
     out.println("  client-auth    " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT));
-    out.println("  admin          " + (config.admin().enabled()
-        ? config.admin().host() + ":" + config.admin().port()
-            + (config.admin().token().isPresent() ? " (token required)" : "")
-        : "off"));
+    out.println(
+        "  admin          "
+            + (config.admin().enabled()
+                ? config.admin().host()
+                    + ":"
+                    + config.admin().port()
+                    + (config.admin().token().isPresent() ? " (token required)" : "")
+                : "off"));
     out.println("  served chain   " + config.tls().certificateChain());
     List<X509Certificate> chain = material.chain();
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate certificate = chain.get(i);
       Instant notAfter = certificate.getNotAfter().toInstant();
-      out.println("    " + (i + 1) + ". subject=" + Certificates.subject(certificate)
-          + "  issuer=" + Certificates.issuer(certificate) + "  notAfter=" + notAfter
-          + (notAfter.isBefore(Instant.now()) ? " (EXPIRED)" : ""));
+      out.println(
+          "    "
+              + (i + 1)
+              + ". subject="
+              + Certificates.subject(certificate)
+              + "  issuer="
+              + Certificates.issuer(certificate)
+              + "  notAfter="
+              + notAfter
+              + (notAfter.isBefore(Instant.now()) ? " (EXPIRED)" : ""));
     }
-    out.println("  trust anchors  " + material.trustAnchors().size()
-        + config.tls().trustedCas().map(p -> " from " + p).orElse(""));
+    out.println(
+        "  trust anchors  "
+            + material.trustAnchors().size()
+            + config.tls().trustedCas().map(p -> " from " + p).orElse(""));
     out.println("  access.allow   " + rules(config.allow().size()));
     if (!config.routes().isEmpty()) {
       out.println("  routes         " + config.routes().size());
@@ -97,15 +115,28 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** {@code /v*}{@code /agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule}. */
+  /**
+   * {@code /v*}{@code /agents GET|DELETE -> https://127.0.0.1:8891 client-auth require, 1 rule}.
+   */
   private static String describe(ChainsightConfig config, RouteSettings route) {
-    String methods = route.methods().isEmpty() ? "" : " " + route.methods().stream()
-        .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
-        .collect(Collectors.joining("|"));
-    String clientAuth = route.clientAuth().orElse(config.tls().clientAuth()).name().toLowerCase(Locale.ROOT);
+    String methods =
+        route.methods().isEmpty()
+            ? ""
+            : " "
+                + route.methods().stream()
+                    .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
+                    .collect(Collectors.joining("|"));
+    String clientAuth =
+        route.clientAuth().orElse(config.tls().clientAuth()).name().toLowerCase(Locale.ROOT);
     String access = route.allow().map(rules -> rules(rules.size())).orElse("global access.allow");
-    return route.pathPrefix() + methods + " -> " + route.backend().orElse(config.backend().url())
-        + "  client-auth " + clientAuth + ", " + access;
+    return route.pathPrefix()
+        + methods
+        + " -> "
+        + route.backend().orElse(config.backend().url())
+        + "  client-auth "
+        + clientAuth
+        + ", "
+        + access;
   }
 
   private static String rules(int count) {

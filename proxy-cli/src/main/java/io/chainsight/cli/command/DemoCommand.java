@@ -24,32 +24,43 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code chainsight demo}: the proxy on loopback with the example PKI, in front of a registrar stand-in (or the
- * service already on the backend port), and the commands to try against it. Runs until Ctrl-C.
+ * {@code chainsight demo}: the proxy on loopback with the example PKI, in front of a registrar
+ * stand-in (or the service already on the backend port), and the commands to try against it. Runs
+ * until Ctrl-C.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Run chainsight on localhost with the example PKI in front of a Keylime registrar stand-in, and print "
-            + "curl commands that succeed and fail. Runs until Ctrl-C.",
-        "Uses certs-example/ beside the config's directory when complete; otherwise generates a PKI into "
-            + "./demo-work/certs."})
+      "Run chainsight on localhost with the example PKI in front of a Keylime registrar stand-in, and print "
+          + "curl commands that succeed and fail. Runs until Ctrl-C.",
+      "Uses certs-example/ beside the config's directory when complete; otherwise generates a PKI into "
+          + "./demo-work/certs."
+    })
 public final class DemoCommand implements Callable<Integer> {
   private static final Path WORK_DIRECTORY = Path.of("demo-work");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "config/demo.conf",
-      description = "Config file (default: ${DEFAULT-VALUE}); when missing, the demo builds its own.")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      defaultValue = "config/demo.conf",
+      description =
+          "Config file (default: ${DEFAULT-VALUE}); when missing, the demo builds its own.")
   Path config;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8443",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8443",
       description = "TLS port of the proxy on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--backend-port", paramLabel = "PORT", defaultValue = "8890",
+  @Option(
+      names = "--backend-port",
+      paramLabel = "PORT",
+      defaultValue = "8890",
       description = "Port of the registrar stand-in on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int backendPort;
 
@@ -59,21 +70,31 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Optional<Path> configFile = Optional.of(config).filter(Files::isRegularFile);
     if (configFile.isEmpty()) {
-      out.println("chainsight demo: " + config + " not found; running with a configuration built for the demo");
+      out.println(
+          "chainsight demo: "
+              + config
+              + " not found; running with a configuration built for the demo");
     }
 
     DemoCertificates certs;
     try {
       certs = DemoCertificates.locate(configFile, WORK_DIRECTORY, Instant.now());
     } catch (IOException e) {
-      err.println("chainsight demo: cannot write an example PKI into " + WORK_DIRECTORY.resolve("certs") + ": "
-          + e.getMessage() + " (expected: a writable working directory; run the demo from the repository root)");
+      err.println(
+          "chainsight demo: cannot write an example PKI into "
+              + WORK_DIRECTORY.resolve("certs")
+              + ": "
+              + e.getMessage()
+              + " (expected: a writable working directory; run the demo from the repository root)");
       return 1;
     }
     if (certs.generated()) {
-      out.println("chainsight demo: generated an example PKI (for testing only) in " + certs.directory());
+      out.println(
+          "chainsight demo: generated an example PKI (for testing only) in " + certs.directory());
     }
-    certs.expiryProblems(Instant.now()).forEach(problem -> err.println("chainsight demo: " + problem));
+    certs
+        .expiryProblems(Instant.now())
+        .forEach(problem -> err.println("chainsight demo: " + problem));
 
     // The stand-in starts first: with --backend-port 0 the backend URL needs the port it got.
     RegistrarStandIn standIn = null;
@@ -86,8 +107,12 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (BindException e) {
       backendRole = " (something already listens there: the demo uses that service)";
     } catch (IOException e) {
-      err.println("chainsight demo: cannot start the registrar stand-in on 127.0.0.1:" + backendPort + ": "
-          + e.getMessage() + " (expected: a free port; pass --backend-port)");
+      err.println(
+          "chainsight demo: cannot start the registrar stand-in on 127.0.0.1:"
+              + backendPort
+              + ": "
+              + e.getMessage()
+              + " (expected: a free port; pass --backend-port)");
       return 1;
     }
     String backend = "http://127.0.0.1:" + backendBound;
@@ -99,9 +124,14 @@ public final class DemoCommand implements Callable<Integer> {
       close(standIn);
       // The same form as check-config and run: one line per problem, then where they came from.
       e.problems().forEach(problem -> err.println("error: " + problem));
-      err.println("chainsight demo: " + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
-          + " in " + configFile.map(p -> p.toAbsolutePath().normalize().toString())
-              .orElse("the demo's own configuration"));
+      err.println(
+          "chainsight demo: "
+              + e.problems().size()
+              + (e.problems().size() == 1 ? " problem" : " problems")
+              + " in "
+              + configFile
+                  .map(p -> p.toAbsolutePath().normalize().toString())
+                  .orElse("the demo's own configuration"));
       return ConfigOption.EXIT_CONFIG;
     }
     LogSetup.apply(settings.log());
@@ -111,21 +141,43 @@ public final class DemoCommand implements Callable<Integer> {
       proxy = ChainsightServer.start(settings);
     } catch (Exception e) {
       close(standIn);
-      err.println("chainsight demo: cannot start the proxy on " + settings.listen().host() + ":"
-          + settings.listen().port() + ": " + e.getMessage() + " (expected: a free port; pass --port)");
+      err.println(
+          "chainsight demo: cannot start the proxy on "
+              + settings.listen().host()
+              + ":"
+              + settings.listen().port()
+              + ": "
+              + e.getMessage()
+              + " (expected: a free port; pass --port)");
       return 1;
     }
     RegistrarStandIn startedStandIn = standIn;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      proxy.close();
-      close(startedStandIn);
-    }, "demo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  proxy.close();
+                  close(startedStandIn);
+                },
+                "demo-shutdown"));
 
     out.println();
-    out.print(DemoInstructions.render(display(certs.directory()), proxy.tlsAddress().getPort(), launcher(),
-        backend + backendRole));
-    proxy.adminAddress().ifPresent(admin -> out.println("Admin endpoint: http://" + admin.getHostString() + ":"
-        + admin.getPort() + "/"));
+    out.print(
+        DemoInstructions.render(
+            display(certs.directory()),
+            proxy.tlsAddress().getPort(),
+            launcher(),
+            backend + backendRole));
+    proxy
+        .adminAddress()
+        .ifPresent(
+            admin ->
+                out.println(
+                    "Admin endpoint: http://"
+                        + admin.getHostString()
+                        + ":"
+                        + admin.getPort()
+                        + "/"));
     out.flush();
     proxy.awaitClose();
     return 0;
@@ -140,7 +192,10 @@ public final class DemoCommand implements Callable<Integer> {
     return overrides;
   }
 
-  /** The directory as the user types it: relative to where they started the demo when it is below it. */
+  /**
+   * The directory as the user types it: relative to where they started the demo when it is below
+   * it.
+   */
   private static String display(Path directory) {
     Path here = Path.of("").toAbsolutePath();
     Path absolute = directory.toAbsolutePath().normalize();

@@ -21,15 +21,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code chainsight diagnose}: the diagnosis engine, offline, on PEM files. */
-@Command(name = "diagnose", mixinStandardHelpOptions = true,
-    description = "Explain step by step whether a certificate chain verifies against a trust bundle, and if not, "
-        + "which step fails, the OpenSSL error a C client reports and the fix.",
+@Command(
+    name = "diagnose",
+    mixinStandardHelpOptions = true,
+    description =
+        "Explain step by step whether a certificate chain verifies against a trust bundle, and if not, "
+            + "which step fails, the OpenSSL error a C client reports and the fix.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the chain verifies", "1:the chain does not verify", "2:bad input (unreadable file, bad option)"})
+    exitCodeList = {
+      "0:the chain verifies",
+      "1:the chain does not verify",
+      "2:bad input (unreadable file, bad option)"
+    })
 public final class DiagnoseCommand implements Callable<Integer> {
   /** {@code --purpose}: what the leaf must be good for. */
   enum PurposeOption {
-    CLIENT(Purpose.CLIENT_AUTH), SERVER(Purpose.SERVER_AUTH);
+    CLIENT(Purpose.CLIENT_AUTH),
+    SERVER(Purpose.SERVER_AUTH);
 
     final Purpose purpose;
 
@@ -38,35 +46,52 @@ public final class DiagnoseCommand implements Callable<Integer> {
     }
   }
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--chain", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--chain",
+      required = true,
+      paramLabel = "FILE",
       description = "PEM file with the chain as presented: the leaf first, then the intermediates.")
   Path chain;
 
-  @Option(names = "--trust", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--trust",
+      required = true,
+      paramLabel = "FILE",
       description = "PEM file with the trusted CA certificates (trust anchors).")
   Path trust;
 
-  @Option(names = "--crl", paramLabel = "FILE",
-      description = "PEM file with CRLs; repeatable. With CRLs, every CA on the path needs a current one.")
+  @Option(
+      names = "--crl",
+      paramLabel = "FILE",
+      description =
+          "PEM file with CRLs; repeatable. With CRLs, every CA on the path needs a current one.")
   List<Path> crls = new ArrayList<>();
 
-  @Option(names = "--purpose", defaultValue = "client", paramLabel = "client|server",
+  @Option(
+      names = "--purpose",
+      defaultValue = "client",
+      paramLabel = "client|server",
       description = "What the leaf must be good for (default: ${DEFAULT-VALUE}).")
   PurposeOption purpose;
 
-  @Option(names = "--host", paramLabel = "NAME",
+  @Option(
+      names = "--host",
+      paramLabel = "NAME",
       description = "Host name or IP address the leaf must hold in its subjectAltName.")
   String host;
 
-  @Option(names = "--at", paramLabel = "TIME",
+  @Option(
+      names = "--at",
+      paramLabel = "TIME",
       description = "Check at this time instead of now: 2026-05-01T12:00:00Z or 2026-05-01.")
   String at;
 
-  @Option(names = "--partial-chain",
-      description = "Let a path end at a trusted certificate that is not self-signed (curl's behaviour).")
+  @Option(
+      names = "--partial-chain",
+      description =
+          "Let a path end at a trusted certificate that is not self-signed (curl's behaviour).")
   boolean partialChain;
 
   @Option(names = "--json", description = "Print the diagnosis as JSON.")
@@ -89,15 +114,18 @@ public final class DiagnoseCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("chainsight diagnose: " + e.getMessage());
       return 2;
     }
-    ChainDiagnosis diagnosis = ChainAnalyzer.builder()
-        .trustAnchors(anchors)
-        .crls(revocations)
-        .purpose(purpose.purpose)
-        .partialChain(partialChain)
-        .trustStoreName(trust.toString())
-        .build()
-        .analyze(presented, time, Optional.ofNullable(host));
-    spec.commandLine().getOut().print(json ? DiagnosisJson.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis));
+    ChainDiagnosis diagnosis =
+        ChainAnalyzer.builder()
+            .trustAnchors(anchors)
+            .crls(revocations)
+            .purpose(purpose.purpose)
+            .partialChain(partialChain)
+            .trustStoreName(trust.toString())
+            .build()
+            .analyze(presented, time, Optional.ofNullable(host));
+    spec.commandLine()
+        .getOut()
+        .print(json ? DiagnosisJson.render(diagnosis) + "\n" : DiagnosisText.render(diagnosis));
     spec.commandLine().getOut().flush();
     return diagnosis.valid() ? 0 : 1;
   }

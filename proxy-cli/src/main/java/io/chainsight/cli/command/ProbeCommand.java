@@ -28,42 +28,65 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code chainsight probe}: connects to a server as a client, captures its chain, and reports how each way of
- * loading the CA file fares (every block, first block only, with or without the OS store, partial chains).
- * The command an operator runs on the agent's host.
+ * {@code chainsight probe}: connects to a server as a client, captures its chain, and reports how
+ * each way of loading the CA file fares (every block, first block only, with or without the OS
+ * store, partial chains). The command an operator runs on the agent's host.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true,
-    description = "Connect to a TLS server, capture the chain it presents, and show for each way real clients "
-        + "load a CA file whether verification succeeds, and if not which step fails and the OpenSSL error.",
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
+    description =
+        "Connect to a TLS server, capture the chain it presents, and show for each way real clients "
+            + "load a CA file whether verification succeeds, and if not which step fails and the OpenSSL error.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every client mode verifies the server (and the client certificate, if given, is accepted)",
-        "1:some client mode fails, or the client certificate is rejected",
-        "2:bad input, or the server cannot be reached over TLS"})
+    exitCodeList = {
+      "0:every client mode verifies the server (and the client certificate, if given, is accepted)",
+      "1:some client mode fails, or the client certificate is rejected",
+      "2:bad input, or the server cannot be reached over TLS"
+    })
 public final class ProbeCommand implements Callable<Integer> {
   static final Path OS_TRUST_STORE = Path.of("/etc/ssl/certs/ca-certificates.crt");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "URL", description = "https://HOST[:PORT][/PATH] (port 443 by default).")
+  @Parameters(
+      index = "0",
+      paramLabel = "URL",
+      description = "https://HOST[:PORT][/PATH] (port 443 by default).")
   String url;
 
-  @Option(names = "--ca", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--ca",
+      required = true,
+      paramLabel = "FILE",
       description = "The CA file the client uses (e.g. rust-keylime's registrar_tls_ca_cert).")
   Path ca;
 
-  @Option(names = "--cert", paramLabel = "FILE", description = "Client certificate chain (PEM, leaf first).")
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description = "Client certificate chain (PEM, leaf first).")
   Path cert;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "Private key of the client certificate (PEM).")
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description = "Private key of the client certificate (PEM).")
   Path key;
 
-  @Option(names = "--os-ca-file", paramLabel = "FILE", defaultValue = "/etc/ssl/certs/ca-certificates.crt",
-      description = "The OS trust store, for the client modes that add it (default: ${DEFAULT-VALUE}; skipped when "
-          + "absent).")
+  @Option(
+      names = "--os-ca-file",
+      paramLabel = "FILE",
+      defaultValue = "/etc/ssl/certs/ca-certificates.crt",
+      description =
+          "The OS trust store, for the client modes that add it (default: ${DEFAULT-VALUE}; skipped when "
+              + "absent).")
   Path osCaFile;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "Connect and read timeout (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
@@ -76,8 +99,10 @@ public final class ProbeCommand implements Callable<Integer> {
     try {
       Target target = Target.parse(url);
       if ((cert == null) != (key == null)) {
-        throw new IllegalArgumentException("--cert and --key: only " + (cert == null ? "--key" : "--cert")
-            + " given (expected: both, or neither)");
+        throw new IllegalArgumentException(
+            "--cert and --key: only "
+                + (cert == null ? "--key" : "--cert")
+                + " given (expected: both, or neither)");
       }
       if (timeoutSeconds < 1) {
         throw new IllegalArgumentException("--timeout: " + timeoutSeconds + " (expected: >= 1)");
@@ -92,18 +117,38 @@ public final class ProbeCommand implements Callable<Integer> {
         clientChain = Optional.of(chain);
         credentials = Optional.of(TlsProbe.clientCredentials(chain, privateKey));
       }
-      TlsProbe.Result result = new TlsProbe(target.host(), target.port(), target.path(),
-          Duration.ofSeconds(timeoutSeconds), credentials).run();
+      TlsProbe.Result result =
+          new TlsProbe(
+                  target.host(),
+                  target.port(),
+                  target.path(),
+                  Duration.ofSeconds(timeoutSeconds),
+                  credentials)
+              .run();
       Instant now = Instant.now();
-      List<ClientModes.Result> modes = ClientModes.evaluate(result.serverChain(), caFile, ca.toString(), osStore,
-          Optional.of(target.host()), now);
+      List<ClientModes.Result> modes =
+          ClientModes.evaluate(
+              result.serverChain(),
+              caFile,
+              ca.toString(),
+              osStore,
+              Optional.of(target.host()),
+              now);
       Step hostName = ClientModes.hostName(result.serverChain().get(0), target.host());
-      report = new ProbeReport(url, now, result, ca, caFile, osCaFile, osStore, modes, hostName, clientChain);
+      report =
+          new ProbeReport(
+              url, now, result, ca, caFile, osCaFile, osStore, modes, hostName, clientChain);
     } catch (PemException | IllegalArgumentException | ProbeException e) {
       return badInput(e.getMessage());
     } catch (GeneralSecurityException e) {
-      return badInput("--cert " + cert + " / --key " + key + ": cannot be used as a client certificate: "
-          + e.getMessage() + " (expected: an EC or RSA key and the certificate issued for it)");
+      return badInput(
+          "--cert "
+              + cert
+              + " / --key "
+              + key
+              + ": cannot be used as a client certificate: "
+              + e.getMessage()
+              + " (expected: an EC or RSA key and the certificate issued for it)");
     }
     spec.commandLine().getOut().print(json ? report.json() + "\n" : report.text());
     spec.commandLine().getOut().flush();
@@ -117,7 +162,9 @@ public final class ProbeCommand implements Callable<Integer> {
     try {
       return Optional.of(Pem.readCertificates(osCaFile));
     } catch (PemException e) {
-      spec.commandLine().getErr().println("chainsight probe: skipping the OS trust store: " + e.getMessage());
+      spec.commandLine()
+          .getErr()
+          .println("chainsight probe: skipping the OS trust store: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -134,21 +181,27 @@ public final class ProbeCommand implements Callable<Integer> {
       try {
         uri = new URI(url);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("URL: \"" + url + "\" is not a URL (expected: https://HOST[:PORT])");
+        throw new IllegalArgumentException(
+            "URL: \"" + url + "\" is not a URL (expected: https://HOST[:PORT])");
       }
       if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException("URL: \"" + url + "\" (expected: https://HOST[:PORT][/PATH])");
+        throw new IllegalArgumentException(
+            "URL: \"" + url + "\" (expected: https://HOST[:PORT][/PATH])");
       }
-      String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-          : uri.getHost();
+      String host =
+          uri.getHost().startsWith("[")
+              ? uri.getHost().substring(1, uri.getHost().length() - 1)
+              : uri.getHost();
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       return new Target(host, uri.getPort() == -1 ? 443 : uri.getPort(), path);
     }
   }
 
   static String describe(X509Certificate certificate) {
-    return Certificates.subject(certificate) + (Certificates.isSelfIssued(certificate) ? " (self-signed)"
-        : " (issued by " + Certificates.issuer(certificate) + ")");
+    return Certificates.subject(certificate)
+        + (Certificates.isSelfIssued(certificate)
+            ? " (self-signed)"
+            : " (issued by " + Certificates.issuer(certificate) + ")");
   }
 
   static String verdict(ChainDiagnosis diagnosis) {

@@ -10,22 +10,28 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
-import sun.misc.Signal;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code chainsight run}: starts the proxy and serves until SIGTERM or SIGINT. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Start the TLS proxy (refuses to start on a configuration check-config would reject).",
-        "Runs until SIGTERM/SIGINT; exit code 2 on a bad configuration."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the TLS proxy (refuses to start on a configuration check-config would reject).",
+      "Runs until SIGTERM/SIGINT; exit code 2 on a bad configuration."
+    })
 public final class RunCommand implements Callable<Integer> {
-  @Mixin
-  private ConfigOption configOption;
+  @Mixin private ConfigOption configOption;
 
   @Option(names = "--port", paramLabel = "PORT", description = "Override listen.port.")
   private Integer port;
 
-  @Option(names = "--backend", paramLabel = "URL", description = "Override backend.url, e.g. http://127.0.0.1:8890.")
+  @Option(
+      names = "--backend",
+      paramLabel = "URL",
+      description = "Override backend.url, e.g. http://127.0.0.1:8890.")
   private String backend;
 
   @Override
@@ -42,15 +48,22 @@ public final class RunCommand implements Callable<Integer> {
       return ConfigOption.EXIT_CONFIG;
     }
     LogSetup.apply(effective.get().config().log());
-    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload sends it).
-    // Installed before the start: a signal that arrives once "listening" is logged but before start returns
-    // (docker stop right after docker run) would otherwise kill the JVM with 143. It acts once the server is up.
+    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload
+    // sends it).
+    // Installed before the start: a signal that arrives once "listening" is logged but before start
+    // returns
+    // (docker stop right after docker run) would otherwise kill the JVM with 143. It acts once the
+    // server is up.
     CompletableFuture<ChainsightServer> started = new CompletableFuture<>();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> started.thenAccept(
-          server -> new Thread(server::drainAndClose, "chainsight-drain").start()));
+      Signal.handle(
+          new Signal(name),
+          signal ->
+              started.thenAccept(
+                  server -> new Thread(server::drainAndClose, "chainsight-drain").start()));
     }
-    Signal.handle(new Signal("HUP"), signal -> started.thenAccept(server -> server.reload("SIGHUP")));
+    Signal.handle(
+        new Signal("HUP"), signal -> started.thenAccept(server -> server.reload("SIGHUP")));
     ChainsightServer server;
     try {
       server = ChainsightServer.start(effective.get());

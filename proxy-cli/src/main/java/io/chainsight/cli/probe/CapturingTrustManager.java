@@ -7,9 +7,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Records the server's chain and accepts it, so the handshake goes on even when the chain would not verify:
- * the verdicts come afterwards, from the diagnosis engine, once per way a real client loads its CA file.
- * Never use it to send data that matters.
+ * Records the server's chain and accepts it, so the handshake goes on even when the chain would not
+ * verify: the verdicts come afterwards, from the diagnosis engine, once per way a real client loads
+ * its CA file. Never use it to send data that matters.
  */
 final class CapturingTrustManager extends X509ExtendedTrustManager {
   private volatile List<X509Certificate> serverChain = List.of();
@@ -35,7 +35,8 @@ final class CapturingTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) {
-    throw new UnsupportedOperationException("a probe is a client; it never verifies client certificates");
+    throw new UnsupportedOperationException(
+        "a probe is a client; it never verifies client certificates");
   }
 
   @Override

@@ -11,9 +11,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Always offers the one client certificate it holds. The JDK's default key manager silently sends none when
- * the chain's issuers are not in the server's list of acceptable CAs; curl and the Rust agent send what they
- * are given, and a probe must behave like them to show what the server does with it.
+ * Always offers the one client certificate it holds. The JDK's default key manager silently sends
+ * none when the chain's issuers are not in the server's list of acceptable CAs; curl and the Rust
+ * agent send what they are given, and a probe must behave like them to show what the server does
+ * with it.
  */
 final class FixedKeyManager extends X509ExtendedKeyManager {
   private static final String ALIAS = "client";
@@ -52,7 +53,8 @@ final class FixedKeyManager extends X509ExtendedKeyManager {
 
   private static String name(Principal principal) {
     return principal instanceof X500Principal
-        ? ((X500Principal) principal).getName(X500Principal.RFC2253) : principal.getName();
+        ? ((X500Principal) principal).getName(X500Principal.RFC2253)
+        : principal.getName();
   }
 
   @Override

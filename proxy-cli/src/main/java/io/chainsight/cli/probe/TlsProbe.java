@@ -31,17 +31,18 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 /**
- * One TLS connection to a server: captures the chain it presents (accepting it whatever it is), then sends one
- * HTTP request and reads the status line, which tells whether a client certificate was accepted (in TLS 1.3 a
- * server rejects it only after the client's handshake is done, with an alert on the first read).
+ * One TLS connection to a server: captures the chain it presents (accepting it whatever it is),
+ * then sends one HTTP request and reads the status line, which tells whether a client certificate
+ * was accepted (in TLS 1.3 a server rejects it only after the client's handshake is done, with an
+ * alert on the first read).
  */
 public final class TlsProbe {
 
   /**
    * What the server presented, and how it answered.
    *
-   * @param requestedClientIssuers the CA names the server asked client certificates from (known only when we
-   *     offered one)
+   * @param requestedClientIssuers the CA names the server asked client certificates from (known
+   *     only when we offered one)
    */
   public record Result(
       List<X509Certificate> serverChain,
@@ -55,8 +56,13 @@ public final class TlsProbe {
 
     /** The server took our request (and our client certificate, if we sent one). */
     public boolean accepted() {
-      return alert.isEmpty() && error.isEmpty() && httpStatus.isPresent()
-          && httpStatus.get() != 401 && httpStatus.get() != 403 && httpStatus.get() != 495 && httpStatus.get() != 496;
+      return alert.isEmpty()
+          && error.isEmpty()
+          && httpStatus.isPresent()
+          && httpStatus.get() != 401
+          && httpStatus.get() != 403
+          && httpStatus.get() != 495
+          && httpStatus.get() != 496;
     }
   }
 
@@ -66,7 +72,12 @@ public final class TlsProbe {
   private final Duration timeout;
   private final Optional<KeyManager[]> clientCredentials;
 
-  public TlsProbe(String host, int port, String path, Duration timeout, Optional<KeyManager[]> clientCredentials) {
+  public TlsProbe(
+      String host,
+      int port,
+      String path,
+      Duration timeout,
+      Optional<KeyManager[]> clientCredentials) {
     this.host = host;
     this.port = port;
     this.path = path;
@@ -75,18 +86,23 @@ public final class TlsProbe {
   }
 
   /**
-   * A key manager that presents {@code chain} (leaf first) with {@code key}, whatever CAs the server asks for.
-   * Key and certificates are re-read with the JDK's own providers: its TLS stack selects keys by algorithm
-   * name, and Bouncy Castle names EC keys "ECDSA" where the JDK expects "EC".
+   * A key manager that presents {@code chain} (leaf first) with {@code key}, whatever CAs the
+   * server asks for. Key and certificates are re-read with the JDK's own providers: its TLS stack
+   * selects keys by algorithm name, and Bouncy Castle names EC keys "ECDSA" where the JDK expects
+   * "EC".
    */
   public static KeyManager[] clientCredentials(List<X509Certificate> chain, PrivateKey key)
       throws GeneralSecurityException {
     String algorithm = key.getAlgorithm().startsWith("EC") ? "EC" : key.getAlgorithm();
-    PrivateKey jdkKey = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+    PrivateKey jdkKey =
+        KeyFactory.getInstance(algorithm)
+            .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     List<X509Certificate> jdkChain = new ArrayList<>();
     for (X509Certificate certificate : chain) {
-      jdkChain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
+      jdkChain.add(
+          (X509Certificate)
+              factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
     }
     return new KeyManager[] {new FixedKeyManager(jdkChain, jdkKey)};
   }
@@ -107,7 +123,8 @@ public final class TlsProbe {
       socket.connect(new InetSocketAddress(host, port), millis);
       socket.setSoTimeout(millis);
       if (!isIpLiteral(host)) {
-        // The JDK sends no SNI for names without a dot ("localhost"); a server may pick its certificate by it.
+        // The JDK sends no SNI for names without a dot ("localhost"); a server may pick its
+        // certificate by it.
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setServerNames(List.of(new SNIHostName(host)));
         socket.setSSLParameters(parameters);
@@ -116,22 +133,42 @@ public final class TlsProbe {
         socket.startHandshake();
       } catch (SSLException e) {
         if (capture.serverChain().isEmpty()) {
-          throw new ProbeException(where + " did not complete a TLS handshake up to its certificate: " + e.getMessage()
-              + " (expected: a TLS server; is this the TLS port, and do TLS versions and ciphers overlap?)", e);
+          throw new ProbeException(
+              where
+                  + " did not complete a TLS handshake up to its certificate: "
+                  + e.getMessage()
+                  + " (expected: a TLS server; is this the TLS port, and do TLS versions and ciphers overlap?)",
+              e);
         }
-        // The chain arrived; the server refused us later (a TLS 1.2 server rejecting our client certificate).
-        return result(capture, socket, Optional.empty(), TlsAlert.fromMessage(e.getMessage()),
+        // The chain arrived; the server refused us later (a TLS 1.2 server rejecting our client
+        // certificate).
+        return result(
+            capture,
+            socket,
+            Optional.empty(),
+            TlsAlert.fromMessage(e.getMessage()),
             Optional.of(e.getMessage()));
       }
       return request(capture, socket);
     } catch (UnknownHostException e) {
-      throw new ProbeException(host + ": unknown host (expected: a resolvable name or an IP address)", e);
+      throw new ProbeException(
+          host + ": unknown host (expected: a resolvable name or an IP address)", e);
     } catch (ConnectException e) {
-      throw new ProbeException("cannot connect to " + where + ": " + e.getMessage()
-          + " (expected: a TLS server listening there; check the address, the port and firewalls)", e);
+      throw new ProbeException(
+          "cannot connect to "
+              + where
+              + ": "
+              + e.getMessage()
+              + " (expected: a TLS server listening there; check the address, the port and firewalls)",
+          e);
     } catch (SocketTimeoutException e) {
-      throw new ProbeException(where + " did not answer within " + timeout.toSeconds() + " s (expected: a TLS server; "
-          + "check the address, the port and firewalls)", e);
+      throw new ProbeException(
+          where
+              + " did not answer within "
+              + timeout.toSeconds()
+              + " s (expected: a TLS server; "
+              + "check the address, the port and firewalls)",
+          e);
     } catch (IOException e) {
       throw new ProbeException("connection to " + where + " failed: " + e.getMessage(), e);
     } finally {
@@ -140,8 +177,9 @@ public final class TlsProbe {
   }
 
   /**
-   * Closing sends close_notify, which fails with "Broken pipe" when the server already hung up (as it does
-   * after rejecting our certificate); the result is known by then, so that failure must not replace it.
+   * Closing sends close_notify, which fails with "Broken pipe" when the server already hung up (as
+   * it does after rejecting our certificate); the result is known by then, so that failure must not
+   * replace it.
    */
   private static void closeQuietly(SSLSocket socket) {
     try {
@@ -152,58 +190,114 @@ public final class TlsProbe {
   }
 
   private Result request(CapturingTrustManager capture, SSLSocket socket) throws IOException {
-    String request = "GET " + path + " HTTP/1.1\r\nHost: " + hostHeader() + "\r\nUser-Agent: chainsight-probe\r\n"
-        + "Accept: */*\r\nConnection: close\r\n\r\n";
+    String request =
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + hostHeader()
+            + "\r\nUser-Agent: chainsight-probe\r\n"
+            + "Accept: */*\r\nConnection: close\r\n\r\n";
     try {
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       String statusLine = in.readLine();
       if (statusLine == null) {
-        return result(capture, socket, Optional.empty(), Optional.empty(),
+        return result(
+            capture,
+            socket,
+            Optional.empty(),
+            Optional.empty(),
             Optional.of("the server closed the connection without an HTTP response"));
       }
       String[] parts = statusLine.split(" ", 3);
-      Optional<Integer> status = parts.length >= 2 && parts[1].matches("\\d{3}")
-          ? Optional.of(Integer.parseInt(parts[1])) : Optional.empty();
-      return new Result(chain(capture), socket.getSession().getProtocol(), socket.getSession().getCipherSuite(),
-          status, Optional.of(statusLine), Optional.empty(), Optional.empty(), requestedIssuers());
+      Optional<Integer> status =
+          parts.length >= 2 && parts[1].matches("\\d{3}")
+              ? Optional.of(Integer.parseInt(parts[1]))
+              : Optional.empty();
+      return new Result(
+          chain(capture),
+          socket.getSession().getProtocol(),
+          socket.getSession().getCipherSuite(),
+          status,
+          Optional.of(statusLine),
+          Optional.empty(),
+          Optional.empty(),
+          requestedIssuers());
     } catch (SSLException e) {
-      // TLS 1.3: the server's verdict on our client certificate arrives as an alert on the first read.
-      return result(capture, socket, Optional.empty(), TlsAlert.fromMessage(e.getMessage()),
+      // TLS 1.3: the server's verdict on our client certificate arrives as an alert on the first
+      // read.
+      return result(
+          capture,
+          socket,
+          Optional.empty(),
+          TlsAlert.fromMessage(e.getMessage()),
           Optional.of(e.getMessage()));
     } catch (SocketTimeoutException e) {
-      return result(capture, socket, Optional.empty(), Optional.empty(),
+      return result(
+          capture,
+          socket,
+          Optional.empty(),
+          Optional.empty(),
           Optional.of("no HTTP response within " + timeout.toSeconds() + " s"));
     } catch (IOException e) {
-      // A reset right after the handshake: the server hung up on us, and TCP may have dropped its alert.
-      return result(capture, socket, Optional.empty(), Optional.empty(), Optional.of("the server closed the "
-          + "connection right after the handshake (" + e.getMessage() + "); it most likely rejected our client "
-          + "certificate, and its alert was lost"));
+      // A reset right after the handshake: the server hung up on us, and TCP may have dropped its
+      // alert.
+      return result(
+          capture,
+          socket,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.of(
+              "the server closed the "
+                  + "connection right after the handshake ("
+                  + e.getMessage()
+                  + "); it most likely rejected our client "
+                  + "certificate, and its alert was lost"));
     }
   }
 
-  private Result result(CapturingTrustManager capture, SSLSocket socket, Optional<Integer> status,
-      Optional<TlsAlert> alert, Optional<String> error) {
-    return new Result(chain(capture), socket.getSession().getProtocol(), socket.getSession().getCipherSuite(), status,
-        Optional.empty(), alert, error, requestedIssuers());
+  private Result result(
+      CapturingTrustManager capture,
+      SSLSocket socket,
+      Optional<Integer> status,
+      Optional<TlsAlert> alert,
+      Optional<String> error) {
+    return new Result(
+        chain(capture),
+        socket.getSession().getProtocol(),
+        socket.getSession().getCipherSuite(),
+        status,
+        Optional.empty(),
+        alert,
+        error,
+        requestedIssuers());
   }
 
   private List<String> requestedIssuers() {
-    return clientCredentials.map(km -> ((FixedKeyManager) km[0]).requestedIssuers()).orElse(List.of());
+    return clientCredentials
+        .map(km -> ((FixedKeyManager) km[0]).requestedIssuers())
+        .orElse(List.of());
   }
 
-  /** The captured chain, re-read with Bouncy Castle like every other certificate chainsight handles. */
+  /**
+   * The captured chain, re-read with Bouncy Castle like every other certificate chainsight handles.
+   */
   private static List<X509Certificate> chain(CapturingTrustManager capture) {
     List<X509Certificate> chain = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER);
       for (X509Certificate certificate : capture.serverChain()) {
-        chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
+        chain.add(
+            (X509Certificate)
+                factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
       }
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the server's certificate cannot be re-read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the server's certificate cannot be re-read: " + e.getMessage(), e);
     }
     return chain;
   }

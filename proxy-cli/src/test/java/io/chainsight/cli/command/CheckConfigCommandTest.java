@@ -19,10 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code chainsight check-config} run as a user would, one scenario per test: exit code, stdout, stderr. */
+/**
+ * {@code chainsight check-config} run as a user would, one scenario per test: exit code, stdout,
+ * stderr.
+ */
 class CheckConfigCommandTest {
-  private static final String TLS = "chainsight.tls { certificate-chain = server-chain.pem, "
-      + "private-key = server-key.pem, trusted-cas = trusted-cas.pem }\n";
+  private static final String TLS =
+      "chainsight.tls { certificate-chain = server-chain.pem, "
+          + "private-key = server-key.pem, trusted-cas = trusted-cas.pem }\n";
 
   private static TestPki pki;
 
@@ -73,8 +77,12 @@ class CheckConfigCommandTest {
         .contains("  client-auth    require\n")
         .contains("  admin          127.0.0.1:9901\n")
         .contains("  served chain   " + dir.resolve("server-chain.pem") + "\n")
-        .contains("    1. subject=CN=registrar.keylime.test  issuer=" + intermediate + "  notAfter="
-            + pki.server().certificate().getNotAfter().toInstant() + "\n")
+        .contains(
+            "    1. subject=CN=registrar.keylime.test  issuer="
+                + intermediate
+                + "  notAfter="
+                + pki.server().certificate().getNotAfter().toInstant()
+                + "\n")
         .contains("    2. subject=" + intermediate + "  issuer=" + root + "  notAfter=")
         .contains("    3. subject=" + root + "  issuer=" + root + "  notAfter=")
         .contains("  trust anchors  2 from " + dir.resolve("trusted-cas.pem") + "\n");
@@ -86,9 +94,10 @@ class CheckConfigCommandTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(out.toString()).isEmpty();
-    assertThat(errLines()).containsExactly(
-        "error: listen.port: \"abc\" (expected: an integer, e.g. 8443), at " + conf + ":2",
-        "chainsight check-config: 1 problem in " + conf);
+    assertThat(errLines())
+        .containsExactly(
+            "error: listen.port: \"abc\" (expected: an integer, e.g. 8443), at " + conf + ":2",
+            "chainsight check-config: 1 problem in " + conf);
   }
 
   @Test
@@ -96,9 +105,12 @@ class CheckConfigCommandTest {
     int exit = checkConfig(TLS + "chainsight.tls.client_auth = none\n");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).containsExactly(
-        "error: tls.client_auth: unknown key (did you mean tls.client-auth?), at " + conf + ":2",
-        "chainsight check-config: 1 problem in " + conf);
+    assertThat(errLines())
+        .containsExactly(
+            "error: tls.client_auth: unknown key (did you mean tls.client-auth?), at "
+                + conf
+                + ":2",
+            "chainsight check-config: 1 problem in " + conf);
   }
 
   @Test
@@ -108,10 +120,13 @@ class CheckConfigCommandTest {
     int exit = run("check-config", "--config", missing.toString());
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).containsExactly(
-        "error: " + missing + " does not exist (expected: a HOCON config file; check the path given with "
-            + "-c/--config or CHAINSIGHT_CONFIG)",
-        "chainsight check-config: 1 problem in " + missing);
+    assertThat(errLines())
+        .containsExactly(
+            "error: "
+                + missing
+                + " does not exist (expected: a HOCON config file; check the path given with "
+                + "-c/--config or CHAINSIGHT_CONFIG)",
+            "chainsight check-config: 1 problem in " + missing);
   }
 
   @Test
@@ -119,10 +134,13 @@ class CheckConfigCommandTest {
     int exit = checkConfig(TLS + "chainsight.tls.trusted-cas = \"cas/agents.pem\"\n");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(errLines()).containsExactly(
-        "error: tls.trusted-cas: " + dir.resolve("cas/agents.pem") + " does not exist (expected: a PEM file; "
-            + "check the path and that the process can read it)",
-        "chainsight check-config: 1 problem in " + conf);
+    assertThat(errLines())
+        .containsExactly(
+            "error: tls.trusted-cas: "
+                + dir.resolve("cas/agents.pem")
+                + " does not exist (expected: a PEM file; "
+                + "check the path and that the process can read it)",
+            "chainsight check-config: 1 problem in " + conf);
   }
 
   @Test
@@ -134,30 +152,43 @@ class CheckConfigCommandTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(errLines()).hasSize(2);
-    assertThat(errLines()[0]).startsWith("error: tls.private-key: " + dir.resolve("server-key.pem")
-        + " does not match the leaf certificate in " + dir.resolve("server-chain.pem"));
+    assertThat(errLines()[0])
+        .startsWith(
+            "error: tls.private-key: "
+                + dir.resolve("server-key.pem")
+                + " does not match the leaf certificate in "
+                + dir.resolve("server-chain.pem"));
   }
 
   @Test
   void aChainInTheWrongOrderIsAnError() throws IOException {
-    Files.writeString(dir.resolve("server-chain.pem"),
-        pki.intermediate().certificatePem() + pki.server().certificatePem() + pki.root().certificatePem());
+    Files.writeString(
+        dir.resolve("server-chain.pem"),
+        pki.intermediate().certificatePem()
+            + pki.server().certificatePem()
+            + pki.root().certificatePem());
 
     int exit = checkConfig(TLS);
 
     assertThat(exit).isEqualTo(2);
     assertThat(errLines()).hasSize(2);
-    assertThat(errLines()[0]).startsWith("error: tls.certificate-chain: " + dir.resolve("server-chain.pem")
-        + ": the certificates are out of order");
+    assertThat(errLines()[0])
+        .startsWith(
+            "error: tls.certificate-chain: "
+                + dir.resolve("server-chain.pem")
+                + ": the certificates are out of order");
   }
 
   @Test
   void everyProblemIsListedAndCounted() throws IOException {
-    int exit = checkConfig("chainsight {\n  listen.port = abc\n  tls.client-auth = none\n  admin.prot = 1\n}\n");
+    int exit =
+        checkConfig(
+            "chainsight {\n  listen.port = abc\n  tls.client-auth = none\n  admin.prot = 1\n}\n");
 
     assertThat(exit).isEqualTo(2);
     assertThat(errLines()).hasSize(5).endsWith("chainsight check-config: 4 problems in " + conf);
-    assertThat(errLines()).allMatch(line -> line.startsWith("error: ") || line.startsWith("chainsight "));
+    assertThat(errLines())
+        .allMatch(line -> line.startsWith("error: ") || line.startsWith("chainsight "));
   }
 
   @Test
@@ -171,26 +202,37 @@ class CheckConfigCommandTest {
     assertThat(out.toString())
         .contains("  client-auth    require\n")
         .contains("  access.allow   any verified certificate\n")
-        .contains("  routes         3\n"
-            + "    0. /version GET -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
-            + "    1. /v*/agents POST|PUT -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
-            + "    2. /v*/agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule\n");
+        .contains(
+            "  routes         3\n"
+                + "    0. /version GET -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
+                + "    1. /v*/agents POST|PUT -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
+                + "    2. /v*/agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule\n");
   }
 
   @Test
   void aRoutesTlsFilesAreCheckedWithTheServedOnes() throws IOException {
     Path missing = dir.resolve("cv_ca/cacert.crt");
 
-    int exit = checkConfig(TLS + "chainsight.routes = [ { path-prefix = /v, backend = \"https://127.0.0.1:8891\"\n"
-        + "  tls { trusted-cas = \"cv_ca/cacert.crt\", certificate-chain = server-chain.pem, "
-        + "private-key = server-key.pem } } ]\n");
+    int exit =
+        checkConfig(
+            TLS
+                + "chainsight.routes = [ { path-prefix = /v, backend = \"https://127.0.0.1:8891\"\n"
+                + "  tls { trusted-cas = \"cv_ca/cacert.crt\", certificate-chain = server-chain.pem, "
+                + "private-key = server-key.pem } } ]\n");
 
     assertThat(exit).isEqualTo(2);
     assertThat(errLines()).hasSize(3);
-    assertThat(errLines()[0]).isEqualTo("error: routes[0].tls.trusted-cas: " + missing + " does not exist "
-        + "(expected: a PEM file; check the path and that the process can read it)");
-    assertThat(errLines()[1]).startsWith("error: routes[0].tls.certificate-chain: " + dir.resolve("server-chain.pem")
-        + ": CN=registrar.keylime.test is not a client certificate");
+    assertThat(errLines()[0])
+        .isEqualTo(
+            "error: routes[0].tls.trusted-cas: "
+                + missing
+                + " does not exist "
+                + "(expected: a PEM file; check the path and that the process can read it)");
+    assertThat(errLines()[1])
+        .startsWith(
+            "error: routes[0].tls.certificate-chain: "
+                + dir.resolve("server-chain.pem")
+                + ": CN=registrar.keylime.test is not a client certificate");
     assertThat(errLines()[2]).isEqualTo("chainsight check-config: 2 problems in " + conf);
   }
 
@@ -200,9 +242,11 @@ class CheckConfigCommandTest {
     Map<String, String> env = Map.of("CHAINSIGHT_CONFIG", "/etc/chainsight/from-env.conf");
 
     assertThat(ConfigOption.locate(Optional.of(option), env, dir)).contains(option);
-    assertThat(ConfigOption.locate(Optional.empty(), env, dir)).contains(Path.of("/etc/chainsight/from-env.conf"));
+    assertThat(ConfigOption.locate(Optional.empty(), env, dir))
+        .contains(Path.of("/etc/chainsight/from-env.conf"));
     assertThat(ConfigOption.locate(Optional.empty(), Map.of(), dir)).isEmpty();
     Files.writeString(dir.resolve("chainsight.conf"), TLS);
-    assertThat(ConfigOption.locate(Optional.empty(), Map.of(), dir)).contains(dir.resolve("chainsight.conf"));
+    assertThat(ConfigOption.locate(Optional.empty(), Map.of(), dir))
+        .contains(dir.resolve("chainsight.conf"));
   }
 }

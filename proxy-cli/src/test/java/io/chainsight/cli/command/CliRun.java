@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** The chainsight command line run in-process, as {@code main} runs it, with its output captured. */
+/**
+ * The chainsight command line run in-process, as {@code main} runs it, with its output captured.
+ */
 record CliRun(int exitCode, String out, String err) {
 
   static CliRun of(String... args) {

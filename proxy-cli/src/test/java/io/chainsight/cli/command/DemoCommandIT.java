@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chainsight demo} as a user runs it: the shaded jar in its own process, the printed commands pasted into
- * a shell in the same directory, then stopped the way Ctrl-C stops it (a signal and the shutdown hook).
+ * {@code chainsight demo} as a user runs it: the shaded jar in its own process, the printed
+ * commands pasted into a shell in the same directory, then stopped the way Ctrl-C stops it (a
+ * signal and the shutdown hook).
  */
 class DemoCommandIT {
   private static final Path JAR = Path.of("target/chainsight.jar").toAbsolutePath();
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern LISTENING = Pattern.compile("chainsight demo: https://localhost:(\\d+) -> (.*)");
+  private static final Pattern LISTENING =
+      Pattern.compile("chainsight demo: https://localhost:(\\d+) -> (.*)");
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   private Process demo;
 
@@ -44,17 +45,29 @@ class DemoCommandIT {
   void withoutAConfigFileGeneratesAPkiAndThePrintedAgentCommandSucceeds() throws Exception {
     String output = startDemo("--port", "0", "--backend-port", "0");
 
-    assertThat(output).contains("config/demo.conf not found",
-        "generated an example PKI (for testing only) in demo-work/certs", "(registrar stand-in)");
+    assertThat(output)
+        .contains(
+            "config/demo.conf not found",
+            "generated an example PKI (for testing only) in demo-work/certs",
+            "(registrar stand-in)");
     String agentCommand = commandAfter(output, "1. An agent with a valid certificate");
     assertThat(agentCommand).startsWith("curl --cacert demo-work/certs/agent-ca.pem ");
-    Command.Result curl = Command.run(List.of("bash", "-c", "cd " + workDir + " && " + agentCommand), null, 20);
+    Command.Result curl =
+        Command.run(List.of("bash", "-c", "cd " + workDir + " && " + agentCommand), null, 20);
     assertThat(curl.exitCode()).as(curl.stderr()).isZero();
-    assertThat(curl.stdout()).contains("\"forwarded_client_subject\": \"CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000,"
-        + "O=chainsight example\"");
+    assertThat(curl.stdout())
+        .contains(
+            "\"forwarded_client_subject\": \"CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000,"
+                + "O=chainsight example\"");
 
-    Command.Result expired = Command.run(List.of("bash", "-c",
-        "cd " + workDir + " && " + commandAfter(output, "3. An expired agent certificate")), null, 20);
+    Command.Result expired =
+        Command.run(
+            List.of(
+                "bash",
+                "-c",
+                "cd " + workDir + " && " + commandAfter(output, "3. An expired agent certificate")),
+            null,
+            20);
     assertThat(expired.exitCode()).isNotZero();
     assertThat(expired.stderr()).contains("alert certificate expired");
 
@@ -70,49 +83,73 @@ class DemoCommandIT {
 
     String output = startDemo("-c", config.toString(), "--port", "0", "--backend-port", "0");
 
-    assertThat(output).contains("Example PKI (for testing only): " + REPO.resolve("certs-example"))
+    assertThat(output)
+        .contains("Example PKI (for testing only): " + REPO.resolve("certs-example"))
         .doesNotContain("generated an example PKI");
     assertThat(workDir.resolve("demo-work")).doesNotExist();
-    Command.Result curl = Command.run(List.of("bash", "-c",
-        "cd " + workDir + " && " + commandAfter(output, "1. An agent with a valid certificate")), null, 20);
+    Command.Result curl =
+        Command.run(
+            List.of(
+                "bash",
+                "-c",
+                "cd "
+                    + workDir
+                    + " && "
+                    + commandAfter(output, "1. An agent with a valid certificate")),
+            null,
+            20);
     assertThat(curl.stdout()).startsWith("{\"code\": 200, \"status\": \"Success\"");
   }
 
   /** Starts the jar in {@link #workDir} and returns what it printed up to the last instruction. */
   private String startDemo(String... options) throws Exception {
-    assertThat(JAR).as("the shaded jar (mvn package builds it before integration tests)").isRegularFile();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "demo"));
+    assertThat(JAR)
+        .as("the shaded jar (mvn package builds it before integration tests)")
+        .isRegularFile();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "demo"));
     command.addAll(List.of(options));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectError(workDir.resolve("demo.err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectError(workDir.resolve("demo.err").toFile());
     // The admin listener binds for real: a free port, so parallel runs do not fight over 9901.
     builder.environment().put("CHAINSIGHT_ADMIN_PORT", "0");
     demo = builder.start();
-    BufferedReader reader = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
     StringBuffer output = new StringBuffer();
-    // Read on another thread so a demo that hangs fails the test instead of blocking it; stop() kills it.
-    CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-      try {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          output.append(line).append('\n');
-          if (line.equals("Ctrl-C stops the demo.")) {
-            return true;
-          }
-        }
-        return false;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+    // Read on another thread so a demo that hangs fails the test instead of blocking it; stop()
+    // kills it.
+    CompletableFuture<Boolean> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  output.append(line).append('\n');
+                  if (line.equals("Ctrl-C stops the demo.")) {
+                    return true;
+                  }
+                }
+                return false;
+              } catch (IOException e) {
+                return false;
+              }
+            });
     boolean started;
     try {
       started = ready.get(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("demo did not finish starting within 30s:\n" + output);
     }
-    assertThat(started).as("demo exited early:\n" + output + Files.readString(workDir.resolve("demo.err")))
+    assertThat(started)
+        .as("demo exited early:\n" + output + Files.readString(workDir.resolve("demo.err")))
         .isTrue();
     assertThat(LISTENING.matcher(output).find()).as(output.toString()).isTrue();
     return output.toString();

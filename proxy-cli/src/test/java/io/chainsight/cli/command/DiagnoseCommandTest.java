@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code chainsight diagnose} end to end: files in, report and exit code out. */
 class DiagnoseCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final TestPki pki = new TestPki();
   private final HeldCertificate agent = pki.agent("agent-1").build();
@@ -50,22 +49,27 @@ class DiagnoseCommandTest {
     CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).startsWith("INVALID: ISSUER_NOT_FOUND (issuer not found)")
+    assertThat(run.out())
+        .startsWith("INVALID: ISSUER_NOT_FOUND (issuer not found)")
         .contains("Failed at step 5: ISSUER_NOT_FOUND\n  Certificate: presented[0] CN=agent-1\n")
         .contains("OpenSSL:     error 20 \"unable to get local issuer certificate\"")
-        .contains("or add CN=Keylime Intermediate (and, unless it is self-signed, its issuers up to the root) to "
-            + root);
+        .contains(
+            "or add CN=Keylime Intermediate (and, unless it is self-signed, its issuers up to the root) to "
+                + root);
   }
 
   @Test
   void jsonOutputIsOneParsableObject() throws IOException {
     Path chain = write("leaf.pem", agent.certificatePem());
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--json");
+    CliRun run =
+        CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--json");
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).endsWith("}\n").hasLineCount(1);
-    Config json = ConfigFactory.parseString(run.out(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+    Config json =
+        ConfigFactory.parseString(
+            run.out(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
     assertThat(json.getString("reason")).isEqualTo("ISSUER_NOT_FOUND");
     assertThat(json.getInt("failure.openssl.code")).isEqualTo(20);
     assertThat(json.getString("failure.certificate.subject")).isEqualTo("CN=agent-1");
@@ -74,9 +78,18 @@ class DiagnoseCommandTest {
   @Test
   void checkTimeAfterExpiryReportsExpired() throws IOException {
     Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
-    String afterExpiry = agent.certificate().getNotAfter().toInstant().plus(Duration.ofDays(2)).toString();
+    String afterExpiry =
+        agent.certificate().getNotAfter().toInstant().plus(Duration.ofDays(2)).toString();
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--at", afterExpiry);
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            root.toString(),
+            "--at",
+            afterExpiry);
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).startsWith("INVALID: EXPIRED").contains("Failed at step 1: EXPIRED");
@@ -85,13 +98,24 @@ class DiagnoseCommandTest {
   @Test
   void revokedAgentWithCrlsExitsOne() throws IOException {
     Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
-    Path crls = write("crls.pem", Pem.encode(TestPki.crl(pki.intermediate, agent)) + Pem.encode(TestPki.crl(pki.root)));
+    Path crls =
+        write(
+            "crls.pem",
+            Pem.encode(TestPki.crl(pki.intermediate, agent)) + Pem.encode(TestPki.crl(pki.root)));
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--crl",
-        crls.toString());
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            root.toString(),
+            "--crl",
+            crls.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("Failed at step 8: REVOKED", "OpenSSL:     error 23 \"certificate revoked\"");
+    assertThat(run.out())
+        .contains("Failed at step 8: REVOKED", "OpenSSL:     error 23 \"certificate revoked\"");
   }
 
   @Test
@@ -99,22 +123,40 @@ class DiagnoseCommandTest {
     HeldCertificate server = pki.server("registrar.example").build();
     Path chain = write("server.pem", server.certificatePem() + pki.intermediate.certificatePem());
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(),
-        "--purpose", "server", "--host", "10.0.0.5");
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            root.toString(),
+            "--purpose",
+            "server",
+            "--host",
+            "10.0.0.5");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).startsWith("INVALID: HOSTNAME_MISMATCH")
+    assertThat(run.out())
+        .startsWith("INVALID: HOSTNAME_MISMATCH")
         .contains("OpenSSL:     error 64 \"IP address mismatch\"");
   }
 
   @Test
-  void intermediateAsTheOnlyTrustAnchorFailsWithError2UnlessPartialChainsAreAllowed() throws IOException {
+  void intermediateAsTheOnlyTrustAnchorFailsWithError2UnlessPartialChainsAreAllowed()
+      throws IOException {
     Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
     Path intermediate = write("intermediate.pem", pki.intermediate.certificatePem());
 
-    CliRun strict = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", intermediate.toString());
-    CliRun partial = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", intermediate.toString(),
-        "--partial-chain");
+    CliRun strict =
+        CliRun.of("diagnose", "--chain", chain.toString(), "--trust", intermediate.toString());
+    CliRun partial =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            intermediate.toString(),
+            "--partial-chain");
 
     assertThat(strict.exitCode()).isEqualTo(1);
     assertThat(strict.out()).contains("OpenSSL:     error 2 \"unable to get issuer certificate\"");
@@ -123,12 +165,22 @@ class DiagnoseCommandTest {
 
   @Test
   void missingFileExitsTwoWithAClearMessage() {
-    CliRun run = CliRun.of("diagnose", "--chain", dir.resolve("absent.pem").toString(), "--trust", root.toString());
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            dir.resolve("absent.pem").toString(),
+            "--trust",
+            root.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("chainsight diagnose: " + dir.resolve("absent.pem") + " does not exist "
-        + "(expected: a PEM file; check the path and that the process can read it)\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "chainsight diagnose: "
+                + dir.resolve("absent.pem")
+                + " does not exist "
+                + "(expected: a PEM file; check the path and that the process can read it)\n");
   }
 
   @Test
@@ -145,7 +197,15 @@ class DiagnoseCommandTest {
   void unparsableTimeExitsTwo() throws IOException {
     Path chain = write("chain.pem", agent.certificatePem());
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--at", "tomorrow");
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            root.toString(),
+            "--at",
+            "tomorrow");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--at: \"tomorrow\" is not a time (expected: ISO-8601");
@@ -156,7 +216,9 @@ class DiagnoseCommandTest {
     Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
     String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString().substring(0, 10);
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--at", tomorrow);
+    CliRun run =
+        CliRun.of(
+            "diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--at", tomorrow);
 
     assertThat(run.out()).contains(" at " + tomorrow + "T00:00:00Z.");
   }
@@ -165,7 +227,15 @@ class DiagnoseCommandTest {
   void unknownPurposeExitsTwo() throws IOException {
     Path chain = write("chain.pem", agent.certificatePem());
 
-    CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString(), "--purpose", "mail");
+    CliRun run =
+        CliRun.of(
+            "diagnose",
+            "--chain",
+            chain.toString(),
+            "--trust",
+            root.toString(),
+            "--purpose",
+            "mail");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("Invalid value for option '--purpose'");

@@ -33,16 +33,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chainsight healthcheck} as the image's HEALTHCHECK runs it: through the entrypoint, in its own JVM.
- * A JDK HttpServer stands in for the admin endpoint's {@code /healthz} where a test needs to choose the answer
- * or see the request; one test asks the admin endpoint of a real running proxy.
+ * {@code chainsight healthcheck} as the image's HEALTHCHECK runs it: through the entrypoint, in its
+ * own JVM. A JDK HttpServer stands in for the admin endpoint's {@code /healthz} where a test needs
+ * to choose the answer or see the request; one test asks the admin endpoint of a real running
+ * proxy.
  */
 class HealthcheckCommandIT {
-  @TempDir
-  static Path pkiDir;
+  @TempDir static Path pkiDir;
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   private HttpServer admin;
   private volatile int status = 200;
@@ -56,15 +55,21 @@ class HealthcheckCommandIT {
   @BeforeEach
   void startAdminStandIn() throws IOException {
     admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    admin.createContext("/healthz", exchange -> {
-      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-      byte[] body = (status == 200 ? "{\"status\": \"UP\"}" : "{\"status\": \"DOWN\", \"reason\": \"draining\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    admin.createContext(
+        "/healthz",
+        exchange -> {
+          authorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+          byte[] body =
+              (status == 200
+                      ? "{\"status\": \"UP\"}"
+                      : "{\"status\": \"DOWN\", \"reason\": \"draining\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     admin.start();
   }
 
@@ -80,7 +85,9 @@ class HealthcheckCommandIT {
   /** The container's environment: the TLS files and, as the image gets them, the admin settings. */
   private Entrypoint container() {
     return Entrypoint.in(workDir)
-        .env("CHAINSIGHT_TLS_CERTIFICATE_CHAIN", ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir).toString())
+        .env(
+            "CHAINSIGHT_TLS_CERTIFICATE_CHAIN",
+            ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir).toString())
         .env("CHAINSIGHT_TLS_PRIVATE_KEY", ExamplePkiFile.REGISTRAR_KEY.in(pkiDir).toString())
         .env("CHAINSIGHT_TLS_TRUSTED_CAS", ExamplePkiFile.TRUSTED_CAS.in(pkiDir).toString())
         .env("CHAINSIGHT_ADMIN_PORT", String.valueOf(admin.getAddress().getPort()));
@@ -91,35 +98,57 @@ class HealthcheckCommandIT {
     Command.Result result = container().run("healthcheck", healthz());
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).isEqualTo("chainsight healthcheck: healthy: GET " + healthz() + " answered 200\n");
+    assertThat(result.stdout())
+        .isEqualTo("chainsight healthcheck: healthy: GET " + healthz() + " answered 200\n");
   }
 
   @Test
   void theAdminEndpointOfARunningProxyIsHealthyWithTheConfiguredToken() throws Exception {
-    TestPki.ServerFiles files = new TestPki.ServerFiles(ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir),
-        ExamplePkiFile.REGISTRAR_KEY.in(pkiDir), ExamplePkiFile.TRUSTED_CAS.in(pkiDir),
-        ExamplePkiFile.ROOT_CA.in(pkiDir));
+    TestPki.ServerFiles files =
+        new TestPki.ServerFiles(
+            ExamplePkiFile.REGISTRAR_CHAIN.in(pkiDir),
+            ExamplePkiFile.REGISTRAR_KEY.in(pkiDir),
+            ExamplePkiFile.TRUSTED_CAS.in(pkiDir),
+            ExamplePkiFile.ROOT_CA.in(pkiDir));
     try (RecordingBackend backend = RecordingBackend.start();
-        ChainsightServer proxy = ChainsightServer.start(withAdmin(ProxyFixture.config(
-            ProxyFixture.tls(files, ClientAuth.REQUIRE), ProxyFixture.backend(backend.port(), Duration.ofSeconds(5))),
-            new AdminSettings(true, "127.0.0.1", 0, Optional.of("s3cret"))))) {
+        ChainsightServer proxy =
+            ChainsightServer.start(
+                withAdmin(
+                    ProxyFixture.config(
+                        ProxyFixture.tls(files, ClientAuth.REQUIRE),
+                        ProxyFixture.backend(backend.port(), Duration.ofSeconds(5))),
+                    new AdminSettings(true, "127.0.0.1", 0, Optional.of("s3cret"))))) {
       int adminPort = proxy.adminAddress().orElseThrow().getPort();
 
       // As the image runs it: no URL, so the entrypoint's environment names the port and the token.
-      Command.Result result = container()
-          .env("CHAINSIGHT_ADMIN_PORT", String.valueOf(adminPort))
-          .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret")
-          .run("healthcheck");
+      Command.Result result =
+          container()
+              .env("CHAINSIGHT_ADMIN_PORT", String.valueOf(adminPort))
+              .env("CHAINSIGHT_ADMIN_TOKEN", "s3cret")
+              .run("healthcheck");
 
       assertThat(result.exitCode()).as(result.stderr()).isZero();
-      assertThat(result.stdout()).isEqualTo("chainsight healthcheck: healthy: GET http://127.0.0.1:" + adminPort
-          + "/healthz answered 200\n");
+      assertThat(result.stdout())
+          .isEqualTo(
+              "chainsight healthcheck: healthy: GET http://127.0.0.1:"
+                  + adminPort
+                  + "/healthz answered 200\n");
     }
   }
 
   private static ChainsightConfig withAdmin(ChainsightConfig c, AdminSettings admin) {
-    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), c.limits(), c.shutdown(), admin, c.diagnostics(),
-        c.log(), c.allow(), c.routes(), c.source());
+    return new ChainsightConfig(
+        c.listen(),
+        c.tls(),
+        c.backend(),
+        c.limits(),
+        c.shutdown(),
+        admin,
+        c.diagnostics(),
+        c.log(),
+        c.allow(),
+        c.routes(),
+        c.source());
   }
 
   @Test
@@ -129,8 +158,11 @@ class HealthcheckCommandIT {
     Command.Result result = container().run("healthcheck", healthz());
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).isEqualTo("chainsight healthcheck: unhealthy: GET " + healthz()
-        + " answered 503: {\"status\": \"DOWN\", \"reason\": \"draining\"}\n");
+    assertThat(result.stderr())
+        .isEqualTo(
+            "chainsight healthcheck: unhealthy: GET "
+                + healthz()
+                + " answered 503: {\"status\": \"DOWN\", \"reason\": \"draining\"}\n");
   }
 
   @Test
@@ -140,16 +172,22 @@ class HealthcheckCommandIT {
       closed = socket.getLocalPort();
     }
 
-    Command.Result result = container().run("healthcheck", "http://127.0.0.1:" + closed + "/healthz");
+    Command.Result result =
+        container().run("healthcheck", "http://127.0.0.1:" + closed + "/healthz");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).startsWith("chainsight healthcheck: unhealthy: GET http://127.0.0.1:" + closed
-        + "/healthz: nothing listens on 127.0.0.1:" + closed);
+    assertThat(result.stderr())
+        .startsWith(
+            "chainsight healthcheck: unhealthy: GET http://127.0.0.1:"
+                + closed
+                + "/healthz: nothing listens on 127.0.0.1:"
+                + closed);
   }
 
   @Test
   void withoutAUrlItAsksTheConfiguredAdminPortWithTheConfiguredToken() {
-    // The image's HEALTHCHECK: no URL; the token makes the entrypoint bind admin to 0.0.0.0, which the
+    // The image's HEALTHCHECK: no URL; the token makes the entrypoint bind admin to 0.0.0.0, which
+    // the
     // healthcheck reaches over loopback.
     Command.Result result = container().env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("healthcheck");
 
@@ -160,7 +198,8 @@ class HealthcheckCommandIT {
 
   @Test
   void anExplicitUrlGetsNoToken() {
-    Command.Result result = container().env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("healthcheck", healthz());
+    Command.Result result =
+        container().env("CHAINSIGHT_ADMIN_TOKEN", "s3cret").run("healthcheck", healthz());
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(authorizations).containsExactly("null");
@@ -171,8 +210,10 @@ class HealthcheckCommandIT {
     Command.Result result = container().env("CHAINSIGHT_ADMIN_ENABLED", "false").run("healthcheck");
 
     assertThat(result.exitCode()).isEqualTo(1);
-    assertThat(result.stderr()).startsWith("chainsight healthcheck: unhealthy: the admin endpoint is off "
-        + "(admin.enabled = false in the environment and defaults (no config file))");
+    assertThat(result.stderr())
+        .startsWith(
+            "chainsight healthcheck: unhealthy: the admin endpoint is off "
+                + "(admin.enabled = false in the environment and defaults (no config file))");
     assertThat(authorizations).isEmpty();
   }
 

@@ -6,10 +6,14 @@ import io.chainsight.core.config.AdminSettings;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which URL {@code chainsight healthcheck} asks when given none: the admin listener, over loopback if need be. */
+/**
+ * Which URL {@code chainsight healthcheck} asks when given none: the admin listener, over loopback
+ * if need be.
+ */
 class HealthcheckCommandTest {
   private static String uri(String host) {
-    return HealthcheckCommand.healthzUri(new AdminSettings(true, host, 9901, Optional.of("t"))).toString();
+    return HealthcheckCommand.healthzUri(new AdminSettings(true, host, 9901, Optional.of("t")))
+        .toString();
   }
 
   @Test

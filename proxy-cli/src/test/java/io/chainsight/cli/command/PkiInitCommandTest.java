@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code chainsight pki init}, run as a user would, in-process: what it writes, prints and refuses. */
+/**
+ * {@code chainsight pki init}, run as a user would, in-process: what it writes, prints and refuses.
+ */
 class PkiInitCommandTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void initWritesTheWholeLayoutAndSaysWhatItWrote() {
@@ -43,9 +44,14 @@ class PkiInitCommandTest {
     Run again = run("pki", "init", dir.toString());
 
     assertThat(again.exitCode).isEqualTo(1);
-    assertThat(again.err.strip()).isEqualTo("chainsight pki init: " + ExamplePkiFile.README.in(dir)
-        + " already exists (and " + (ExamplePkiFile.values().length - 1) + " more of the example PKI's files)"
-        + " (expected: a directory without them; pass --force to replace them with a new PKI)");
+    assertThat(again.err.strip())
+        .isEqualTo(
+            "chainsight pki init: "
+                + ExamplePkiFile.README.in(dir)
+                + " already exists (and "
+                + (ExamplePkiFile.values().length - 1)
+                + " more of the example PKI's files)"
+                + " (expected: a directory without them; pass --force to replace them with a new PKI)");
     assertThat(again.out).isEmpty();
     assertThat(Files.readString(ExamplePkiFile.ROOT_CA.in(dir))).isEqualTo(rootBefore);
   }
@@ -58,9 +64,11 @@ class PkiInitCommandTest {
     Run run = run("pki", "init", temp.toString());
 
     assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).contains(temp.resolve("broken/agent-expired-key.pem") + " already exists (expected:");
+    assertThat(run.err)
+        .contains(temp.resolve("broken/agent-expired-key.pem") + " already exists (expected:");
     assertThat(temp.resolve("root-ca.pem")).doesNotExist();
-    assertThat(Files.readString(temp.resolve("broken/agent-expired-key.pem"))).isEqualTo("my own key");
+    assertThat(Files.readString(temp.resolve("broken/agent-expired-key.pem")))
+        .isEqualTo("my own key");
   }
 
   @Test
@@ -75,7 +83,8 @@ class PkiInitCommandTest {
     assertThat(forced.out).contains("wrote " + ExamplePkiFile.ROOT_CA.in(dir));
     X509Certificate rootAfter = Pem.readCertificates(ExamplePkiFile.ROOT_CA.in(dir)).get(0);
     assertThat(rootAfter.getPublicKey()).isNotEqualTo(rootBefore.getPublicKey());
-    assertThat(Pem.readCertificates(ExamplePkiFile.REGISTRAR_CHAIN.in(dir)).get(2)).isEqualTo(rootAfter);
+    assertThat(Pem.readCertificates(ExamplePkiFile.REGISTRAR_CHAIN.in(dir)).get(2))
+        .isEqualTo(rootAfter);
   }
 
   @Test
@@ -86,8 +95,9 @@ class PkiInitCommandTest {
     Run run = run("pki", "init", blocker.toString());
 
     assertThat(run.exitCode).isEqualTo(1);
-    assertThat(run.err).startsWith("chainsight pki init: cannot write the example PKI into " + blocker + ": "
-        + blocker);
+    assertThat(run.err)
+        .startsWith(
+            "chainsight pki init: cannot write the example PKI into " + blocker + ": " + blocker);
   }
 
   @Test

@@ -20,15 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code chainsight probe} against a real TLS server on 127.0.0.1 that presents leaf, intermediate and root,
- * with CA files laid out the way the field report's hosts had them.
+ * {@code chainsight probe} against a real TLS server on 127.0.0.1 that presents leaf, intermediate
+ * and root, with CA files laid out the way the field report's hosts had them.
  */
 class ProbeCommandIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final TestPki pki = new TestPki();
-  private final HeldCertificate serverLeaf = pki.server("localhost").addSubjectAlternativeName("127.0.0.1").build();
+  private final HeldCertificate serverLeaf =
+      pki.server("localhost").addSubjectAlternativeName("127.0.0.1").build();
   private TestTlsServer server;
   private Path noOsStore;
 
@@ -45,55 +45,79 @@ class ProbeCommandIT {
 
   @Test
   void caFileWithTheIntermediateFirstFailsFirstBlockClientsWithError2() throws IOException {
-    Path ca = write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+    Path ca =
+        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
 
     CliRun run = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
-    assertThat(run.out()).startsWith("FAIL: 2 of 3 client modes verify https://127.0.0.1:" + server.port())
+    assertThat(run.out())
+        .startsWith("FAIL: 2 of 3 client modes verify https://127.0.0.1:" + server.port())
         .contains("The server presented 3 certificates (TLSv1.3")
         .contains("  ok   every PEM block [openssl s_client/verify, nginx, Python < 3.13]\n")
         .contains("  ok   every PEM block, partial chain allowed [curl 7.68+, Python 3.13+]\n")
-        .contains("  FAIL first PEM block only [reqwest/native-tls Certificate::from_pem, OpenSSL X509::from_pem]\n"
-            + "        ISSUER_NOT_FOUND at step 11 (trust anchor #1 (also presented[1]) CN=Keylime Intermediate): "
-            + "OpenSSL error 2 \"unable to get issuer certificate\"\n")
-        .contains("Fix: This client reads only the first PEM block of " + ca + ", CN=Keylime Intermediate; the path "
-            + "needs CN=Keylime Root, which is block 2: put it first, or alone, in " + ca + ".")
-        .contains("Host name: ok, IP 127.0.0.1 is in the subjectAltName (DNS:localhost, IP:127.0.0.1)");
+        .contains(
+            "  FAIL first PEM block only [reqwest/native-tls Certificate::from_pem, OpenSSL X509::from_pem]\n"
+                + "        ISSUER_NOT_FOUND at step 11 (trust anchor #1 (also presented[1]) CN=Keylime Intermediate): "
+                + "OpenSSL error 2 \"unable to get issuer certificate\"\n")
+        .contains(
+            "Fix: This client reads only the first PEM block of "
+                + ca
+                + ", CN=Keylime Intermediate; the path "
+                + "needs CN=Keylime Root, which is block 2: put it first, or alone, in "
+                + ca
+                + ".")
+        .contains(
+            "Host name: ok, IP 127.0.0.1 is in the subjectAltName (DNS:localhost, IP:127.0.0.1)");
   }
 
   @Test
   void firstBlockClientWorksWhenTheOsStoreHoldsTheRoot() throws IOException {
-    Path ca = write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
-    Path osWithRoot = write("os-with-root.pem", new TestPki("Some Public Root", "Unused").root.certificatePem()
-        + pki.root.certificatePem());
-    Path osWithoutRoot = write("os-without-root.pem", new TestPki("Some Public Root", "Unused").root.certificatePem());
+    Path ca =
+        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+    Path osWithRoot =
+        write(
+            "os-with-root.pem",
+            new TestPki("Some Public Root", "Unused").root.certificatePem()
+                + pki.root.certificatePem());
+    Path osWithoutRoot =
+        write(
+            "os-without-root.pem", new TestPki("Some Public Root", "Unused").root.certificatePem());
 
-    CliRun withRoot = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", osWithRoot.toString());
-    CliRun withoutRoot = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", osWithoutRoot.toString());
+    CliRun withRoot =
+        probe(server.port(), "--ca", ca.toString(), "--os-ca-file", osWithRoot.toString());
+    CliRun withoutRoot =
+        probe(server.port(), "--ca", ca.toString(), "--os-ca-file", osWithoutRoot.toString());
 
     // The field report's one working host of three had the Keylime root installed system-wide.
-    assertThat(withRoot.out()).contains("  ok   first PEM block only, plus the OS trust store [rust-keylime agent");
+    assertThat(withRoot.out())
+        .contains("  ok   first PEM block only, plus the OS trust store [rust-keylime agent");
     assertThat(withoutRoot.out())
         .contains("  FAIL first PEM block only, plus the OS trust store [rust-keylime agent");
   }
 
   @Test
   void jsonReportHasEveryModeWithItsDiagnosis() throws IOException {
-    Path ca = write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+    Path ca =
+        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
 
-    CliRun run = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString(), "--json");
+    CliRun run =
+        probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString(), "--json");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    Config json = ConfigFactory.parseString(run.out(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+    Config json =
+        ConfigFactory.parseString(
+            run.out(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
     assertThat(json.getBoolean("pass")).isFalse();
     List<? extends Config> modes = json.getConfigList("modes");
-    assertThat(modes).extracting(m -> m.getString("mode"))
+    assertThat(modes)
+        .extracting(m -> m.getString("mode"))
         .containsExactly("EVERY_BLOCK", "EVERY_BLOCK_PARTIAL_CHAIN", "FIRST_BLOCK");
     assertThat(modes.get(0).getBoolean("valid")).isTrue();
     assertThat(modes.get(2).getBoolean("valid")).isFalse();
     assertThat(modes.get(2).getInt("diagnosis.failure.openssl.code")).isEqualTo(2);
-    assertThat(modes.get(2).getString("diagnosis.failure.certificate.subject")).isEqualTo("CN=Keylime Intermediate");
+    assertThat(modes.get(2).getString("diagnosis.failure.certificate.subject"))
+        .isEqualTo("CN=Keylime Intermediate");
     assertThat(json.getIsNull("osTrustStore")).isTrue();
   }
 
@@ -110,33 +134,50 @@ class ProbeCommandIT {
   @Test
   void ipAddressNotInTheServersSansFailsEveryMode() throws Exception {
     HeldCertificate dnsOnly = pki.server("localhost").build();
-    try (TestTlsServer dnsServer = TestTlsServer.start(dnsOnly, List.of(pki.intermediate), Optional.empty())) {
+    try (TestTlsServer dnsServer =
+        TestTlsServer.start(dnsOnly, List.of(pki.intermediate), Optional.empty())) {
       Path ca = write("root.pem", pki.root.certificatePem());
 
-      CliRun run = probe(dnsServer.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
+      CliRun run =
+          probe(dnsServer.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
 
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.out()).contains("Host name: FAIL, presented[0] CN=localhost has no IP address 127.0.0.1 in its "
-          + "subjectAltName (DNS:localhost)")
-          .contains("HOSTNAME_MISMATCH at step 18 (presented[0] CN=localhost): OpenSSL error 64 \"IP address mismatch\"");
+      assertThat(run.out())
+          .contains(
+              "Host name: FAIL, presented[0] CN=localhost has no IP address 127.0.0.1 in its "
+                  + "subjectAltName (DNS:localhost)")
+          .contains(
+              "HOSTNAME_MISMATCH at step 18 (presented[0] CN=localhost): OpenSSL error 64 \"IP address mismatch\"");
     }
   }
 
   @Test
   void clientCertificateFromTheTrustedCaIsAccepted() throws Exception {
     HeldCertificate agent = pki.agent("agent-1").build();
-    try (TestTlsServer mtls = TestTlsServer.start(serverLeaf, List.of(pki.intermediate, pki.root),
-        Optional.of(pki.root))) {
+    try (TestTlsServer mtls =
+        TestTlsServer.start(
+            serverLeaf, List.of(pki.intermediate, pki.root), Optional.of(pki.root))) {
       Path ca = write("root.pem", pki.root.certificatePem());
       Path cert = write("agent.pem", agent.certificatePem() + pki.intermediate.certificatePem());
       Path key = write("agent.key", agent.privateKeyPem());
 
-      CliRun run = probe(mtls.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString(),
-          "--cert", cert.toString(), "--key", key.toString());
+      CliRun run =
+          probe(
+              mtls.port(),
+              "--ca",
+              ca.toString(),
+              "--os-ca-file",
+              noOsStore.toString(),
+              "--cert",
+              cert.toString(),
+              "--key",
+              key.toString());
 
       assertThat(run.exitCode()).as(run.out()).isZero();
-      assertThat(run.out()).contains("Client certificate CN=agent-1: accepted, the server answered HTTP/1.1 200 OK.\n"
-          + "  The server asks for client certificates issued under: CN=Keylime Root\n");
+      assertThat(run.out())
+          .contains(
+              "Client certificate CN=agent-1: accepted, the server answered HTTP/1.1 200 OK.\n"
+                  + "  The server asks for client certificates issued under: CN=Keylime Root\n");
     }
   }
 
@@ -144,20 +185,34 @@ class ProbeCommandIT {
   void clientCertificateFromAnotherCaIsRejectedWithTheServersAlert() throws Exception {
     TestPki other = new TestPki("Other Root", "Other Intermediate");
     HeldCertificate stranger = other.agent("stranger").build();
-    try (TestTlsServer mtls = TestTlsServer.start(serverLeaf, List.of(pki.intermediate, pki.root),
-        Optional.of(pki.root))) {
+    try (TestTlsServer mtls =
+        TestTlsServer.start(
+            serverLeaf, List.of(pki.intermediate, pki.root), Optional.of(pki.root))) {
       Path ca = write("root.pem", pki.root.certificatePem());
-      Path cert = write("stranger.pem", stranger.certificatePem() + other.intermediate.certificatePem());
+      Path cert =
+          write("stranger.pem", stranger.certificatePem() + other.intermediate.certificatePem());
       Path key = write("stranger.key", stranger.privateKeyPem());
 
-      CliRun run = probe(mtls.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString(),
-          "--cert", cert.toString(), "--key", key.toString());
+      CliRun run =
+          probe(
+              mtls.port(),
+              "--ca",
+              ca.toString(),
+              "--os-ca-file",
+              noOsStore.toString(),
+              "--cert",
+              cert.toString(),
+              "--key",
+              key.toString());
 
       assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
-      assertThat(run.out()).startsWith("FAIL: 3 of 3 client modes verify")
-          // Usually the alert arrives; if the server's reset beats it, TCP drops it and the probe says so.
-          .containsPattern("Client certificate CN=stranger: REJECTED, (the server sent alert [a-z_]+ \\(\\d+\\)\\."
-              + "|the server closed the connection right after the handshake)");
+      assertThat(run.out())
+          .startsWith("FAIL: 3 of 3 client modes verify")
+          // Usually the alert arrives; if the server's reset beats it, TCP drops it and the probe
+          // says so.
+          .containsPattern(
+              "Client certificate CN=stranger: REJECTED, (the server sent alert [a-z_]+ \\(\\d+\\)\\."
+                  + "|the server closed the connection right after the handshake)");
     }
   }
 
@@ -172,7 +227,8 @@ class ProbeCommandIT {
     CliRun run = probe(closedPort, "--ca", ca.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("chainsight probe: cannot connect to 127.0.0.1:" + closedPort + ": ")
+    assertThat(run.err())
+        .startsWith("chainsight probe: cannot connect to 127.0.0.1:" + closedPort + ": ")
         .contains("(expected: a TLS server listening there");
   }
 
@@ -184,7 +240,8 @@ class ProbeCommandIT {
       CliRun run = probe(plain.port(), "--ca", ca.toString());
 
       assertThat(run.exitCode()).isEqualTo(2);
-      assertThat(run.err()).contains("did not complete a TLS handshake up to its certificate")
+      assertThat(run.err())
+          .contains("did not complete a TLS handshake up to its certificate")
           .contains("is this the TLS port");
     }
   }
@@ -196,7 +253,8 @@ class ProbeCommandIT {
     CliRun run = probe(server.port(), "--ca", ca.toString(), "--cert", ca.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--cert and --key: only --cert given (expected: both, or neither)");
+    assertThat(run.err())
+        .contains("--cert and --key: only --cert given (expected: both, or neither)");
   }
 
   private static CliRun probe(int port, String... options) {

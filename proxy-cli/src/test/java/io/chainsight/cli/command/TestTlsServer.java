@@ -20,9 +20,9 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A JDK TLS server on 127.0.0.1 and a free port, presenting a given chain and answering every request with
- * 200; optionally requiring client certificates issued under given CAs. Or, with {@link #plain()}, a server
- * that answers in plain HTTP, for "not TLS".
+ * A JDK TLS server on 127.0.0.1 and a free port, presenting a given chain and answering every
+ * request with 200; optionally requiring client certificates issued under given CAs. Or, with
+ * {@link #plain()}, a server that answers in plain HTTP, for "not TLS".
  */
 final class TestTlsServer implements AutoCloseable {
   private final ServerSocket socket;
@@ -37,8 +37,11 @@ final class TestTlsServer implements AutoCloseable {
     acceptor.start();
   }
 
-  static TestTlsServer start(HeldCertificate leaf, List<HeldCertificate> chainAfterLeaf,
-      Optional<HeldCertificate> requiredClientCa) throws GeneralSecurityException, IOException {
+  static TestTlsServer start(
+      HeldCertificate leaf,
+      List<HeldCertificate> chainAfterLeaf,
+      Optional<HeldCertificate> requiredClientCa)
+      throws GeneralSecurityException, IOException {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     X509Certificate[] chain = new X509Certificate[chainAfterLeaf.size() + 1];
@@ -47,7 +50,8 @@ final class TestTlsServer implements AutoCloseable {
       chain[i + 1] = chainAfterLeaf.get(i).certificate();
     }
     keys.setKeyEntry("server", leaf.privateKey(), "test".toCharArray(), chain);
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keyManagers.init(keys, "test".toCharArray());
     TrustManagerFactory trustManagers = null;
     if (requiredClientCa.isPresent()) {
@@ -58,9 +62,15 @@ final class TestTlsServer implements AutoCloseable {
       trustManagers.init(trust);
     }
     SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keyManagers.getKeyManagers(), trustManagers == null ? null : trustManagers.getTrustManagers(), null);
-    SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
-        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    context.init(
+        keyManagers.getKeyManagers(),
+        trustManagers == null ? null : trustManagers.getTrustManagers(),
+        null);
+    SSLServerSocket server =
+        (SSLServerSocket)
+            context
+                .getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
     server.setNeedClientAuth(requiredClientCa.isPresent());
     return new TestTlsServer(server, false);
   }
@@ -79,20 +89,28 @@ final class TestTlsServer implements AutoCloseable {
         if (plain) {
           // Like an HTTP server handed a TLS ClientHello: one read, then 400.
           client.getInputStream().read(new byte[4096]);
-          client.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
+          client
+              .getOutputStream()
+              .write(
+                  "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
           continue;
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
         String line = in.readLine();
         while (line != null && !line.isEmpty()) {
           line = in.readLine();
         }
         OutputStream out = client.getOutputStream();
-        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
       } catch (IOException e) {
-        // A client the server rejected, or one that went away: the probe reports it, the server carries on.
+        // A client the server rejected, or one that went away: the probe reports it, the server
+        // carries on.
       }
     }
   }

@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Who may call: {@code access.allow} compiled once, then evaluated against each verified client certificate.
- * Rules are tried in order and the first that matches allows; within a rule every field that is set must match.
- * An empty list allows any certificate that verified. Pure: no I/O, no clock, no logging; the caller renders the
- * {@link Decision}.
+ * Who may call: {@code access.allow} compiled once, then evaluated against each verified client
+ * certificate. Rules are tried in order and the first that matches allows; within a rule every
+ * field that is set must match. An empty list allows any certificate that verified. Pure: no I/O,
+ * no clock, no logging; the caller renders the {@link Decision}.
  */
 public final class AccessPolicy {
   private final List<Compiled> rules;
@@ -24,7 +24,10 @@ public final class AccessPolicy {
     this.rules = rules;
   }
 
-  /** Compiles the rules (globs, names, addresses, digests), which checked their values when they were built. */
+  /**
+   * Compiles the rules (globs, names, addresses, digests), which checked their values when they
+   * were built.
+   */
   public static AccessPolicy of(List<AccessRule> rules) {
     List<Compiled> compiled = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
@@ -57,13 +60,18 @@ public final class AccessPolicy {
     return new Decision(rules.isEmpty(), OptionalInt.empty(), client.identity(), tried);
   }
 
-  /** One rule against one certificate: every field the rule sets must match; an unset field matches anything. */
+  /**
+   * One rule against one certificate: every field the rule sets must match; an unset field matches
+   * anything.
+   */
   private static boolean matches(Compiled rule, ClientCertificate client) {
     // subject-cn: a glob on the subject's common name (any of them, should there be several)
-    if (rule.subjectCn != null && client.commonNames().stream().noneMatch(rule.subjectCn::matches)) {
+    if (rule.subjectCn != null
+        && client.commonNames().stream().noneMatch(rule.subjectCn::matches)) {
       return false;
     }
-    // subject: the whole subject as an X.500 name, so spacing, attribute-name case and string types do not matter
+    // subject: the whole subject as an X.500 name, so spacing, attribute-name case and string types
+    // do not matter
     if (rule.subject != null && !rule.subject.equals(client.subject())) {
       return false;
     }
@@ -87,24 +95,28 @@ public final class AccessPolicy {
     if (rule.issuerCn != null && !client.issuerCommonNames().contains(rule.issuerCn)) {
       return false;
     }
-    // spki-sha256: a pin on the public key, which survives re-issuing the certificate with the same key
+    // spki-sha256: a pin on the public key, which survives re-issuing the certificate with the same
+    // key
     if (rule.spkiSha256 != null && !MessageDigest.isEqual(rule.spkiSha256, client.spkiSha256())) {
       return false;
     }
     // fingerprint-sha256: this one certificate and no other
-    return rule.fingerprintSha256 == null || MessageDigest.isEqual(rule.fingerprintSha256, client.fingerprintSha256());
+    return rule.fingerprintSha256 == null
+        || MessageDigest.isEqual(rule.fingerprintSha256, client.fingerprintSha256());
   }
 
   /**
    * The outcome for one certificate.
    *
    * @param allowed whether the client may call
-   * @param matchedRule the index (from 0) of the rule that allowed it, into the configured list and into
-   *     {@code rulesTried}; empty when denied, or when there are no rules
+   * @param matchedRule the index (from 0) of the rule that allowed it, into the configured list and
+   *     into {@code rulesTried}; empty when denied, or when there are no rules
    * @param identity {@code authenticated as <subject>, SANs [DNS:..., URI:..., IP:...]}
-   * @param rulesTried the rules evaluated, in order, up to the one that matched: {@code #1 {subject-cn = "tenant-*"}}
+   * @param rulesTried the rules evaluated, in order, up to the one that matched: {@code #1
+   *     {subject-cn = "tenant-*"}}
    */
-  public record Decision(boolean allowed, OptionalInt matchedRule, String identity, List<String> rulesTried) {
+  public record Decision(
+      boolean allowed, OptionalInt matchedRule, String identity, List<String> rulesTried) {
     public Decision {
       Objects.requireNonNull(matchedRule, "matchedRule");
       Objects.requireNonNull(identity, "identity");
@@ -112,8 +124,8 @@ public final class AccessPolicy {
     }
 
     /**
-     * One line for the log: {@code authenticated as ...; no rule matched (tried: #1 {...}, #2 {...})}, or
-     * {@code authenticated as ...; allowed by #2 {...}}.
+     * One line for the log: {@code authenticated as ...; no rule matched (tried: #1 {...}, #2
+     * {...})}, or {@code authenticated as ...; allowed by #2 {...}}.
      */
     public String explanation() {
       if (matchedRule.isPresent()) {
@@ -140,7 +152,9 @@ public final class AccessPolicy {
     final byte[] spkiSha256;
     final byte[] fingerprintSha256;
 
-    /** The rule's values were checked when it was built, so the parsers cannot come back empty here. */
+    /**
+     * The rule's values were checked when it was built, so the parsers cannot come back empty here.
+     */
     Compiled(AccessRule rule, int number) {
       this.rule = rule;
       this.rendered = render(rule, number);
@@ -155,11 +169,18 @@ public final class AccessPolicy {
       this.fingerprintSha256 = rule.fingerprintSha256().flatMap(RuleValues::hex).orElse(null);
     }
 
-    /** {@code #2 {subject-cn = "tenant-*", issuer-cn = "Keylime CA"}}: as the rule is written, HOCON-quoted. */
+    /**
+     * {@code #2 {subject-cn = "tenant-*", issuer-cn = "Keylime CA"}}: as the rule is written,
+     * HOCON-quoted.
+     */
     private static String render(AccessRule rule, int number) {
-      return "#" + number + " {" + rule.fields().entrySet().stream()
-          .map(AccessPolicy.Compiled::field)
-          .collect(Collectors.joining(", ")) + "}";
+      return "#"
+          + number
+          + " {"
+          + rule.fields().entrySet().stream()
+              .map(AccessPolicy.Compiled::field)
+              .collect(Collectors.joining(", "))
+          + "}";
     }
 
     private static String field(Map.Entry<String, String> field) {

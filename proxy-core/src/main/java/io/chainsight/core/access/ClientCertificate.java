@@ -19,8 +19,9 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
- * The facts of a verified leaf that rules compare, each read from the certificate once and only when a rule asks:
- * most policies look at one or two fields, and the digests cost more than the comparisons.
+ * The facts of a verified leaf that rules compare, each read from the certificate once and only
+ * when a rule asks: most policies look at one or two fields, and the digests cost more than the
+ * comparisons.
  */
 final class ClientCertificate {
   // subjectAltName GeneralName tags (RFC 5280 4.2.1.6).
@@ -75,7 +76,9 @@ final class ClientCertificate {
     return altNames(URI);
   }
 
-  /** IP SANs as addresses; the JDK renders them as literals, so reading them back needs no lookup. */
+  /**
+   * IP SANs as addresses; the JDK renders them as literals, so reading them back needs no lookup.
+   */
   List<InetAddress> ipAddresses() {
     if (ipAddresses == null) {
       List<InetAddress> addresses = new ArrayList<>();
@@ -101,23 +104,31 @@ final class ClientCertificate {
     return fingerprintSha256;
   }
 
-  /** {@code authenticated as CN=a,O=b, SANs [DNS:a.example, URI:spiffe://x/y, IP:192.0.2.1]}: for the log. */
+  /**
+   * {@code authenticated as CN=a,O=b, SANs [DNS:a.example, URI:spiffe://x/y, IP:192.0.2.1]}: for
+   * the log.
+   */
   String identity() {
     List<String> names = new ArrayList<>();
     for (List<?> entry : allAltNames()) {
       int tag = (Integer) entry.get(0);
-      String prefix = switch (tag) {
-        case DNS -> "DNS:";
-        case URI -> "URI:";
-        case IP -> "IP:";
-        case RFC822 -> "email:";
-        default -> null;
-      };
+      String prefix =
+          switch (tag) {
+            case DNS -> "DNS:";
+            case URI -> "URI:";
+            case IP -> "IP:";
+            case RFC822 -> "email:";
+            default -> null;
+          };
       if (prefix != null) {
         names.add(prefix + entry.get(1));
       }
     }
-    return "authenticated as " + Certificates.subject(leaf) + ", SANs [" + String.join(", ", names) + "]";
+    return "authenticated as "
+        + Certificates.subject(leaf)
+        + ", SANs ["
+        + String.join(", ", names)
+        + "]";
   }
 
   private List<String> altNames(int tag) {
@@ -136,14 +147,18 @@ final class ClientCertificate {
         Collection<List<?>> all = leaf.getSubjectAlternativeNames();
         altNames = all == null ? List.of() : List.copyOf(all);
       } catch (CertificateParsingException e) {
-        // A SAN extension the JDK cannot parse matches no SAN rule; the chain check already vetted the rest.
+        // A SAN extension the JDK cannot parse matches no SAN rule; the chain check already vetted
+        // the rest.
         altNames = List.of();
       }
     }
     return altNames;
   }
 
-  /** Every value of one attribute type, multi-valued RDNs included, as text without RFC 4514 escaping. */
+  /**
+   * Every value of one attribute type, multi-valued RDNs included, as text without RFC 4514
+   * escaping.
+   */
   private static List<String> attributes(X500Principal name, ASN1ObjectIdentifier type) {
     List<String> values = new ArrayList<>();
     for (RDN rdn : X500Name.getInstance(name.getEncoded()).getRDNs(type)) {
@@ -157,7 +172,9 @@ final class ClientCertificate {
   }
 
   private static Optional<String> text(AttributeTypeAndValue value) {
-    return value.getValue() instanceof ASN1String string ? Optional.of(string.getString()) : Optional.empty();
+    return value.getValue() instanceof ASN1String string
+        ? Optional.of(string.getString())
+        : Optional.empty();
   }
 
   private static byte[] sha256(byte[] data) {

@@ -3,9 +3,10 @@ package io.chainsight.core.access;
 import java.util.regex.Pattern;
 
 /**
- * A name pattern from an access rule: {@code *} stands for any run of characters (none included, {@code /} and
- * {@code .} included), {@code ?} for exactly one, and every other character for itself, regex metacharacters too
- * ({@code agent[1].example} is eight literal characters and a dot, not a character class). Compiled once.
+ * A name pattern from an access rule: {@code *} stands for any run of characters (none included,
+ * {@code /} and {@code .} included), {@code ?} for exactly one, and every other character for
+ * itself, regex metacharacters too ({@code agent[1].example} is eight literal characters and a dot,
+ * not a character class). Compiled once.
  */
 final class Glob {
   private final String text;
@@ -35,7 +36,9 @@ final class Glob {
     return text;
   }
 
-  /** The glob as a regex: wildcards translated, every run of literal characters quoted as a whole. */
+  /**
+   * The glob as a regex: wildcards translated, every run of literal characters quoted as a whole.
+   */
   private static String regex(String glob) {
     StringBuilder regex = new StringBuilder();
     StringBuilder literal = new StringBuilder();

@@ -10,16 +10,18 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * The values of an access rule that are not plain text, parsed the same way when the rule is checked (so a bad
- * one fails the config) and when the policy is compiled. Each parser returns empty for a value it cannot read;
- * the caller words the problem.
+ * The values of an access rule that are not plain text, parsed the same way when the rule is
+ * checked (so a bad one fails the config) and when the policy is compiled. Each parser returns
+ * empty for a value it cannot read; the caller words the problem.
  */
 final class RuleValues {
   static final int SHA256_BYTES = 32;
 
   private RuleValues() {}
 
-  /** An RFC 4514 name ({@code CN=a,O=b}), as X500Principal reads it: compared by its canonical form. */
+  /**
+   * An RFC 4514 name ({@code CN=a,O=b}), as X500Principal reads it: compared by its canonical form.
+   */
   static Optional<X500Principal> distinguishedName(String text) {
     try {
       X500Principal name = new X500Principal(text.trim());
@@ -30,8 +32,8 @@ final class RuleValues {
   }
 
   /**
-   * An IPv4 or IPv6 literal ({@code [::1]} brackets allowed), never a host name: checked as a literal first, so
-   * parsing it never does a DNS lookup.
+   * An IPv4 or IPv6 literal ({@code [::1]} brackets allowed), never a host name: checked as a
+   * literal first, so parsing it never does a DNS lookup.
    */
   static Optional<InetAddress> ipAddress(String text) {
     String literal = text.trim();
@@ -48,7 +50,10 @@ final class RuleValues {
     }
   }
 
-  /** Hex digits, upper or lower case, optionally separated by colons ({@code AB:CD:...}, as openssl prints). */
+  /**
+   * Hex digits, upper or lower case, optionally separated by colons ({@code AB:CD:...}, as openssl
+   * prints).
+   */
   static Optional<byte[]> hex(String text) {
     String digits = text.trim().replace(":", "");
     if (digits.isEmpty() || digits.length() % 2 != 0) {
@@ -61,7 +66,10 @@ final class RuleValues {
     }
   }
 
-  /** Hex as above, or standard base64 (the HPKP pin form, {@code openssl dgst -sha256 -binary | base64}). */
+  /**
+   * Hex as above, or standard base64 (the HPKP pin form, {@code openssl dgst -sha256 -binary |
+   * base64}).
+   */
   static Optional<byte[]> hexOrBase64(String text) {
     Optional<byte[]> hex = hex(text);
     if (hex.isPresent()) {
@@ -75,8 +83,9 @@ final class RuleValues {
   }
 
   /**
-   * What a digest of the wrong length probably is, as the start of an error message's "expected" part; empty
-   * for a length no common digest has (then the value is garbage, and its length says nothing).
+   * What a digest of the wrong length probably is, as the start of an error message's "expected"
+   * part; empty for a length no common digest has (then the value is garbage, and its length says
+   * nothing).
    */
   static String lengthHint(Optional<byte[]> digest) {
     return switch (digest.map(d -> d.length).orElse(0)) {

@@ -1,2 +1,4 @@
-/** Who may call: access rules over the verified client certificate, evaluated as a pure function. */
+/**
+ * Who may call: access rules over the verified client certificate, evaluated as a pure function.
+ */
 package io.chainsight.core.access;

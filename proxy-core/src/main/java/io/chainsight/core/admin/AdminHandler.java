@@ -19,7 +19,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers one admin request: the token first, then the route; every answer has a body and a length. */
+/**
+ * Answers one admin request: the token first, then the route; every answer has a body and a length.
+ */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
@@ -35,32 +37,50 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     List<String> formatParam = uri.parameters().getOrDefault("format", List.of());
-    Format errorFormat = formatParam.isEmpty() ? Format.JSON : Format.parse(formatParam.get(0)).orElse(Format.JSON);
+    Format errorFormat =
+        formatParam.isEmpty() ? Format.JSON : Format.parse(formatParam.get(0)).orElse(Format.JSON);
     AdminResponse response;
     if (!request.decoderResult().isSuccess()) {
-      response = AdminResponse.error(errorFormat, HttpResponseStatus.BAD_REQUEST,
-          "malformed HTTP request: " + request.decoderResult().cause().getMessage());
-    } else if (token.isPresent() && !token.get().accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-      log.info("admin: 401 for {} {} from {}: missing or wrong bearer token", request.method(), uri.path(),
+      response =
+          AdminResponse.error(
+              errorFormat,
+              HttpResponseStatus.BAD_REQUEST,
+              "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+    } else if (token.isPresent()
+        && !token.get().accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+      log.info(
+          "admin: 401 for {} {} from {}: missing or wrong bearer token",
+          request.method(),
+          uri.path(),
           ctx.channel().remoteAddress());
-      response = AdminResponse.error(errorFormat, HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token "
-          + "(expected: Authorization: Bearer <admin.token>)")
-          .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer realm=\"chainsight admin\"");
+      response =
+          AdminResponse.error(
+                  errorFormat,
+                  HttpResponseStatus.UNAUTHORIZED,
+                  "missing or wrong bearer token "
+                      + "(expected: Authorization: Bearer <admin.token>)")
+              .withHeader(
+                  HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Bearer realm=\"chainsight admin\"");
     } else {
       try {
         response = routes.dispatch(request.method(), uri.path(), uri.parameters());
       } catch (RuntimeException e) {
         log.warn("admin: {} {} failed: {}", request.method(), uri.path(), e.toString(), e);
-        response = AdminResponse.error(errorFormat, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            "the endpoint failed: " + e + " (the proxy log has the stack trace)");
+        response =
+            AdminResponse.error(
+                errorFormat,
+                HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                "the endpoint failed: " + e + " (the proxy log has the stack trace)");
       }
     }
     write(ctx, request, response);
   }
 
-  private static void write(ChannelHandlerContext ctx, FullHttpRequest request, AdminResponse response) {
+  private static void write(
+      ChannelHandlerContext ctx, FullHttpRequest request, AdminResponse response) {
     ByteBuf body = Unpooled.copiedBuffer(response.body(), StandardCharsets.UTF_8);
-    FullHttpResponse http = new DefaultFullHttpResponse(request.protocolVersion(), response.status(), body);
+    FullHttpResponse http =
+        new DefaultFullHttpResponse(request.protocolVersion(), response.status(), body);
     http.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
@@ -77,7 +97,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug(
+        "admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 }

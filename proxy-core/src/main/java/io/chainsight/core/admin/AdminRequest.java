@@ -5,10 +5,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A request as an endpoint sees it: the path, the query parameters, the variables of the route's path template
- * ({@code {id}}) and the chosen format.
+ * A request as an endpoint sees it: the path, the query parameters, the variables of the route's
+ * path template ({@code {id}}) and the chosen format.
  */
-record AdminRequest(String path, Map<String, List<String>> query, Map<String, String> pathVariables, Format format) {
+record AdminRequest(
+    String path,
+    Map<String, List<String>> query,
+    Map<String, String> pathVariables,
+    Format format) {
   AdminRequest {
     query = Map.copyOf(query);
     pathVariables = Map.copyOf(pathVariables);
@@ -18,7 +22,8 @@ record AdminRequest(String path, Map<String, List<String>> query, Map<String, St
   Optional<String> param(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() || values.get(0).isBlank()
-        ? Optional.empty() : Optional.of(values.get(0).strip());
+        ? Optional.empty()
+        : Optional.of(values.get(0).strip());
   }
 
   String pathVariable(String name) {

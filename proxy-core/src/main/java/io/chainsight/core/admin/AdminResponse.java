@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What an endpoint answers: status, content type, body and extra headers. */
-record AdminResponse(HttpResponseStatus status, String contentType, String body, Map<String, String> headers) {
+record AdminResponse(
+    HttpResponseStatus status, String contentType, String body, Map<String, String> headers) {
   static final String JSON_TYPE = "application/json; charset=utf-8";
   static final String TEXT_TYPE = "text/plain; charset=utf-8";
 
@@ -14,7 +15,8 @@ record AdminResponse(HttpResponseStatus status, String contentType, String body,
   }
 
   /** The JSON tree or the text, as the request asked; text always ends with a newline, for curl. */
-  static AdminResponse of(AdminRequest request, HttpResponseStatus status, Object json, String text) {
+  static AdminResponse of(
+      AdminRequest request, HttpResponseStatus status, Object json, String text) {
     return of(request.format(), status, json, text);
   }
 

@@ -12,16 +12,20 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The table of endpoints: which method and path go where. Unknown paths get a 404 that lists the table, a
- * known path with the wrong method a 405 with {@code Allow}, an unknown {@code ?format=} a 400.
+ * The table of endpoints: which method and path go where. Unknown paths get a 404 that lists the
+ * table, a known path with the wrong method a 405 with {@code Allow}, an unknown {@code ?format=} a
+ * 400.
  */
 final class AdminRoutes {
   /**
-   * One endpoint. A path segment {@code {name}} matches any one segment, handed to the endpoint by that name.
+   * One endpoint. A path segment {@code {name}} matches any one segment, handed to the endpoint by
+   * that name.
    *
-   * @param defaultFormat the format without {@code ?format=}: JSON, except for /metrics (Prometheus scrapes text)
+   * @param defaultFormat the format without {@code ?format=}: JSON, except for /metrics (Prometheus
+   *     scrapes text)
    */
-  record Route(HttpMethod method, String path, String description, Format defaultFormat, Endpoint endpoint) {
+  record Route(
+      HttpMethod method, String path, String description, Format defaultFormat, Endpoint endpoint) {
     Route {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(endpoint, "endpoint");
@@ -59,9 +63,13 @@ final class AdminRoutes {
   }
 
   AdminResponse dispatch(HttpMethod method, String rawPath, Map<String, List<String>> query) {
-    String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
+    String path =
+        rawPath.length() > 1 && rawPath.endsWith("/")
+            ? rawPath.substring(0, rawPath.length() - 1)
+            : rawPath;
     List<String> formatParam = query.getOrDefault("format", List.of());
-    Optional<Format> asked = formatParam.isEmpty() ? Optional.empty() : Format.parse(formatParam.get(0));
+    Optional<Format> asked =
+        formatParam.isEmpty() ? Optional.empty() : Format.parse(formatParam.get(0));
     Format errorFormat = asked.orElse(Format.JSON);
 
     List<Route> onPath = new ArrayList<>();
@@ -75,13 +83,18 @@ final class AdminRoutes {
     }
     Route route = onPath.stream().filter(r -> r.method().equals(method)).findFirst().orElse(null);
     if (route == null) {
-      String allowed = onPath.stream().map(r -> r.method().name()).distinct().collect(Collectors.joining(", "));
-      return AdminResponse.error(errorFormat, HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method " + method + " is not allowed on " + path + " (expected: " + allowed + ")")
+      String allowed =
+          onPath.stream().map(r -> r.method().name()).distinct().collect(Collectors.joining(", "));
+      return AdminResponse.error(
+              errorFormat,
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              "method " + method + " is not allowed on " + path + " (expected: " + allowed + ")")
           .withHeader(HttpHeaderNames.ALLOW.toString(), allowed);
     }
     if (!formatParam.isEmpty() && asked.isEmpty()) {
-      return AdminResponse.error(Format.JSON, HttpResponseStatus.BAD_REQUEST,
+      return AdminResponse.error(
+          Format.JSON,
+          HttpResponseStatus.BAD_REQUEST,
           "format: \"" + formatParam.get(0) + "\" is not a format (expected: json or text)");
     }
     Format format = asked.orElse(route.defaultFormat());
@@ -91,15 +104,18 @@ final class AdminRoutes {
   private AdminResponse notFound(String path, Format format) {
     String error = "no endpoint at " + path;
     List<Object> listed = new ArrayList<>();
-    StringBuilder text = new StringBuilder("404 ").append(error)
-        .append("\n\nendpoints (JSON by default, readable text with ?format=text):\n");
+    StringBuilder text =
+        new StringBuilder("404 ")
+            .append(error)
+            .append("\n\nendpoints (JSON by default, readable text with ?format=text):\n");
     for (Route route : routes) {
       Map<String, Object> entry = Json.object();
       entry.put("method", route.method().name());
       entry.put("path", route.path());
       entry.put("description", route.description());
       listed.add(entry);
-      text.append(String.format("  %-5s %-24s %s%n", route.method(), route.path(), route.description()));
+      text.append(
+          String.format("  %-5s %-24s %s%n", route.method(), route.path(), route.description()));
     }
     Map<String, Object> json = Json.object();
     json.put("error", error);

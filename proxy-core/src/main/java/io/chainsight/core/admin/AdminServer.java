@@ -30,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin listener on {@code admin.host:admin.port}, on the proxy's own event loops and transport. The proxy
- * starts it once the TLS listener is bound and closes it first on shutdown.
+ * The admin listener on {@code admin.host:admin.port}, on the proxy's own event loops and
+ * transport. The proxy starts it once the TLS listener is bound and closes it first on shutdown.
  *
  * <p>An admin connection's pipeline, in order:
+ *
  * <pre>
  *   admin-http       HttpServerCodec
  *   admin-aggregate  HttpObjectAggregator: whole requests of at most 16 KiB (admin requests have no real body)
@@ -70,7 +71,10 @@ public final class AdminServer implements AutoCloseable {
     channel.close().syncUninterruptibly();
   }
 
-  /** What the admin endpoint reads from the running proxy. Everything but the failures and config view is required. */
+  /**
+   * What the admin endpoint reads from the running proxy. Everything but the failures and config
+   * view is required.
+   */
   public static final class Builder {
     private final ChainsightConfig config;
     private EventLoopGroup group;
@@ -95,7 +99,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** The proxy's event loops and its transport's channel classes (epoll or NIO). */
-    public Builder eventLoops(EventLoopGroup group, Class<? extends ServerChannel> serverChannel,
+    public Builder eventLoops(
+        EventLoopGroup group,
+        Class<? extends ServerChannel> serverChannel,
         Class<? extends SocketChannel> clientChannel) {
       this.group = group;
       this.serverChannel = serverChannel;
@@ -120,7 +126,10 @@ public final class AdminServer implements AutoCloseable {
       return this;
     }
 
-    /** For /version: the TLS engine, and the transport's name and why it fell back to NIO (null if it did not). */
+    /**
+     * For /version: the TLS engine, and the transport's name and why it fell back to NIO (null if
+     * it did not).
+     */
     public Builder runtime(TlsEngine engine, String transport, String transportFallback) {
       this.engine = engine;
       this.transport = transport;
@@ -133,14 +142,23 @@ public final class AdminServer implements AutoCloseable {
       return this;
     }
 
-    /** What POST /reload runs (the proxy's reload, given the trigger); without it, /reload answers 501. */
+    /**
+     * What POST /reload runs (the proxy's reload, given the trigger); without it, /reload answers
+     * 501.
+     */
     public Builder reloader(Function<String, ReloadResult> reloader) {
       this.reloader = reloader;
       return this;
     }
 
-    /** True once the proxy drains before stopping: /readyz then answers 503 so load balancers stop sending. */
-    /** Why the last reload was refused, while the previous material keeps serving (shown by /readyz, /certs). */
+    /**
+     * True once the proxy drains before stopping: /readyz then answers 503 so load balancers stop
+     * sending.
+     */
+    /**
+     * Why the last reload was refused, while the previous material keeps serving (shown by /readyz,
+     * /certs).
+     */
     public Builder refusedReload(Supplier<Optional<String>> refusedReload) {
       this.refusedReload = refusedReload;
       return this;
@@ -151,7 +169,9 @@ public final class AdminServer implements AutoCloseable {
       return this;
     }
 
-    /** The effective config with origins; without it, the settings records with origin "unknown". */
+    /**
+     * The effective config with origins; without it, the settings records with origin "unknown".
+     */
     public Builder configView(ConfigView configView) {
       this.configView = configView;
       return this;
@@ -160,7 +180,8 @@ public final class AdminServer implements AutoCloseable {
     /** How often the backend's TCP port is tried for /readyz (default 2 s). */
     public Builder backendCheckInterval(Duration interval) {
       if (interval.isZero() || interval.isNegative()) {
-        throw new IllegalArgumentException("backend check interval: " + interval + " (expected: > 0)");
+        throw new IllegalArgumentException(
+            "backend check interval: " + interval + " (expected: > 0)");
       }
       this.backendCheckInterval = interval;
       return this;
@@ -174,7 +195,8 @@ public final class AdminServer implements AutoCloseable {
     /**
      * Binds the listener and starts the backend check.
      *
-     * @throws ConfigException when the listener cannot bind, naming the address and the fix (as {@code run} prints)
+     * @throws ConfigException when the listener cannot bind, naming the address and the fix (as
+     *     {@code run} prints)
      */
     public AdminServer start() throws ConfigException {
       Objects.requireNonNull(group, "eventLoops (expected: the proxy's EventLoopGroup)");
@@ -186,84 +208,138 @@ public final class AdminServer implements AutoCloseable {
       Objects.requireNonNull(engine, "runtime");
       AdminSettings settings = config.admin();
       if (!settings.enabled()) {
-        throw new IllegalStateException("admin.enabled = false: the admin listener must not be started");
+        throw new IllegalStateException(
+            "admin.enabled = false: the admin listener must not be started");
       }
-      BackendProbe probe = new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
+      BackendProbe probe =
+          new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
       AdminRoutes routes = routes(probe);
       Optional<BearerToken> token = BearerToken.of(settings.token());
       Channel channel = bind(settings, routes, token);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-      // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such as
+      // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such
+      // as
       // "localhost" that resolves to an exposed address.
       if (token.isEmpty() && !bound.getAddress().isLoopbackAddress()) {
         channel.close().syncUninterruptibly();
-        throw new ConfigException("admin.host: " + settings.host() + " resolved to "
-            + bound.getAddress().getHostAddress() + ", which is not a loopback address, and admin.token is not set "
-            + "(expected: admin.host = 127.0.0.1, or set admin.token)");
+        throw new ConfigException(
+            "admin.host: "
+                + settings.host()
+                + " resolved to "
+                + bound.getAddress().getHostAddress()
+                + ", which is not a loopback address, and admin.token is not set "
+                + "(expected: admin.host = 127.0.0.1, or set admin.token)");
       }
       probe.start();
-      log.info("admin endpoint on http://{}:{} ({})",
-          bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress(), bound.getPort(),
+      log.info(
+          "admin endpoint on http://{}:{} ({})",
+          bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress(),
+          bound.getPort(),
           token.isPresent() ? "bearer token required" : "loopback only, no token");
       return new AdminServer(channel, probe);
     }
 
     private Channel bind(AdminSettings settings, AdminRoutes routes, Optional<BearerToken> token)
         throws ConfigException {
-      ServerBootstrap bootstrap = new ServerBootstrap()
-          .group(group)
-          .channel(serverChannel)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline()
-                  .addLast(HTTP, new HttpServerCodec())
-                  .addLast(AGGREGATE, new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                  .addLast(HANDLER, new AdminHandler(routes, token));
-            }
-          });
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(group)
+              .channel(serverChannel)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(HTTP, new HttpServerCodec())
+                          .addLast(AGGREGATE, new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                          .addLast(HANDLER, new AdminHandler(routes, token));
+                    }
+                  });
       ChannelFuture bound = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
       if (!bound.isSuccess()) {
         String address = settings.host() + ":" + settings.port();
-        String hint = String.valueOf(bound.cause().getMessage()).contains("in use")
-            ? "another process listens there (find it with `ss -ltnp 'sport = :" + settings.port() + "'`); choose "
-                + "another admin.port, or set admin.enabled = false"
-            : "check admin.host is an address of this machine";
-        throw new ConfigException("admin: cannot bind " + address + ": " + bound.cause().getMessage() + " (" + hint
-            + ")");
+        String hint =
+            String.valueOf(bound.cause().getMessage()).contains("in use")
+                ? "another process listens there (find it with `ss -ltnp 'sport = :"
+                    + settings.port()
+                    + "'`); choose "
+                    + "another admin.port, or set admin.enabled = false"
+                : "check admin.host is an address of this machine";
+        throw new ConfigException(
+            "admin: cannot bind "
+                + address
+                + ": "
+                + bound.cause().getMessage()
+                + " ("
+                + hint
+                + ")");
       }
       return bound.channel();
     }
 
     private AdminRoutes routes(BackendProbe probe) {
-      HealthEndpoints health = new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
+      HealthEndpoints health =
+          new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
-      CertsEndpoint certs = new CertsEndpoint(material, config.tls(), config.listen().host(), clock,
-          refusedReload);
+      CertsEndpoint certs =
+          new CertsEndpoint(material, config.tls(), config.listen().host(), clock, refusedReload);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
-      ConfigEndpoint configEndpoint = new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
+      ConfigEndpoint configEndpoint =
+          new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
       ReloadEndpoint reload = new ReloadEndpoint(reloader);
-      return new AdminRoutes(List.of(
-          route(HttpMethod.GET, "/healthz", "liveness: 200 while the process serves", health::live),
-          route(HttpMethod.GET, "/readyz", "readiness: TLS listener, certificate validity, backend reachable",
-              health::ready),
-          new AdminRoutes.Route(HttpMethod.GET, "/metrics", "Prometheus text exposition (?format=json for JSON)",
-              Format.TEXT, metricsEndpoint::handle),
-          route(HttpMethod.GET, "/certs", "served chain, trust anchors and the lint of the served chain",
-              certs::handle),
-          route(HttpMethod.GET, "/debug/handshakes", "recent handshake failures, newest first "
-              + "(?reason= ?client= ?limit=)", handshakes::list),
-          route(HttpMethod.GET, "/debug/handshakes/{id}", "one handshake failure by the id in its log line",
-              handshakes::one),
-          route(HttpMethod.GET, "/config", "effective configuration with origins, secrets redacted",
-              configEndpoint::handle),
-          route(HttpMethod.POST, "/reload", "reload certificates, key, trust and CRLs (old kept on failure)",
-              reload::handle),
-          route(HttpMethod.GET, "/version", "build version, Java, TLS engine, transport", version::handle)));
+      return new AdminRoutes(
+          List.of(
+              route(
+                  HttpMethod.GET,
+                  "/healthz",
+                  "liveness: 200 while the process serves",
+                  health::live),
+              route(
+                  HttpMethod.GET,
+                  "/readyz",
+                  "readiness: TLS listener, certificate validity, backend reachable",
+                  health::ready),
+              new AdminRoutes.Route(
+                  HttpMethod.GET,
+                  "/metrics",
+                  "Prometheus text exposition (?format=json for JSON)",
+                  Format.TEXT,
+                  metricsEndpoint::handle),
+              route(
+                  HttpMethod.GET,
+                  "/certs",
+                  "served chain, trust anchors and the lint of the served chain",
+                  certs::handle),
+              route(
+                  HttpMethod.GET,
+                  "/debug/handshakes",
+                  "recent handshake failures, newest first " + "(?reason= ?client= ?limit=)",
+                  handshakes::list),
+              route(
+                  HttpMethod.GET,
+                  "/debug/handshakes/{id}",
+                  "one handshake failure by the id in its log line",
+                  handshakes::one),
+              route(
+                  HttpMethod.GET,
+                  "/config",
+                  "effective configuration with origins, secrets redacted",
+                  configEndpoint::handle),
+              route(
+                  HttpMethod.POST,
+                  "/reload",
+                  "reload certificates, key, trust and CRLs (old kept on failure)",
+                  reload::handle),
+              route(
+                  HttpMethod.GET,
+                  "/version",
+                  "build version, Java, TLS engine, transport",
+                  version::handle)));
     }
 
-    private static AdminRoutes.Route route(HttpMethod method, String path, String description, Endpoint endpoint) {
+    private static AdminRoutes.Route route(
+        HttpMethod method, String path, String description, Endpoint endpoint) {
       return new AdminRoutes.Route(method, path, description, Format.JSON, endpoint);
     }
   }

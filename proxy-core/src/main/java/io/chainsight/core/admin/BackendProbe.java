@@ -14,12 +14,15 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whether the backend accepts TCP connections, checked in the background every few seconds (never per
- * request, so /readyz is cheap and a busy prober cannot flood the registrar). Connects, then closes at once;
- * the next check is due an interval after the last one ended.
+ * Whether the backend accepts TCP connections, checked in the background every few seconds (never
+ * per request, so /readyz is cheap and a busy prober cannot flood the registrar). Connects, then
+ * closes at once; the next check is due an interval after the last one ended.
  */
 final class BackendProbe implements AutoCloseable {
-  /** The last check: when, and what was found; {@code reachable} false with detail "not checked yet" at first. */
+  /**
+   * The last check: when, and what was found; {@code reachable} false with detail "not checked yet"
+   * at first.
+   */
   record Result(boolean reachable, String detail, Instant checkedAt) {}
 
   private final EventLoopGroup group;
@@ -30,14 +33,19 @@ final class BackendProbe implements AutoCloseable {
   private volatile Result last;
   private volatile boolean closed;
 
-  BackendProbe(EventLoopGroup group, Class<? extends SocketChannel> channel, BackendSettings backend,
-      Duration interval, Clock clock) {
+  BackendProbe(
+      EventLoopGroup group,
+      Class<? extends SocketChannel> channel,
+      BackendSettings backend,
+      Duration interval,
+      Clock clock) {
     this.group = group;
     this.channel = channel;
     this.backend = backend;
     this.interval = interval;
     this.clock = clock;
-    this.last = new Result(false, "backend " + backend.address() + " not checked yet", clock.instant());
+    this.last =
+        new Result(false, "backend " + backend.address() + " not checked yet", clock.instant());
   }
 
   void start() {
@@ -53,27 +61,44 @@ final class BackendProbe implements AutoCloseable {
   }
 
   private void check() {
-    ChannelFuture connect = new Bootstrap()
-        .group(group.next())
-        .channel(channel)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) backend.connectTimeout().toMillis())
-        .handler(new ChannelInboundHandlerAdapter())
-        .connect(backend.host(), backend.port());
-    connect.addListener(f -> {
-      // The next check is scheduled when this one ends, so a slow connect never overlaps the next.
-      EventLoop loop = connect.channel().eventLoop();
-      if (!closed && !loop.isShuttingDown()) {
-        loop.schedule(this::check, interval.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      if (f.isSuccess()) {
-        last = new Result(true, "backend " + backend.address() + " accepts TCP connections", clock.instant());
-        connect.channel().close();
-      } else {
-        last = new Result(false, "backend " + backend.address() + " does not accept TCP connections: "
-            + f.cause().getMessage() + " (expected: the service behind backend.url = " + backend.url()
-            + " listening; check it runs and `ss -ltn 'sport = :" + backend.port() + "'`)", clock.instant());
-      }
-    });
+    ChannelFuture connect =
+        new Bootstrap()
+            .group(group.next())
+            .channel(channel)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) backend.connectTimeout().toMillis())
+            .handler(new ChannelInboundHandlerAdapter())
+            .connect(backend.host(), backend.port());
+    connect.addListener(
+        f -> {
+          // The next check is scheduled when this one ends, so a slow connect never overlaps the
+          // next.
+          EventLoop loop = connect.channel().eventLoop();
+          if (!closed && !loop.isShuttingDown()) {
+            loop.schedule(this::check, interval.toMillis(), TimeUnit.MILLISECONDS);
+          }
+          if (f.isSuccess()) {
+            last =
+                new Result(
+                    true,
+                    "backend " + backend.address() + " accepts TCP connections",
+                    clock.instant());
+            connect.channel().close();
+          } else {
+            last =
+                new Result(
+                    false,
+                    "backend "
+                        + backend.address()
+                        + " does not accept TCP connections: "
+                        + f.cause().getMessage()
+                        + " (expected: the service behind backend.url = "
+                        + backend.url()
+                        + " listening; check it runs and `ss -ltn 'sport = :"
+                        + backend.port()
+                        + "'`)",
+                    clock.instant());
+          }
+        });
   }
 
   @Override

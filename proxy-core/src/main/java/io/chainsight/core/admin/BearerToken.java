@@ -6,8 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
- * The {@code admin.token} check: {@code Authorization: Bearer <token>}. Both sides are hashed before a
- * constant-time compare, so neither the content nor the length of the token leaks through timing.
+ * The {@code admin.token} check: {@code Authorization: Bearer <token>}. Both sides are hashed
+ * before a constant-time compare, so neither the content nor the length of the token leaks through
+ * timing.
  */
 final class BearerToken {
   private static final String PREFIX = "Bearer ";
@@ -18,13 +19,17 @@ final class BearerToken {
     this.expectedDigest = sha256(token);
   }
 
-  /** No check at all when no token is configured (the listener is then on loopback: AdminSettings ensures it). */
+  /**
+   * No check at all when no token is configured (the listener is then on loopback: AdminSettings
+   * ensures it).
+   */
   static Optional<BearerToken> of(Optional<String> token) {
     return token.map(BearerToken::new);
   }
 
   boolean accepts(String authorizationHeader) {
-    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+    if (authorizationHeader == null
+        || !authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return false;
     }
     byte[] presented = sha256(authorizationHeader.substring(PREFIX.length()).strip());

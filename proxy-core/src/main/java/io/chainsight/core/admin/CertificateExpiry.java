@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code chainsight_certificate_expiry_seconds{role, subject, serial}}: seconds until each served and trusted
- * certificate expires (negative once expired), computed at scrape time from the material in use. The serial is a
- * label because two CAs with the same name (a CA re-created with a new key) are exactly what this must show apart.
+ * {@code chainsight_certificate_expiry_seconds{role, subject, serial}}: seconds until each served
+ * and trusted certificate expires (negative once expired), computed at scrape time from the
+ * material in use. The serial is a label because two CAs with the same name (a CA re-created with a
+ * new key) are exactly what this must show apart.
  */
 final class CertificateExpiry implements Collector {
   static final String NAME = "chainsight_certificate_expiry_seconds";
@@ -33,9 +34,12 @@ final class CertificateExpiry implements Collector {
 
   @Override
   public MetricSnapshot collect() {
-    GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(NAME)
-        .help("Seconds until the certificate expires (negative once expired), for every served (role=served) and "
-            + "trusted (role=trusted) certificate.");
+    GaugeSnapshot.Builder gauge =
+        GaugeSnapshot.builder()
+            .name(NAME)
+            .help(
+                "Seconds until the certificate expires (negative once expired), for every served (role=served) and "
+                    + "trusted (role=trusted) certificate.");
     TlsMaterial current = material.get();
     if (current != null) {
       Set<String> seen = new HashSet<>();
@@ -45,16 +49,24 @@ final class CertificateExpiry implements Collector {
     return gauge.build();
   }
 
-  private void add(GaugeSnapshot.Builder gauge, String role, List<X509Certificate> certificates, Set<String> seen) {
+  private void add(
+      GaugeSnapshot.Builder gauge,
+      String role,
+      List<X509Certificate> certificates,
+      Set<String> seen) {
     for (X509Certificate certificate : certificates) {
       String subject = Certificates.subject(certificate);
       String serial = Certificates.serialHex(certificate);
-      // Two series with the same labels are invalid exposition (a certificate listed twice in a file): keep one.
+      // Two series with the same labels are invalid exposition (a certificate listed twice in a
+      // file): keep one.
       if (seen.add(role + "\n" + subject + "\n" + serial)) {
-        double seconds = Duration.between(clock.instant(), certificate.getNotAfter().toInstant()).toSeconds();
-        gauge.dataPoint(GaugeDataPointSnapshot.builder().value(seconds)
-            .labels(Labels.of("role", role, "subject", subject, "serial", serial))
-            .build());
+        double seconds =
+            Duration.between(clock.instant(), certificate.getNotAfter().toInstant()).toSeconds();
+        gauge.dataPoint(
+            GaugeDataPointSnapshot.builder()
+                .value(seconds)
+                .labels(Labels.of("role", role, "subject", subject, "serial", serial))
+                .build());
       }
     }
   }

@@ -17,10 +17,12 @@ final class CertificateView {
 
   /** Whole days until notAfter, rounded down; negative once expired. */
   static long daysLeft(X509Certificate certificate, Instant now) {
-    return Math.floorDiv(Duration.between(now, certificate.getNotAfter().toInstant()).toSeconds(), 86_400L);
+    return Math.floorDiv(
+        Duration.between(now, certificate.getNotAfter().toInstant()).toSeconds(), 86_400L);
   }
 
-  static Map<String, Object> json(int index, X509Certificate certificate, String source, Instant now) {
+  static Map<String, Object> json(
+      int index, X509Certificate certificate, String source, Instant now) {
     Map<String, Object> json = Json.object();
     json.put("index", index);
     json.put("subject", Certificates.subject(certificate));
@@ -49,21 +51,38 @@ final class CertificateView {
     return json;
   }
 
-  static void text(StringBuilder out, int index, X509Certificate certificate, String source, Instant now) {
+  static void text(
+      StringBuilder out, int index, X509Certificate certificate, String source, Instant now) {
     PublicKey publicKey = certificate.getPublicKey();
     String curve = curve(publicKey);
     long days = daysLeft(certificate, now);
-    out.append("  [").append(index).append("] ").append(Certificates.subject(certificate)).append('\n');
+    out.append("  [")
+        .append(index)
+        .append("] ")
+        .append(Certificates.subject(certificate))
+        .append('\n');
     line(out, "issuer", Certificates.issuer(certificate));
     line(out, "serial", Certificates.serialHex(certificate));
     line(out, "SKI", orNone(Certificates.subjectKeyId(certificate)));
     line(out, "AKI", orNone(Certificates.authorityKeyId(certificate)));
     line(out, "SANs", sans(certificate));
-    line(out, "key", publicKey.getAlgorithm() + " " + keyBits(publicKey) + " bits" + (curve == null ? "" : " (" + curve + ")"));
+    line(
+        out,
+        "key",
+        publicKey.getAlgorithm()
+            + " "
+            + keyBits(publicKey)
+            + " bits"
+            + (curve == null ? "" : " (" + curve + ")"));
     line(out, "signature", certificate.getSigAlgName());
     line(out, "CA", basicConstraints(certificate));
-    line(out, "valid", certificate.getNotBefore().toInstant() + " to " + certificate.getNotAfter().toInstant()
-        + (days >= 0 ? " (" + days + " days left)" : " (EXPIRED " + -days + " days ago)"));
+    line(
+        out,
+        "valid",
+        certificate.getNotBefore().toInstant()
+            + " to "
+            + certificate.getNotAfter().toInstant()
+            + (days >= 0 ? " (" + days + " days left)" : " (EXPIRED " + -days + " days ago)"));
     line(out, "SHA-256", Certificates.sha256(certificate));
     line(out, "from", source);
   }
@@ -90,7 +109,9 @@ final class CertificateView {
   static String basicConstraints(X509Certificate certificate) {
     int pathLen = certificate.getBasicConstraints();
     if (pathLen < 0) {
-      return certificate.getExtensionValue("2.5.29.19") == null ? "no basicConstraints" : "CA:FALSE";
+      return certificate.getExtensionValue("2.5.29.19") == null
+          ? "no basicConstraints"
+          : "CA:FALSE";
     }
     return pathLen == Integer.MAX_VALUE ? "CA:TRUE" : "CA:TRUE, pathLen:" + pathLen;
   }

@@ -11,13 +11,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code /certs}: the served chain and the trust anchors in use, each with where it was loaded from, and the lint
- * of the served chain as of now.
+ * {@code /certs}: the served chain and the trust anchors in use, each with where it was loaded
+ * from, and the lint of the served chain as of now.
  */
 final class CertsEndpoint {
   private final Supplier<TlsMaterial> material;
@@ -27,7 +27,11 @@ final class CertsEndpoint {
 
   private final Supplier<Optional<String>> refusedReload;
 
-  CertsEndpoint(Supplier<TlsMaterial> material, TlsSettings tls, String listenHost, Clock clock,
+  CertsEndpoint(
+      Supplier<TlsMaterial> material,
+      TlsSettings tls,
+      String listenHost,
+      Clock clock,
       Supplier<Optional<String>> refusedReload) {
     this.refusedReload = refusedReload;
     this.material = material;
@@ -39,11 +43,14 @@ final class CertsEndpoint {
   AdminResponse handle(AdminRequest request) {
     TlsMaterial current = material.get();
     if (current == null) {
-      return AdminResponse.error(request.format(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+      return AdminResponse.error(
+          request.format(),
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
           "no certificates are loaded yet");
     }
     Instant now = clock.instant();
-    List<LintFinding> findings = ChainLint.lint(current.chain(), current.privateKey(), listenHost, now);
+    List<LintFinding> findings =
+        ChainLint.lint(current.chain(), current.privateKey(), listenHost, now);
     String chainFile = tls.certificateChain().toString();
     String trustFile = tls.trustedCas().map(Path::toString).orElse(null);
 
@@ -54,22 +61,33 @@ final class CertsEndpoint {
     refusedReload.get().ifPresent(why -> json.put("refusedReload", why));
 
     StringBuilder text = new StringBuilder();
-    refusedReload.get().ifPresent(why -> text.append("WARNING: the last reload was refused; these are the "
-        + "certificates still in use, not the files on disk: ").append(why).append("\n\n"));
-    text.append("served chain, sent to clients in this order (tls.certificate-chain = ").append(chainFile)
+    refusedReload
+        .get()
+        .ifPresent(
+            why ->
+                text.append(
+                        "WARNING: the last reload was refused; these are the "
+                            + "certificates still in use, not the files on disk: ")
+                    .append(why)
+                    .append("\n\n"));
+    text.append("served chain, sent to clients in this order (tls.certificate-chain = ")
+        .append(chainFile)
         .append("):\n");
     appendCertificates(text, chainFile, current.chain(), now);
     if (trustFile == null) {
       text.append("\ntrust anchors for client certificates: none (tls.client-auth = none)\n");
     } else {
-      text.append("\ntrust anchors for client certificates (tls.trusted-cas = ").append(trustFile).append("):\n");
+      text.append("\ntrust anchors for client certificates (tls.trusted-cas = ")
+          .append(trustFile)
+          .append("):\n");
       appendCertificates(text, trustFile, current.trustAnchors(), now);
     }
     appendLint(text, findings);
     return AdminResponse.of(request, HttpResponseStatus.OK, json, text.toString());
   }
 
-  private static Map<String, Object> section(String file, List<X509Certificate> certificates, Instant now) {
+  private static Map<String, Object> section(
+      String file, List<X509Certificate> certificates, Instant now) {
     Map<String, Object> section = Json.object();
     section.put("file", file);
     List<Object> listed = new ArrayList<>();
@@ -80,8 +98,8 @@ final class CertsEndpoint {
     return section;
   }
 
-  private static void appendCertificates(StringBuilder text, String file, List<X509Certificate> certificates,
-      Instant now) {
+  private static void appendCertificates(
+      StringBuilder text, String file, List<X509Certificate> certificates, Instant now) {
     for (int i = 0; i < certificates.size(); i++) {
       CertificateView.text(text, i + 1, certificates.get(i), source(file, i), now);
     }
@@ -109,12 +127,20 @@ final class CertsEndpoint {
   }
 
   private void appendLint(StringBuilder text, List<LintFinding> findings) {
-    text.append("\nlint of the served chain (listen.host = ").append(listenHost).append("): ")
-        .append(count(findings, LintFinding.Level.ERROR)).append(" errors, ")
-        .append(count(findings, LintFinding.Level.WARNING)).append(" warnings\n");
+    text.append("\nlint of the served chain (listen.host = ")
+        .append(listenHost)
+        .append("): ")
+        .append(count(findings, LintFinding.Level.ERROR))
+        .append(" errors, ")
+        .append(count(findings, LintFinding.Level.WARNING))
+        .append(" warnings\n");
     for (LintFinding finding : findings) {
-      text.append(String.format("  %-8s %-12s %s%n", finding.level() == LintFinding.Level.OK ? "ok"
-          : finding.level().name(), finding.check(), finding.message()));
+      text.append(
+          String.format(
+              "  %-8s %-12s %s%n",
+              finding.level() == LintFinding.Level.OK ? "ok" : finding.level().name(),
+              finding.check(),
+              finding.message()));
     }
   }
 

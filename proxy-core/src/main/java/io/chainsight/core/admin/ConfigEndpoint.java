@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /config}: the effective configuration, key by key, with each value's origin; secrets redacted. */
+/**
+ * {@code /config}: the effective configuration, key by key, with each value's origin; secrets
+ * redacted.
+ */
 final class ConfigEndpoint {
   private final ConfigView config;
 
@@ -16,8 +19,10 @@ final class ConfigEndpoint {
   AdminResponse handle(AdminRequest request) {
     List<ConfigView.Entry> entries = config.entries();
     List<Object> listed = new ArrayList<>();
-    int width = entries.stream().mapToInt(e -> e.key().length() + e.value().length()).max().orElse(0) + 3;
-    StringBuilder text = new StringBuilder("effective configuration (below chainsight), with origins:\n");
+    int width =
+        entries.stream().mapToInt(e -> e.key().length() + e.value().length()).max().orElse(0) + 3;
+    StringBuilder text =
+        new StringBuilder("effective configuration (below chainsight), with origins:\n");
     for (ConfigView.Entry entry : entries) {
       Map<String, Object> json = Json.object();
       json.put("key", entry.key());

@@ -20,10 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Dropwizard registry as Prometheus families, through the maintained bridge (DropwizardExports with the
- * catalogue's label mapper). The bridge (client_java 1.4.3) refuses a collect in which two Dropwizard metrics map
- * to one family ("duplicate metric name", client_java issue #1712), so each Dropwizard metric is collected on its
- * own and the one-sample snapshots are merged here into one family each, with the catalogue's type and help.
+ * The Dropwizard registry as Prometheus families, through the maintained bridge (DropwizardExports
+ * with the catalogue's label mapper). The bridge (client_java 1.4.3) refuses a collect in which two
+ * Dropwizard metrics map to one family ("duplicate metric name", client_java issue #1712), so each
+ * Dropwizard metric is collected on its own and the one-sample snapshots are merged here into one
+ * family each, with the catalogue's type and help.
  */
 final class DropwizardFamilies implements MultiCollector {
   private final MetricRegistry registry;
@@ -37,9 +38,12 @@ final class DropwizardFamilies implements MultiCollector {
   public MetricSnapshots collect() {
     Map<String, List<MetricSnapshot>> byFamily = new LinkedHashMap<>();
     for (String name : registry.getNames()) {
-      DropwizardExports one = new DropwizardExports(registry, (candidate, metric) -> candidate.equals(name), mapper);
+      DropwizardExports one =
+          new DropwizardExports(registry, (candidate, metric) -> candidate.equals(name), mapper);
       for (MetricSnapshot snapshot : one.collect()) {
-        byFamily.computeIfAbsent(snapshot.getMetadata().getName(), k -> new ArrayList<>()).add(snapshot);
+        byFamily
+            .computeIfAbsent(snapshot.getMetadata().getName(), k -> new ArrayList<>())
+            .add(snapshot);
       }
     }
     MetricSnapshots.Builder families = MetricSnapshots.builder();
@@ -49,9 +53,11 @@ final class DropwizardFamilies implements MultiCollector {
 
   private static MetricSnapshot merge(String name, List<MetricSnapshot> parts) {
     Optional<MetricCatalog.Family> family = MetricCatalog.byModelName(name);
-    MetricMetadata metadata = family.map(f -> new MetricMetadata(name, f.help())).orElse(parts.get(0).getMetadata());
+    MetricMetadata metadata =
+        family.map(f -> new MetricMetadata(name, f.help())).orElse(parts.get(0).getMetadata());
     MetricSnapshot first = parts.get(0);
-    if (first instanceof CounterSnapshot && family.map(f -> f.type() == MetricCatalog.Type.GAUGE).orElse(false)) {
+    if (first instanceof CounterSnapshot
+        && family.map(f -> f.type() == MetricCatalog.Type.GAUGE).orElse(false)) {
       List<GaugeDataPointSnapshot> points = new ArrayList<>();
       for (MetricSnapshot part : parts) {
         for (CounterDataPointSnapshot point : counter(name, part).getDataPoints()) {
@@ -67,27 +73,40 @@ final class DropwizardFamilies implements MultiCollector {
     }
     if (first instanceof GaugeSnapshot) {
       List<GaugeDataPointSnapshot> points = new ArrayList<>();
-      parts.forEach(part -> points.addAll(sameType(name, part, GaugeSnapshot.class).getDataPoints()));
+      parts.forEach(
+          part -> points.addAll(sameType(name, part, GaugeSnapshot.class).getDataPoints()));
       return new GaugeSnapshot(metadata, points);
     }
     if (first instanceof SummarySnapshot) {
       List<SummaryDataPointSnapshot> points = new ArrayList<>();
-      parts.forEach(part -> points.addAll(sameType(name, part, SummarySnapshot.class).getDataPoints()));
+      parts.forEach(
+          part -> points.addAll(sameType(name, part, SummarySnapshot.class).getDataPoints()));
       return new SummarySnapshot(metadata, points);
     }
-    throw new IllegalStateException("metric " + name + ": the bridge made a " + first.getClass().getSimpleName()
-        + " (expected: a counter, gauge or summary)");
+    throw new IllegalStateException(
+        "metric "
+            + name
+            + ": the bridge made a "
+            + first.getClass().getSimpleName()
+            + " (expected: a counter, gauge or summary)");
   }
 
   private static CounterSnapshot counter(String name, MetricSnapshot part) {
     return sameType(name, part, CounterSnapshot.class);
   }
 
-  private static <T extends MetricSnapshot> T sameType(String name, MetricSnapshot part, Class<T> type) {
+  private static <T extends MetricSnapshot> T sameType(
+      String name, MetricSnapshot part, Class<T> type) {
     if (!type.isInstance(part)) {
-      throw new IllegalStateException("metric " + name + " mixes Dropwizard metric types (" + type.getSimpleName()
-          + " and " + part.getClass().getSimpleName() + "): give each Dropwizard metric of a family the same type "
-          + "in ProxyMetrics");
+      throw new IllegalStateException(
+          "metric "
+              + name
+              + " mixes Dropwizard metric types ("
+              + type.getSimpleName()
+              + " and "
+              + part.getClass().getSimpleName()
+              + "): give each Dropwizard metric of a family the same type "
+              + "in ProxyMetrics");
     }
     return type.cast(part);
   }

@@ -4,7 +4,10 @@ import io.chainsight.core.config.EffectiveConfig;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** {@code /config} from the loader's effective configuration: real origins, secrets redacted by the loader. */
+/**
+ * {@code /config} from the loader's effective configuration: real origins, secrets redacted by the
+ * loader.
+ */
 public final class EffectiveConfigView implements ConfigView {
   private final List<Entry> entries;
 
@@ -13,9 +16,10 @@ public final class EffectiveConfigView implements ConfigView {
   }
 
   public static EffectiveConfigView of(EffectiveConfig effective) {
-    return new EffectiveConfigView(effective.entries().stream()
-        .map(e -> new Entry(e.key(), e.value(), e.origin()))
-        .collect(Collectors.toList()));
+    return new EffectiveConfigView(
+        effective.entries().stream()
+            .map(e -> new Entry(e.key(), e.value(), e.origin()))
+            .collect(Collectors.toList()));
   }
 
   @Override

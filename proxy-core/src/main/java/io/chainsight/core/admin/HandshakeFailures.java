@@ -6,9 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The recent failed handshakes kept by the diagnostics, as the admin endpoint reads them. The diagnostics
- * implement it over their ring of recent failures; the views carry the diagnosis already rendered, so this
- * package does not depend on the diagnosis classes.
+ * The recent failed handshakes kept by the diagnostics, as the admin endpoint reads them. The
+ * diagnostics implement it over their ring of recent failures; the views carry the diagnosis
+ * already rendered, so this package does not depend on the diagnosis classes.
  */
 public interface HandshakeFailures {
   /** The recent failures, newest first. */
@@ -26,7 +26,8 @@ public interface HandshakeFailures {
    * @param json the full diagnosis as one JSON object
    * @param text the full diagnosis as readable text
    */
-  record FailureView(String id, Instant time, String client, String reason, String json, String text) {
+  record FailureView(
+      String id, Instant time, String client, String reason, String json, String text) {
     public FailureView {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(time, "time");
@@ -38,15 +39,16 @@ public interface HandshakeFailures {
   }
 
   /** Keeps nothing: what the proxy passes until the diagnostics keep their recent failures. */
-  HandshakeFailures NONE = new HandshakeFailures() {
-    @Override
-    public List<FailureView> recent() {
-      return List.of();
-    }
+  HandshakeFailures NONE =
+      new HandshakeFailures() {
+        @Override
+        public List<FailureView> recent() {
+          return List.of();
+        }
 
-    @Override
-    public Optional<FailureView> byId(String id) {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<FailureView> byId(String id) {
+          return Optional.empty();
+        }
+      };
 }

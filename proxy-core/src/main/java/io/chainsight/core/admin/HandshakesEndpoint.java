@@ -32,15 +32,18 @@ final class HandshakesEndpoint {
         limit = 0;
       }
       if (limit < 1) {
-        return AdminResponse.error(request.format(), HttpResponseStatus.BAD_REQUEST,
+        return AdminResponse.error(
+            request.format(),
+            HttpResponseStatus.BAD_REQUEST,
             "limit: \"" + limitParam.get() + "\" (expected: a whole number >= 1)");
       }
     }
-    List<HandshakeFailures.FailureView> shown = failures.recent().stream()
-        .filter(f -> reason.isEmpty() || f.reason().equalsIgnoreCase(reason.get()))
-        .filter(f -> client.isEmpty() || clientMatches(f.client(), client.get()))
-        .limit(limit)
-        .collect(Collectors.toList());
+    List<HandshakeFailures.FailureView> shown =
+        failures.recent().stream()
+            .filter(f -> reason.isEmpty() || f.reason().equalsIgnoreCase(reason.get()))
+            .filter(f -> client.isEmpty() || clientMatches(f.client(), client.get()))
+            .limit(limit)
+            .collect(Collectors.toList());
 
     Map<String, Object> json = Json.object();
     Map<String, Object> filters = Json.object();
@@ -54,8 +57,10 @@ final class HandshakesEndpoint {
     json.put("failures", listed);
 
     StringBuilder text = new StringBuilder();
-    text.append(shown.size()).append(shown.size() == 1 ? " recent handshake failure" : " recent handshake failures")
-        .append(describe(reason, client, limitParam)).append(shown.isEmpty() ? "\n" : ", newest first\n");
+    text.append(shown.size())
+        .append(shown.size() == 1 ? " recent handshake failure" : " recent handshake failures")
+        .append(describe(reason, client, limitParam))
+        .append(shown.isEmpty() ? "\n" : ", newest first\n");
     for (HandshakeFailures.FailureView failure : shown) {
       text.append('\n');
       text(text, failure);
@@ -67,9 +72,14 @@ final class HandshakesEndpoint {
     String id = request.pathVariable("id");
     Optional<HandshakeFailures.FailureView> failure = failures.byId(id);
     if (failure.isEmpty()) {
-      return AdminResponse.error(request.format(), HttpResponseStatus.NOT_FOUND, "no recent handshake failure "
-          + "with id " + id + " (only the most recent failures are kept, see diagnostics.recent; "
-          + "GET /debug/handshakes lists them)");
+      return AdminResponse.error(
+          request.format(),
+          HttpResponseStatus.NOT_FOUND,
+          "no recent handshake failure "
+              + "with id "
+              + id
+              + " (only the most recent failures are kept, see diagnostics.recent; "
+              + "GET /debug/handshakes lists them)");
     }
     StringBuilder text = new StringBuilder();
     text(text, failure.get());
@@ -87,12 +97,22 @@ final class HandshakesEndpoint {
   }
 
   private static void text(StringBuilder out, HandshakeFailures.FailureView failure) {
-    out.append(failure.id()).append("  ").append(failure.time().truncatedTo(ChronoUnit.MILLIS)).append("  client ")
-        .append(failure.client()).append("  ").append(failure.reason()).append('\n');
-    failure.text().lines().forEach(line -> out.append(line.isBlank() ? "" : "  " + line).append('\n'));
+    out.append(failure.id())
+        .append("  ")
+        .append(failure.time().truncatedTo(ChronoUnit.MILLIS))
+        .append("  client ")
+        .append(failure.client())
+        .append("  ")
+        .append(failure.reason())
+        .append('\n');
+    failure
+        .text()
+        .lines()
+        .forEach(line -> out.append(line.isBlank() ? "" : "  " + line).append('\n'));
   }
 
-  private static String describe(Optional<String> reason, Optional<String> client, Optional<String> limit) {
+  private static String describe(
+      Optional<String> reason, Optional<String> client, Optional<String> limit) {
     List<String> parts = new ArrayList<>();
     reason.ifPresent(r -> parts.add("reason " + r.toUpperCase(Locale.ROOT)));
     client.ifPresent(c -> parts.add("client " + c));
@@ -100,7 +120,10 @@ final class HandshakesEndpoint {
     return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
   }
 
-  /** The whole address, or its host part alone: {@code ?client=10.0.0.5} matches {@code 10.0.0.5:51234}. */
+  /**
+   * The whole address, or its host part alone: {@code ?client=10.0.0.5} matches {@code
+   * 10.0.0.5:51234}.
+   */
   static boolean clientMatches(String client, String wanted) {
     String address = client.startsWith("/") ? client.substring(1) : client;
     if (address.equals(wanted)) {

@@ -16,9 +16,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz} (the process serves) and {@code /readyz}: the proxy is not draining, the TLS listener is bound,
- * the served certificate and key are loaded and valid now, and the backend accepts TCP connections (from the
- * background probe).
+ * {@code /healthz} (the process serves) and {@code /readyz}: the proxy is not draining, the TLS
+ * listener is bound, the served certificate and key are loaded and valid now, and the backend
+ * accepts TCP connections (from the background probe).
  */
 final class HealthEndpoints {
   /** One readiness condition and what was found, in words. */
@@ -31,8 +31,13 @@ final class HealthEndpoints {
   private final Clock clock;
   private final Supplier<Optional<String>> refusedReload;
 
-  HealthEndpoints(Supplier<Optional<InetSocketAddress>> tlsListener, Supplier<TlsMaterial> material,
-      BackendProbe backend, BooleanSupplier draining, Clock clock, Supplier<Optional<String>> refusedReload) {
+  HealthEndpoints(
+      Supplier<Optional<InetSocketAddress>> tlsListener,
+      Supplier<TlsMaterial> material,
+      BackendProbe backend,
+      BooleanSupplier draining,
+      Clock clock,
+      Supplier<Optional<String>> refusedReload) {
     this.refusedReload = refusedReload;
     this.tlsListener = tlsListener;
     this.material = material;
@@ -64,12 +69,17 @@ final class HealthEndpoints {
       if (!check.ok()) {
         failed.add(check.detail());
       }
-      text.append(String.format("  %-4s %-13s %s%n", check.ok() ? "ok" : "FAIL", check.name(), check.detail()));
+      text.append(
+          String.format(
+              "  %-4s %-13s %s%n", check.ok() ? "ok" : "FAIL", check.name(), check.detail()));
     }
     json.put("failed", failed);
     json.put("checks", listed);
-    return AdminResponse.of(request, ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-        json, text.toString());
+    return AdminResponse.of(
+        request,
+        ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        json,
+        text.toString());
   }
 
   List<Check> checks() {
@@ -77,35 +87,55 @@ final class HealthEndpoints {
   }
 
   /**
-   * A refused reload does not make the proxy unready (the previous material keeps serving, valid), but the
-   * operator who replaced the files must see that the new ones are not in use.
+   * A refused reload does not make the proxy unready (the previous material keeps serving, valid),
+   * but the operator who replaced the files must see that the new ones are not in use.
    */
   private Check reload() {
-    return refusedReload.get()
-        .map(why -> new Check("reload", true, "WARNING: the last reload was refused, the previous certificates "
-            + "keep serving: " + why))
+    return refusedReload
+        .get()
+        .map(
+            why ->
+                new Check(
+                    "reload",
+                    true,
+                    "WARNING: the last reload was refused, the previous certificates "
+                        + "keep serving: "
+                        + why))
         .orElse(new Check("reload", true, "the files in use are the last ones loaded"));
   }
 
   private Check serving() {
     return draining.getAsBoolean()
-        ? new Check("serving", false, "draining before shutdown: no new connections, requests in flight finishing")
+        ? new Check(
+            "serving",
+            false,
+            "draining before shutdown: no new connections, requests in flight finishing")
         : new Check("serving", true, "accepting connections (not draining)");
   }
 
   private Check listener() {
     Optional<InetSocketAddress> bound = tlsListener.get();
     return bound.isPresent()
-        ? new Check("tls-listener", true, "TLS listener bound on "
-            + (bound.get().getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.get().getAddress().getHostAddress())
-            + ":" + bound.get().getPort())
-        : new Check("tls-listener", false, "the TLS listener is not bound (the proxy is starting or stopping)");
+        ? new Check(
+            "tls-listener",
+            true,
+            "TLS listener bound on "
+                + (bound.get().getAddress().isAnyLocalAddress()
+                    ? "0.0.0.0"
+                    : bound.get().getAddress().getHostAddress())
+                + ":"
+                + bound.get().getPort())
+        : new Check(
+            "tls-listener",
+            false,
+            "the TLS listener is not bound (the proxy is starting or stopping)");
   }
 
   private Check certificate() {
     TlsMaterial served = material.get();
     if (served == null || served.chain().isEmpty() || served.privateKey() == null) {
-      return new Check("certificate", false, "the served certificate chain and private key are not loaded");
+      return new Check(
+          "certificate", false, "the served certificate chain and private key are not loaded");
     }
     Instant now = clock.instant();
     List<String> invalid = new ArrayList<>();
@@ -113,9 +143,11 @@ final class HealthEndpoints {
       X509Certificate certificate = served.chain().get(i);
       Instant notBefore = certificate.getNotBefore().toInstant();
       Instant notAfter = certificate.getNotAfter().toInstant();
-      String name = "served certificate " + (i + 1) + " (" + Certificates.subject(certificate) + ")";
+      String name =
+          "served certificate " + (i + 1) + " (" + Certificates.subject(certificate) + ")";
       if (now.isBefore(notBefore)) {
-        invalid.add(name + " is not valid until " + notBefore + " (check the clock, or reissue it)");
+        invalid.add(
+            name + " is not valid until " + notBefore + " (check the clock, or reissue it)");
       } else if (now.isAfter(notAfter)) {
         invalid.add(name + " expired at " + notAfter + " (renew it)");
       }
@@ -125,14 +157,29 @@ final class HealthEndpoints {
     }
     X509Certificate leaf = served.leaf();
     long days = Duration.between(now, leaf.getNotAfter().toInstant()).toDays();
-    return new Check("certificate", true, "served chain of " + served.chain().size() + " loaded and valid now; "
-        + Certificates.subject(leaf) + " expires in " + days + " days");
+    return new Check(
+        "certificate",
+        true,
+        "served chain of "
+            + served.chain().size()
+            + " loaded and valid now; "
+            + Certificates.subject(leaf)
+            + " expires in "
+            + days
+            + " days");
   }
 
   private Check backend() {
     BackendProbe.Result result = backend.last();
     long ago = Math.max(0, Duration.between(result.checkedAt(), clock.instant()).toSeconds());
-    return new Check("backend", result.reachable(), result.detail() + " (checked " + ago + " s ago, every "
-        + backend.interval().toSeconds() + " s)");
+    return new Check(
+        "backend",
+        result.reachable(),
+        result.detail()
+            + " (checked "
+            + ago
+            + " s ago, every "
+            + backend.interval().toSeconds()
+            + " s)");
   }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes admin responses as indented JSON from plain values: maps (kept in insertion order), lists, strings,
- * numbers, booleans, null, and {@link Raw} JSON rendered elsewhere (a diagnosis) embedded as it is.
+ * Writes admin responses as indented JSON from plain values: maps (kept in insertion order), lists,
+ * strings, numbers, booleans, null, and {@link Raw} JSON rendered elsewhere (a diagnosis) embedded
+ * as it is.
  */
 final class Json {
   /** JSON text rendered by someone else, trusted to be one valid JSON value. */
@@ -85,11 +86,21 @@ final class Json {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
         default:
           if (c < 0x20 || c == 0x2028 || c == 0x2029) {
             out.append(String.format("\\u%04x", (int) c));

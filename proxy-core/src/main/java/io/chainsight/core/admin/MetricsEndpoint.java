@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /metrics}: one Prometheus registry holding the proxy's Dropwizard metrics (as labelled families),
- * certificate expiry, and JVM memory, GC and process basics. Prometheus text by default, since scrapers send no
- * parameters; {@code ?format=json} gives the same samples as JSON.
+ * {@code /metrics}: one Prometheus registry holding the proxy's Dropwizard metrics (as labelled
+ * families), certificate expiry, and JVM memory, GC and process basics. Prometheus text by default,
+ * since scrapers send no parameters; {@code ?format=json} gives the same samples as JSON.
  */
 final class MetricsEndpoint {
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -49,8 +49,11 @@ final class MetricsEndpoint {
   AdminResponse handle(AdminRequest request) {
     MetricSnapshots snapshots = registry.scrape();
     if (request.wantsText()) {
-      return new AdminResponse(HttpResponseStatus.OK, PrometheusTextFormatWriter.CONTENT_TYPE,
-          prometheusText(snapshots), Map.of());
+      return new AdminResponse(
+          HttpResponseStatus.OK,
+          PrometheusTextFormatWriter.CONTENT_TYPE,
+          prometheusText(snapshots),
+          Map.of());
     }
     return AdminResponse.of(request, HttpResponseStatus.OK, json(snapshots), "");
   }
@@ -70,8 +73,11 @@ final class MetricsEndpoint {
     for (MetricSnapshot snapshot : snapshots) {
       Map<String, Object> family = Json.object();
       String name = snapshot.getMetadata().getPrometheusName();
-      family.put("name", snapshot instanceof CounterSnapshot ? name + "_total"
-          : snapshot instanceof InfoSnapshot ? name + "_info" : name);
+      family.put(
+          "name",
+          snapshot instanceof CounterSnapshot
+              ? name + "_total"
+              : snapshot instanceof InfoSnapshot ? name + "_info" : name);
       family.put("type", type(snapshot));
       family.put("help", snapshot.getMetadata().getHelp());
       List<Object> samples = new ArrayList<>();
@@ -114,7 +120,8 @@ final class MetricsEndpoint {
     } else if (point instanceof GaugeSnapshot.GaugeDataPointSnapshot) {
       sample.put("value", ((GaugeSnapshot.GaugeDataPointSnapshot) point).getValue());
     } else if (point instanceof SummarySnapshot.SummaryDataPointSnapshot) {
-      SummarySnapshot.SummaryDataPointSnapshot summary = (SummarySnapshot.SummaryDataPointSnapshot) point;
+      SummarySnapshot.SummaryDataPointSnapshot summary =
+          (SummarySnapshot.SummaryDataPointSnapshot) point;
       if (summary.hasCount()) {
         sample.put("count", summary.getCount());
       }

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The failures the {@link FailureReporter} keeps ({@code diagnostics.recent}), as /debug/handshakes shows them. */
+/**
+ * The failures the {@link FailureReporter} keeps ({@code diagnostics.recent}), as /debug/handshakes
+ * shows them.
+ */
 public final class RecentHandshakeFailures implements HandshakeFailures {
   private final FailureReporter reporter;
 
@@ -18,7 +21,9 @@ public final class RecentHandshakeFailures implements HandshakeFailures {
 
   @Override
   public List<FailureView> recent() {
-    return reporter.recent().stream().map(RecentHandshakeFailures::view).collect(Collectors.toList());
+    return reporter.recent().stream()
+        .map(RecentHandshakeFailures::view)
+        .collect(Collectors.toList());
   }
 
   @Override
@@ -27,7 +32,12 @@ public final class RecentHandshakeFailures implements HandshakeFailures {
   }
 
   private static FailureView view(HandshakeFailure failure) {
-    return new FailureView(failure.id(), failure.time(), failure.clientText(), failure.reason().name(),
-        DiagnosisJson.render(failure.diagnosis()), DiagnosisText.render(failure.diagnosis()));
+    return new FailureView(
+        failure.id(),
+        failure.time(),
+        failure.clientText(),
+        failure.reason().name(),
+        DiagnosisJson.render(failure.diagnosis()),
+        DiagnosisText.render(failure.diagnosis()));
   }
 }

@@ -11,9 +11,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The configuration rendered from the settings records, for when the loader's origins are not wired: every origin
- * is {@code unknown}. The private key shows as its path (the records never hold key bytes) and the admin token
- * as {@code <redacted>}.
+ * The configuration rendered from the settings records, for when the loader's origins are not
+ * wired: every origin is {@code unknown}. The private key shows as its path (the records never hold
+ * key bytes) and the admin token as {@code <redacted>}.
  */
 public final class RecordConfigView implements ConfigView {
   static final String REDACTED = "<redacted>";
@@ -32,18 +32,32 @@ public final class RecordConfigView implements ConfigView {
     add(entries, "listen.port", String.valueOf(config.listen().port()));
     add(entries, "tls.certificate-chain", path(config.tls().certificateChain()));
     add(entries, "tls.private-key", path(config.tls().privateKey()));
-    add(entries, "tls.trusted-cas", config.tls().trustedCas().map(RecordConfigView::path).orElse(NOT_SET));
-    add(entries, "tls.crls", config.tls().crls().stream().map(RecordConfigView::path)
-        .collect(Collectors.joining(", ", "[", "]")));
+    add(
+        entries,
+        "tls.trusted-cas",
+        config.tls().trustedCas().map(RecordConfigView::path).orElse(NOT_SET));
+    add(
+        entries,
+        "tls.crls",
+        config.tls().crls().stream()
+            .map(RecordConfigView::path)
+            .collect(Collectors.joining(", ", "[", "]")));
     add(entries, "tls.client-auth", lower(config.tls().clientAuth()));
-    add(entries, "tls.protocols", config.tls().protocols().stream().map(RecordConfigView::quote)
-        .collect(Collectors.joining(", ", "[", "]")));
+    add(
+        entries,
+        "tls.protocols",
+        config.tls().protocols().stream()
+            .map(RecordConfigView::quote)
+            .collect(Collectors.joining(", ", "[", "]")));
     add(entries, "tls.handshake-timeout", duration(config.tls().handshakeTimeout()));
     add(entries, "tls.client-auth-failure", lower(config.tls().clientAuthFailure()));
     add(entries, "backend.url", quote(config.backend().url().toString()));
     add(entries, "backend.connect-timeout", duration(config.backend().connectTimeout()));
     add(entries, "backend.response-timeout", duration(config.backend().responseTimeout()));
-    add(entries, "backend.max-idle-connections", String.valueOf(config.backend().maxIdleConnections()));
+    add(
+        entries,
+        "backend.max-idle-connections",
+        String.valueOf(config.backend().maxIdleConnections()));
     add(entries, "limits.max-request-line", String.valueOf(config.limits().maxRequestLine()));
     add(entries, "limits.max-header-size", String.valueOf(config.limits().maxHeaderSize()));
     add(entries, "limits.max-headers", String.valueOf(config.limits().maxHeaders()));
@@ -51,7 +65,10 @@ public final class RecordConfigView implements ConfigView {
     add(entries, "limits.request-header-timeout", duration(config.limits().requestHeaderTimeout()));
     add(entries, "limits.idle-timeout", duration(config.limits().idleTimeout()));
     add(entries, "limits.max-connections", String.valueOf(config.limits().maxConnections()));
-    add(entries, "limits.max-connections-per-ip", String.valueOf(config.limits().maxConnectionsPerIp()));
+    add(
+        entries,
+        "limits.max-connections-per-ip",
+        String.valueOf(config.limits().maxConnectionsPerIp()));
     add(entries, "shutdown.drain-timeout", duration(config.shutdown().drainTimeout()));
     add(entries, "admin.enabled", String.valueOf(config.admin().enabled()));
     add(entries, "admin.host", quote(config.admin().host()));
@@ -96,21 +113,26 @@ public final class RecordConfigView implements ConfigView {
     List<String> fields = new ArrayList<>();
     fields.add("path-prefix = " + quote(route.pathPrefix()));
     if (!route.methods().isEmpty()) {
-      fields.add("methods = " + route.methods().stream().sorted().collect(Collectors.joining(", ", "[", "]")));
+      fields.add(
+          "methods = "
+              + route.methods().stream().sorted().collect(Collectors.joining(", ", "[", "]")));
     }
     route.backend().ifPresent(v -> fields.add("backend = " + quote(v.toString())));
     route.clientAuth().ifPresent(v -> fields.add("client-auth = " + lower(v)));
     route.allow().ifPresent(v -> fields.add("access.allow = " + rules(v)));
     route.connectTimeout().ifPresent(v -> fields.add("connect-timeout = " + duration(v)));
     route.responseTimeout().ifPresent(v -> fields.add("response-timeout = " + duration(v)));
-    route.tls().ifPresent(tls -> {
-      List<String> files = new ArrayList<>();
-      tls.certificateChain().ifPresent(v -> files.add("certificate-chain = " + path(v)));
-      tls.privateKey().ifPresent(v -> files.add("private-key = " + path(v)));
-      files.add("trusted-cas = " + path(tls.trustedCas()));
-      tls.serverName().ifPresent(v -> files.add("server-name = " + quote(v)));
-      fields.add("tls = {" + String.join(", ", files) + "}");
-    });
+    route
+        .tls()
+        .ifPresent(
+            tls -> {
+              List<String> files = new ArrayList<>();
+              tls.certificateChain().ifPresent(v -> files.add("certificate-chain = " + path(v)));
+              tls.privateKey().ifPresent(v -> files.add("private-key = " + path(v)));
+              files.add("trusted-cas = " + path(tls.trustedCas()));
+              tls.serverName().ifPresent(v -> files.add("server-name = " + quote(v)));
+              fields.add("tls = {" + String.join(", ", files) + "}");
+            });
     return "{" + String.join(", ", fields) + "}";
   }
 

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code POST /reload}: loads the certificate, key, trust and CRL files again, as a file change or SIGHUP does.
- * 200 when the new material is served (or was unchanged); 422 when it was refused and the old material is still
- * served, so {@code curl -f} fails. Without a reloader (an admin server not run by the proxy), 501.
+ * {@code POST /reload}: loads the certificate, key, trust and CRL files again, as a file change or
+ * SIGHUP does. 200 when the new material is served (or was unchanged); 422 when it was refused and
+ * the old material is still served, so {@code curl -f} fails. Without a reloader (an admin server
+ * not run by the proxy), 501.
  */
 final class ReloadEndpoint {
-  static final String UNAVAILABLE = "reload is not available here: this admin listener is not attached to a "
-      + "running proxy (expected: POST /reload on the admin listener of chainsight run)";
+  static final String UNAVAILABLE =
+      "reload is not available here: this admin listener is not attached to a "
+          + "running proxy (expected: POST /reload on the admin listener of chainsight run)";
 
   private final Function<String, ReloadResult> reloader;
 
@@ -30,10 +32,17 @@ final class ReloadEndpoint {
     Map<String, Object> json = Json.object();
     json.put("result", result.outcome().name().toLowerCase(Locale.ROOT));
     json.put("message", result.describe());
-    json.put("serving", failed || result.outcome() == ReloadResult.Outcome.UNCHANGED ? result.before() : result.after());
+    json.put(
+        "serving",
+        failed || result.outcome() == ReloadResult.Outcome.UNCHANGED
+            ? result.before()
+            : result.after());
     json.put("problems", result.problems());
     json.put("at", result.at().toString());
-    return AdminResponse.of(request, failed ? HttpResponseStatus.UNPROCESSABLE_ENTITY : HttpResponseStatus.OK, json,
+    return AdminResponse.of(
+        request,
+        failed ? HttpResponseStatus.UNPROCESSABLE_ENTITY : HttpResponseStatus.OK,
+        json,
         result.describe());
   }
 }

@@ -4,7 +4,9 @@ import io.chainsight.core.tls.TlsEngine;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 
-/** {@code /version}: build version, Java, TLS engine and transport, with why a fallback was taken. */
+/**
+ * {@code /version}: build version, Java, TLS engine and transport, with why a fallback was taken.
+ */
 final class VersionEndpoint {
   private final TlsEngine engine;
   private final String transport;
@@ -16,7 +18,10 @@ final class VersionEndpoint {
     this.transportFallback = transportFallback;
   }
 
-  /** Implementation-Version from the jar manifest (set by the build), or "dev" when run from classes. */
+  /**
+   * Implementation-Version from the jar manifest (set by the build), or "dev" when run from
+   * classes.
+   */
   static String buildVersion() {
     String version = VersionEndpoint.class.getPackage().getImplementationVersion();
     return version == null ? "dev" : version;
@@ -33,12 +38,26 @@ final class VersionEndpoint {
     json.put("tlsEngineFallbackReason", engine.fallbackReason());
     json.put("transport", transport);
     json.put("transportFallbackReason", transportFallback);
-    String text = "chainsight " + buildVersion() + "\n"
-        + "java        " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")\n"
-        + "tls engine  " + tls + (engine.description().equals(tls) ? "" : " (" + engine.description() + ")")
-        + (engine.fallbackReason() == null ? "" : ", BoringSSL did not load: " + engine.fallbackReason()) + "\n"
-        + "transport   " + transport
-        + (transportFallback == null ? "" : ", native epoll did not load: " + transportFallback) + "\n";
+    String text =
+        "chainsight "
+            + buildVersion()
+            + "\n"
+            + "java        "
+            + Runtime.version()
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")\n"
+            + "tls engine  "
+            + tls
+            + (engine.description().equals(tls) ? "" : " (" + engine.description() + ")")
+            + (engine.fallbackReason() == null
+                ? ""
+                : ", BoringSSL did not load: " + engine.fallbackReason())
+            + "\n"
+            + "transport   "
+            + transport
+            + (transportFallback == null ? "" : ", native epoll did not load: " + transportFallback)
+            + "\n";
     return AdminResponse.of(request, HttpResponseStatus.OK, json, text);
   }
 }

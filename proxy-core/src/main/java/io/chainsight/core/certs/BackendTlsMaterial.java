@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the proxy needs to reach an https backend (the registrar's 8891), loaded from a route's {@code tls} and
- * checked as a whole: the CAs that may issue the backend's certificate, and, when set, the client certificate
- * chainsight presents there and its key. The checks are the served chain's (order, signatures, key match) plus
- * one of its own: a client certificate must allow clientAuth, which a reused server certificate often does not.
+ * What the proxy needs to reach an https backend (the registrar's 8891), loaded from a route's
+ * {@code tls} and checked as a whole: the CAs that may issue the backend's certificate, and, when
+ * set, the client certificate chainsight presents there and its key. The checks are the served
+ * chain's (order, signatures, key match) plus one of its own: a client certificate must allow
+ * clientAuth, which a reused server certificate often does not.
  *
  * @param chain the client certificate, then its intermediates; empty when the route presents none
  * @param privateKey the client certificate's key; present exactly when {@code chain} is
@@ -40,9 +41,11 @@ public record BackendTlsMaterial(
    * Reads and checks the files a route's {@code tls} names.
    *
    * @param where the setting in messages, e.g. {@code routes[2].tls}
-   * @throws ConfigException with one line per problem, each naming the setting, the file and the fix
+   * @throws ConfigException with one line per problem, each naming the setting, the file and the
+   *     fix
    */
-  public static BackendTlsMaterial load(String where, BackendTlsSettings settings) throws ConfigException {
+  public static BackendTlsMaterial load(String where, BackendTlsSettings settings)
+      throws ConfigException {
     List<String> problems = new ArrayList<>();
     List<X509Certificate> anchors = List.of();
     try {
@@ -66,14 +69,16 @@ public record BackendTlsMaterial(
         problems.add(where + ".private-key: " + e.getMessage());
       }
       if (chain != null) {
-        problems.addAll(TlsMaterial.chainLinkProblems(where + ".certificate-chain", chainFile, chain));
+        problems.addAll(
+            TlsMaterial.chainLinkProblems(where + ".certificate-chain", chainFile, chain));
         X509Certificate leaf = TlsMaterial.inIssuerOrder(chain).orElse(chain).get(0);
         String purpose = clientAuthProblem(where + ".certificate-chain", chainFile, leaf);
         if (purpose != null) {
           problems.add(purpose);
         }
         if (key != null) {
-          String mismatch = TlsMaterial.keyMismatch(where + ".private-key", keyFile, chainFile, leaf, key);
+          String mismatch =
+              TlsMaterial.keyMismatch(where + ".private-key", keyFile, chainFile, leaf, key);
           if (mismatch != null) {
             problems.add(mismatch);
           }
@@ -92,22 +97,35 @@ public record BackendTlsMaterial(
   }
 
   /**
-   * An extendedKeyUsage without clientAuth (or anyExtendedKeyUsage) makes the backend refuse the certificate,
-   * OpenSSL error 26; no extension at all allows every purpose.
+   * An extendedKeyUsage without clientAuth (or anyExtendedKeyUsage) makes the backend refuse the
+   * certificate, OpenSSL error 26; no extension at all allows every purpose.
    */
   private static String clientAuthProblem(String setting, Path file, X509Certificate leaf) {
     List<String> usages;
     try {
       usages = leaf.getExtendedKeyUsage();
     } catch (CertificateParsingException e) {
-      return setting + ": " + file + ": the extendedKeyUsage of " + Certificates.subject(leaf) + " cannot be "
-          + "read: " + e.getMessage() + " (expected: a certificate with the clientAuth purpose)";
+      return setting
+          + ": "
+          + file
+          + ": the extendedKeyUsage of "
+          + Certificates.subject(leaf)
+          + " cannot be "
+          + "read: "
+          + e.getMessage()
+          + " (expected: a certificate with the clientAuth purpose)";
     }
     if (usages == null || usages.contains(CLIENT_AUTH) || usages.contains(ANY_PURPOSE)) {
       return null;
     }
-    return setting + ": " + file + ": " + Certificates.subject(leaf) + " is not a client certificate: its "
-        + "extendedKeyUsage is " + String.join(", ", usages.stream().map(BackendTlsMaterial::purposeName).toList())
+    return setting
+        + ": "
+        + file
+        + ": "
+        + Certificates.subject(leaf)
+        + " is not a client certificate: its "
+        + "extendedKeyUsage is "
+        + String.join(", ", usages.stream().map(BackendTlsMaterial::purposeName).toList())
         + " without clientAuth, so the backend would refuse it (OpenSSL error 26, unsupported certificate purpose) "
         + "(expected: a certificate issued with extendedKeyUsage clientAuth for chainsight to present; a server "
         + "certificate cannot be reused unless it has both serverAuth and clientAuth)";

@@ -15,7 +15,10 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
-/** How certificates are named everywhere chainsight prints them: RFC 4514 names, hex fingerprints and key ids. */
+/**
+ * How certificates are named everywhere chainsight prints them: RFC 4514 names, hex fingerprints
+ * and key ids.
+ */
 public final class Certificates {
   private static final HexFormat HEX = HexFormat.of();
   private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":").withUpperCase();
@@ -30,7 +33,9 @@ public final class Certificates {
     return certificate.getIssuerX500Principal().getName(X500Principal.RFC2253);
   }
 
-  /** SHA-256 of the DER encoding, lower-case hex without separators (the XFCC {@code Hash} form). */
+  /**
+   * SHA-256 of the DER encoding, lower-case hex without separators (the XFCC {@code Hash} form).
+   */
   public static String sha256(X509Certificate certificate) {
     return HEX.formatHex(sha256Bytes(certificate));
   }
@@ -47,13 +52,18 @@ public final class Certificates {
     return certificate.getSerialNumber().toString(16).toUpperCase();
   }
 
-  /** The subjectKeyIdentifier as colon-separated upper-case hex (the OpenSSL form), or null when absent. */
+  /**
+   * The subjectKeyIdentifier as colon-separated upper-case hex (the OpenSSL form), or null when
+   * absent.
+   */
   public static String subjectKeyId(X509Certificate certificate) {
     byte[] value = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
     if (value == null) {
       return null;
     }
-    byte[] id = SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifier();
+    byte[] id =
+        SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets())
+            .getKeyIdentifier();
     return COLON_HEX.formatHex(id);
   }
 
@@ -63,7 +73,9 @@ public final class Certificates {
     if (value == null) {
       return null;
     }
-    byte[] id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets()).getKeyIdentifier();
+    byte[] id =
+        AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(value).getOctets())
+            .getKeyIdentifier();
     return id == null ? null : COLON_HEX.formatHex(id);
   }
 

@@ -5,14 +5,22 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
-/** The README.md written beside the example PKI: for testing only, what each file is, how to regenerate. */
+/**
+ * The README.md written beside the example PKI: for testing only, what each file is, how to
+ * regenerate.
+ */
 final class ExamplePkiReadme {
   private ExamplePkiReadme() {}
 
   static String render(ExamplePki pki) {
     StringBuilder files = new StringBuilder();
     for (ExamplePkiFile file : ExamplePkiFile.values()) {
-      files.append("| `").append(file.path()).append("` | ").append(file.description()).append(" |\n");
+      files
+          .append("| `")
+          .append(file.path())
+          .append("` | ")
+          .append(file.description())
+          .append(" |\n");
     }
     return """
         # Example PKI: FOR TESTING ONLY
@@ -80,14 +88,20 @@ final class ExamplePkiReadme {
         first PEM block (rust-keylime's `reqwest::Certificate::from_pem` on OpenSSL): they trust the intermediate
         alone and fail with OpenSSL error 2, "unable to get issuer certificate". curl reads every block and
         passes, which is why the trap is hard to see; `chainsight probe` shows it.
-        """.formatted(
+        """
+        .formatted(
             timestamp(pki),
             date(pki.agent().certificate()),
-            name(pki.root()), date(pki.root().certificate()),
-            name(pki.intermediate()), date(pki.intermediate().certificate()),
-            name(pki.registrar()), String.join(", ", ExamplePki.REGISTRAR_NAMES),
-            name(pki.agent()), ExamplePki.AGENT_DNS_NAME,
-            name(pki.tenant()), ExamplePki.TENANT_URI,
+            name(pki.root()),
+            date(pki.root().certificate()),
+            name(pki.intermediate()),
+            date(pki.intermediate().certificate()),
+            name(pki.registrar()),
+            String.join(", ", ExamplePki.REGISTRAR_NAMES),
+            name(pki.agent()),
+            ExamplePki.AGENT_DNS_NAME,
+            name(pki.tenant()),
+            ExamplePki.TENANT_URI,
             name(pki.proxyClient()),
             files.toString(),
             date(pki.expiredAgent().certificate()),
@@ -99,7 +113,8 @@ final class ExamplePkiReadme {
   }
 
   private static String date(X509Certificate certificate) {
-    return DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC)
+    return DateTimeFormatter.ISO_LOCAL_DATE
+        .withZone(ZoneOffset.UTC)
         .format(certificate.getNotAfter().toInstant());
   }
 

@@ -37,9 +37,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A certificate and its private key, made with Bouncy Castle. The builder reads like the PKI it makes
- * ({@code .certificateAuthority(0).signedBy(root)}) and has a knob for every defect the diagnostics must
- * name, so tests and the example PKI can make broken certificates on purpose.
+ * A certificate and its private key, made with Bouncy Castle. The builder reads like the PKI it
+ * makes ({@code .certificateAuthority(0).signedBy(root)}) and has a knob for every defect the
+ * diagnostics must name, so tests and the example PKI can make broken certificates on purpose.
  */
 public final class HeldCertificate {
   private final KeyPair keyPair;
@@ -122,7 +122,9 @@ public final class HeldCertificate {
       return this;
     }
 
-    /** A CA certificate allowing {@code maxIntermediates} CAs below it (-1: no pathLen constraint). */
+    /**
+     * A CA certificate allowing {@code maxIntermediates} CAs below it (-1: no pathLen constraint).
+     */
     public Builder certificateAuthority(int maxIntermediates) {
       this.caFlag = true;
       this.maxIntermediates = maxIntermediates;
@@ -162,9 +164,10 @@ public final class HeldCertificate {
 
     /** A DNS name, or an IP address literal (which becomes an IP SAN). */
     public Builder addSubjectAlternativeName(String name) {
-      altNames.add(isIpLiteral(name)
-          ? new GeneralName(GeneralName.iPAddress, name)
-          : new GeneralName(GeneralName.dNSName, name));
+      altNames.add(
+          isIpLiteral(name)
+              ? new GeneralName(GeneralName.iPAddress, name)
+              : new GeneralName(GeneralName.dNSName, name));
       return this;
     }
 
@@ -198,7 +201,10 @@ public final class HeldCertificate {
       return this;
     }
 
-    /** Sign with this JCA algorithm name instead of the default for the issuer's key (e.g. SHA1withECDSA). */
+    /**
+     * Sign with this JCA algorithm name instead of the default for the issuer's key (e.g.
+     * SHA1withECDSA).
+     */
     public Builder signatureAlgorithm(String algorithm) {
       this.signatureAlgorithm = algorithm;
       return this;
@@ -214,81 +220,125 @@ public final class HeldCertificate {
       Objects.requireNonNull(subject, "subject (expected: call subject() or commonName())");
       try {
         KeyPair keys = keyPair != null ? keyPair : generateKeyPair(keyType);
-        // Read the way Certificates.subject() prints (RFC 2253: most specific RDN first), so "CN=a,O=b" comes
+        // Read the way Certificates.subject() prints (RFC 2253: most specific RDN first), so
+        // "CN=a,O=b" comes
         // back as "CN=a,O=b" and openssl shows the conventional "O = b, CN = a".
         X500Name subjectName = X500Name.getInstance(new X500Principal(subject).getEncoded());
-        X500Name issuerName = issuer != null
-            ? X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded())
-            : subjectName;
+        X500Name issuerName =
+            issuer != null
+                ? X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded())
+                : subjectName;
         KeyPair signingKeys = issuer != null ? issuer.keyPair() : keys;
-        BigInteger serialNumber = serial != null ? serial : new BigInteger(64, RANDOM).abs().add(BigInteger.ONE);
+        BigInteger serialNumber =
+            serial != null ? serial : new BigInteger(64, RANDOM).abs().add(BigInteger.ONE);
 
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-            issuerName, serialNumber, Date.from(notBefore), Date.from(notAfter), subjectName, keys.getPublic());
+        X509v3CertificateBuilder builder =
+            new JcaX509v3CertificateBuilder(
+                issuerName,
+                serialNumber,
+                Date.from(notBefore),
+                Date.from(notAfter),
+                subjectName,
+                keys.getPublic());
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         if (keyIdentifiers) {
-          builder.addExtension(Extension.subjectKeyIdentifier, false,
+          builder.addExtension(
+              Extension.subjectKeyIdentifier,
+              false,
               ext.createSubjectKeyIdentifier(keys.getPublic()));
-          builder.addExtension(Extension.authorityKeyIdentifier, false,
+          builder.addExtension(
+              Extension.authorityKeyIdentifier,
+              false,
               ext.createAuthorityKeyIdentifier(signingKeys.getPublic()));
         }
         if (basicConstraints) {
-          BasicConstraints bc = caFlag
-              ? (maxIntermediates >= 0 ? new BasicConstraints(maxIntermediates) : new BasicConstraints(true))
-              : new BasicConstraints(false);
+          BasicConstraints bc =
+              caFlag
+                  ? (maxIntermediates >= 0
+                      ? new BasicConstraints(maxIntermediates)
+                      : new BasicConstraints(true))
+                  : new BasicConstraints(false);
           builder.addExtension(Extension.basicConstraints, true, bc);
         }
         boolean isCa = caFlag && basicConstraints;
-        int usage = isCa
-            ? (keyCertSign ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature | KeyUsage.cRLSign)
-            : KeyUsage.digitalSignature | (keyType.name().startsWith("RSA") ? KeyUsage.keyEncipherment : 0);
+        int usage =
+            isCa
+                ? (keyCertSign
+                    ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                    : KeyUsage.digitalSignature | KeyUsage.cRLSign)
+                : KeyUsage.digitalSignature
+                    | (keyType.name().startsWith("RSA") ? KeyUsage.keyEncipherment : 0);
         if (isCa || !purposes.isEmpty()) {
           builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
         }
         if (!purposes.isEmpty()) {
-          KeyPurposeId[] ids = purposes.stream()
-              .map(p -> p == Purpose.SERVER_AUTH ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth)
-              .toArray(KeyPurposeId[]::new);
+          KeyPurposeId[] ids =
+              purposes.stream()
+                  .map(
+                      p ->
+                          p == Purpose.SERVER_AUTH
+                              ? KeyPurposeId.id_kp_serverAuth
+                              : KeyPurposeId.id_kp_clientAuth)
+                  .toArray(KeyPurposeId[]::new);
           builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(ids));
         }
         if (!altNames.isEmpty()) {
-          builder.addExtension(Extension.subjectAlternativeName, false,
+          builder.addExtension(
+              Extension.subjectAlternativeName,
+              false,
               new GeneralNames(altNames.toArray(GeneralName[]::new)));
         }
         if (unknownCriticalExtension) {
-          builder.addExtension(new ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1.1"), true,
+          builder.addExtension(
+              new ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1.1"),
+              true,
               new DEROctetString(new byte[] {0x05, 0x00}));
         }
-        String algorithm = signatureAlgorithm != null ? signatureAlgorithm : defaultSignatureAlgorithm(signingKeys);
-        X509Certificate cert = new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER)
-            .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm)
-                .setProvider(BouncyCastle.PROVIDER).build(signingKeys.getPrivate())));
+        String algorithm =
+            signatureAlgorithm != null
+                ? signatureAlgorithm
+                : defaultSignatureAlgorithm(signingKeys);
+        X509Certificate cert =
+            new JcaX509CertificateConverter()
+                .setProvider(BouncyCastle.PROVIDER)
+                .getCertificate(
+                    builder.build(
+                        new JcaContentSignerBuilder(algorithm)
+                            .setProvider(BouncyCastle.PROVIDER)
+                            .build(signingKeys.getPrivate())));
         return new HeldCertificate(keys, cert);
       } catch (GeneralSecurityException | OperatorCreationException e) {
-        throw new IllegalStateException("cannot build certificate " + subject + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot build certificate " + subject + ": " + e.getMessage(), e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
 
     private static String defaultSignatureAlgorithm(KeyPair signer) {
-      return signer.getPrivate().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      return signer.getPrivate().getAlgorithm().startsWith("EC")
+          ? "SHA256withECDSA"
+          : "SHA256withRSA";
     }
 
     static KeyPair generateKeyPair(KeyType type) throws GeneralSecurityException {
       switch (type) {
         case EC_P256:
-        case EC_P384: {
-          KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-          generator.initialize(new ECGenParameterSpec(type == KeyType.EC_P256 ? "secp256r1" : "secp384r1"), RANDOM);
-          return generator.generateKeyPair();
-        }
+        case EC_P384:
+          {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(
+                new ECGenParameterSpec(type == KeyType.EC_P256 ? "secp256r1" : "secp384r1"),
+                RANDOM);
+            return generator.generateKeyPair();
+          }
         case RSA_2048:
-        case RSA_1024: {
-          KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-          generator.initialize(type == KeyType.RSA_2048 ? 2048 : 1024, RANDOM);
-          return generator.generateKeyPair();
-        }
+        case RSA_1024:
+          {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(type == KeyType.RSA_2048 ? 2048 : 1024, RANDOM);
+            return generator.generateKeyPair();
+          }
         default:
           throw new IllegalArgumentException("key type " + type);
       }

@@ -6,15 +6,20 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 
-/** Whether a private key belongs to a public key: sign a probe with one, verify with the other (any key type). */
+/**
+ * Whether a private key belongs to a public key: sign a probe with one, verify with the other (any
+ * key type).
+ */
 public final class KeyMatch {
   private static final byte[] PROBE = "chainsight key check".getBytes(StandardCharsets.US_ASCII);
 
   private KeyMatch() {}
 
   public static boolean matches(PrivateKey key, PublicKey publicKey) {
-    String algorithm = key.getAlgorithm().startsWith("EC") ? "SHA256withECDSA"
-        : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm();
+    String algorithm =
+        key.getAlgorithm().startsWith("EC")
+            ? "SHA256withECDSA"
+            : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm();
     try {
       Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
       signer.initSign(key);

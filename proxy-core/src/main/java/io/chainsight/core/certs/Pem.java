@@ -1,7 +1,6 @@
 package io.chainsight.core.certs;
 
 import java.io.IOException;
-
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -18,8 +17,8 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -30,8 +29,9 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * Reads and writes PEM with Bouncy Castle's parser: certificate bundles (every block, in file order),
- * private keys (PKCS#8 or traditional EC/RSA) and CRLs. Errors name the file and what it held.
+ * Reads and writes PEM with Bouncy Castle's parser: certificate bundles (every block, in file
+ * order), private keys (PKCS#8 or traditional EC/RSA) and CRLs. Errors name the file and what it
+ * held.
  */
 public final class Pem {
   private Pem() {}
@@ -41,7 +41,8 @@ public final class Pem {
     return readCertificates(file.toString(), read(file));
   }
 
-  public static List<X509Certificate> readCertificates(String source, String pem) throws PemException {
+  public static List<X509Certificate> readCertificates(String source, String pem)
+      throws PemException {
     List<X509Certificate> certificates = new ArrayList<>();
     int block = 0;
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -49,26 +50,42 @@ public final class Pem {
       while ((object = nextObject(parser, source, block + 1)) != null) {
         block++;
         if (!(object instanceof X509CertificateHolder)) {
-          throw new PemException(source + ": PEM block " + block + " is " + describe(object)
-              + " (expected: CERTIFICATE)");
+          throw new PemException(
+              source
+                  + ": PEM block "
+                  + block
+                  + " is "
+                  + describe(object)
+                  + " (expected: CERTIFICATE)");
         }
-        certificates.add(new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER)
-            .getCertificate((X509CertificateHolder) object));
+        certificates.add(
+            new JcaX509CertificateConverter()
+                .setProvider(BouncyCastle.PROVIDER)
+                .getCertificate((X509CertificateHolder) object));
       }
     } catch (CertificateException e) {
-      throw new PemException(source + ": PEM block " + (block) + " is not a valid X.509 certificate: "
-          + e.getMessage(), e);
+      throw new PemException(
+          source
+              + ": PEM block "
+              + (block)
+              + " is not a valid X.509 certificate: "
+              + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (certificates.isEmpty()) {
-      throw new PemException(source + " holds 0 certificates (expected: at least one "
-          + "-----BEGIN CERTIFICATE----- block)");
+      throw new PemException(
+          source
+              + " holds 0 certificates (expected: at least one "
+              + "-----BEGIN CERTIFICATE----- block)");
     }
     return List.copyOf(certificates);
   }
 
-  /** The one private key in the file: PKCS#8 ("PRIVATE KEY") or traditional ("EC/RSA PRIVATE KEY"). */
+  /**
+   * The one private key in the file: PKCS#8 ("PRIVATE KEY") or traditional ("EC/RSA PRIVATE KEY").
+   */
   public static PrivateKey readPrivateKey(Path file) throws PemException {
     return readPrivateKey(file.toString(), read(file));
   }
@@ -86,18 +103,26 @@ public final class Pem {
         if (object instanceof PrivateKeyInfo) {
           return converter.getPrivateKey((PrivateKeyInfo) object);
         }
-        if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
-          throw new PemException(source + ": the private key is encrypted (expected: an unencrypted key; "
-              + "decrypt it with `openssl pkey -in " + source + " -out key.pem` and protect the file with "
-              + "permissions 0600)");
+        if (object instanceof PEMEncryptedKeyPair
+            || object instanceof PKCS8EncryptedPrivateKeyInfo) {
+          throw new PemException(
+              source
+                  + ": the private key is encrypted (expected: an unencrypted key; "
+                  + "decrypt it with `openssl pkey -in "
+                  + source
+                  + " -out key.pem` and protect the file with "
+                  + "permissions 0600)");
         }
-        // EC PARAMETERS blocks precede traditional EC keys written by `openssl ecparam -genkey`: skip them.
+        // EC PARAMETERS blocks precede traditional EC keys written by `openssl ecparam -genkey`:
+        // skip them.
       }
     } catch (IOException e) {
       throw new PemException(source + ": the private key cannot be read: " + e.getMessage(), e);
     }
-    throw new PemException(source + " holds no private key (expected: a -----BEGIN PRIVATE KEY----- "
-        + "or -----BEGIN EC/RSA PRIVATE KEY----- block)");
+    throw new PemException(
+        source
+            + " holds no private key (expected: a -----BEGIN PRIVATE KEY----- "
+            + "or -----BEGIN EC/RSA PRIVATE KEY----- block)");
   }
 
   /** Every CRL in the file. */
@@ -108,10 +133,18 @@ public final class Pem {
       Object object;
       while ((object = nextObject(parser, source, crls.size() + 1)) != null) {
         if (!(object instanceof X509CRLHolder)) {
-          throw new PemException(source + ": PEM block " + (crls.size() + 1) + " is " + describe(object)
-              + " (expected: X509 CRL)");
+          throw new PemException(
+              source
+                  + ": PEM block "
+                  + (crls.size() + 1)
+                  + " is "
+                  + describe(object)
+                  + " (expected: X509 CRL)");
         }
-        crls.add(new JcaX509CRLConverter().setProvider(BouncyCastle.PROVIDER).getCRL((X509CRLHolder) object));
+        crls.add(
+            new JcaX509CRLConverter()
+                .setProvider(BouncyCastle.PROVIDER)
+                .getCRL((X509CRLHolder) object));
       }
     } catch (java.security.cert.CRLException e) {
       throw new PemException(source + ": a CRL cannot be decoded: " + e.getMessage(), e);
@@ -119,7 +152,8 @@ public final class Pem {
       throw new UncheckedIOException(e);
     }
     if (crls.isEmpty()) {
-      throw new PemException(source + " holds 0 CRLs (expected: at least one -----BEGIN X509 CRL----- block)");
+      throw new PemException(
+          source + " holds 0 CRLs (expected: at least one -----BEGIN X509 CRL----- block)");
     }
     return List.copyOf(crls);
   }
@@ -144,14 +178,24 @@ public final class Pem {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
-      throw new PemException(file + " does not exist (expected: a PEM file; check the path and that the "
-          + "process can read it)");
+      throw new PemException(
+          file
+              + " does not exist (expected: a PEM file; check the path and that the "
+              + "process can read it)");
     } catch (java.nio.charset.MalformedInputException e) {
-      throw new PemException(file + " is not a text PEM file (is it DER? convert it with "
-          + "`openssl x509 -inform der -in " + file + " -out " + file + ".pem`)");
+      throw new PemException(
+          file
+              + " is not a text PEM file (is it DER? convert it with "
+              + "`openssl x509 -inform der -in "
+              + file
+              + " -out "
+              + file
+              + ".pem`)");
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new PemException(file + " cannot be read: permission denied (expected: readable by the user "
-          + "running chainsight)");
+      throw new PemException(
+          file
+              + " cannot be read: permission denied (expected: readable by the user "
+              + "running chainsight)");
     } catch (IOException e) {
       throw new PemException(file + " cannot be read: " + e.getMessage(), e);
     }
@@ -161,8 +205,14 @@ public final class Pem {
     try {
       return parser.readObject();
     } catch (IOException e) {
-      throw new PemException(source + ": PEM block " + block + " is malformed: " + e.getMessage()
-          + " (expected: base64 between -----BEGIN ...----- and -----END ...----- lines)", e);
+      throw new PemException(
+          source
+              + ": PEM block "
+              + block
+              + " is malformed: "
+              + e.getMessage()
+              + " (expected: base64 between -----BEGIN ...----- and -----END ...----- lines)",
+          e);
     }
   }
 
@@ -175,5 +225,4 @@ public final class Pem {
     }
     return "a " + object.getClass().getSimpleName();
   }
-
 }

@@ -1,2 +1,5 @@
-/** Certificates and keys: PEM reading and writing, building certificates, loading the served material. */
+/**
+ * Certificates and keys: PEM reading and writing, building certificates, loading the served
+ * material.
+ */
 package io.chainsight.core.certs;

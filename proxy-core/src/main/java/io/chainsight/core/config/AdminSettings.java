@@ -6,9 +6,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code chainsight.admin}: the debugging listener. {@code enabled = false} turns it off; port 0 picks a free
- * port (tests). The token, when set, is required as {@code Authorization: Bearer <token>}. A listener on a
- * non-loopback address without a token is refused: it would show the configuration to anyone who can reach it.
+ * {@code chainsight.admin}: the debugging listener. {@code enabled = false} turns it off; port 0
+ * picks a free port (tests). The token, when set, is required as {@code Authorization: Bearer
+ * <token>}. A listener on a non-loopback address without a token is refused: it would show the
+ * configuration to anyone who can reach it.
  */
 public record AdminSettings(boolean enabled, String host, int port, Optional<String> token) {
   public AdminSettings {
@@ -16,14 +17,20 @@ public record AdminSettings(boolean enabled, String host, int port, Optional<Str
     Checks.port("admin.port", port);
     token = token.filter(t -> !t.isBlank());
     if (enabled && token.isEmpty() && !isLoopback(host)) {
-      throw new IllegalArgumentException("admin.host: " + host + " is not a loopback address and admin.token is "
-          + "not set, so anyone who can reach it could read the configuration and the recent handshake failures "
-          + "(expected: admin.host = 127.0.0.1, or set admin.token (environment variable CHAINSIGHT_ADMIN_TOKEN) "
-          + "and send it as Authorization: Bearer <token>)");
+      throw new IllegalArgumentException(
+          "admin.host: "
+              + host
+              + " is not a loopback address and admin.token is "
+              + "not set, so anyone who can reach it could read the configuration and the recent handshake failures "
+              + "(expected: admin.host = 127.0.0.1, or set admin.token (environment variable CHAINSIGHT_ADMIN_TOKEN) "
+              + "and send it as Authorization: Bearer <token>)");
     }
   }
 
-  /** Loopback by its literal or the name localhost; any other name counts as exposed (no DNS lookup here). */
+  /**
+   * Loopback by its literal or the name localhost; any other name counts as exposed (no DNS lookup
+   * here).
+   */
   static boolean isLoopback(String host) {
     String h = host.strip().toLowerCase(Locale.ROOT);
     if (h.equals("localhost")) {

@@ -7,12 +7,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The whole effective configuration, as plain values. {@link ConfigLoader} is the only place that reads
- * HOCON; everything else takes these records, which check themselves when built.
+ * The whole effective configuration, as plain values. {@link ConfigLoader} is the only place that
+ * reads HOCON; everything else takes these records, which check themselves when built.
  *
- * @param allow {@code access.allow}: who may call, when no route says otherwise; empty: any verified certificate
- * @param routes {@code routes}: per-path backends and policy; empty: everything to {@code backend.url}
- * @param source the config file it was read from, if any (relative paths were resolved against its directory)
+ * @param allow {@code access.allow}: who may call, when no route says otherwise; empty: any
+ *     verified certificate
+ * @param routes {@code routes}: per-path backends and policy; empty: everything to {@code
+ *     backend.url}
+ * @param source the config file it was read from, if any (relative paths were resolved against its
+ *     directory)
  */
 public record ChainsightConfig(
     ListenSettings listen,

@@ -8,7 +8,8 @@ final class Checks {
 
   static void notBlank(String key, String value) {
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(key + ": \"" + (value == null ? "" : value) + "\" (expected: a non-empty value)");
+      throw new IllegalArgumentException(
+          key + ": \"" + (value == null ? "" : value) + "\" (expected: a non-empty value)");
     }
   }
 

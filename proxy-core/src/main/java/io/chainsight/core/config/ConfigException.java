@@ -3,8 +3,9 @@ package io.chainsight.core.config;
 import java.util.List;
 
 /**
- * A configuration that cannot be used. Each problem is one line naming the key, the value or file, what was
- * expected, and the fix; {@code check-config} prints them and {@code run} refuses to start with them.
+ * A configuration that cannot be used. Each problem is one line naming the key, the value or file,
+ * what was expected, and the fix; {@code check-config} prints them and {@code run} refuses to start
+ * with them.
  */
 public final class ConfigException extends Exception {
   private final List<String> problems;

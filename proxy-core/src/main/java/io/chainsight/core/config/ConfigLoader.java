@@ -40,16 +40,17 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Reads the configuration in layers (reference.conf defaults, then the config file, then {@code CHAINSIGHT_*}
- * environment variables, then command-line overrides), checks every key and value, and maps the result into
- * the settings records. The only class that speaks Typesafe Config. It collects every problem before failing,
- * so one run of {@code check-config} lists them all.
+ * Reads the configuration in layers (reference.conf defaults, then the config file, then {@code
+ * CHAINSIGHT_*} environment variables, then command-line overrides), checks every key and value,
+ * and maps the result into the settings records. The only class that speaks Typesafe Config. It
+ * collects every problem before failing, so one run of {@code check-config} lists them all.
  *
- * <p>The set of keys, their types and their environment variables all come from reference.conf (keys without a
- * default are declared there as {@code null}), so a new key is one line there plus one argument in
- * {@link #build}. The two lists of objects, {@code access.allow} and {@code routes}, are the exception: their
- * elements' keys are declared here ({@link AccessRule#FIELDS}, {@link #ROUTE_KEYS}), and they are read from the
- * config file only (a list of objects does not fit in an environment variable).
+ * <p>The set of keys, their types and their environment variables all come from reference.conf
+ * (keys without a default are declared there as {@code null}), so a new key is one line there plus
+ * one argument in {@link #build}. The two lists of objects, {@code access.allow} and {@code
+ * routes}, are the exception: their elements' keys are declared here ({@link AccessRule#FIELDS},
+ * {@link #ROUTE_KEYS}), and they are read from the config file only (a list of objects does not fit
+ * in an environment variable).
  */
 public final class ConfigLoader {
   /** Names the config file when {@code -c} is not given. */
@@ -58,13 +59,17 @@ public final class ConfigLoader {
   private static final String ROOT = "chainsight";
   private static final String ENV_PREFIX = "CHAINSIGHT_";
   private static final String COMMAND_LINE = "command-line option";
+
   /** Stands in for a required path that is missing, so the record's other checks still run. */
   private static final Path UNSET = Path.of("<not set>");
+
   private static final ConfigRenderOptions CONCISE = ConfigRenderOptions.concise();
 
   /** The defaults, below {@code chainsight}. */
-  private static final Config REFERENCE = ConfigFactory
-      .parseResources(ConfigLoader.class.getClassLoader(), "reference.conf").resolve().getConfig(ROOT);
+  private static final Config REFERENCE =
+      ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf")
+          .resolve()
+          .getConfig(ROOT);
 
   /** Every key below {@code chainsight} with the type of its default (NULL: no default). */
   private static final SortedMap<String, ConfigValueType> KEYS = leaves(REFERENCE.root());
@@ -74,20 +79,56 @@ public final class ConfigLoader {
 
   private static final Map<String, String> ENV_NAMES = envNames();
 
-  /** Lists of objects: read from the config file only, neither from the environment nor the command line. */
-  private static final Map<String, String> FILE_ONLY = Map.of(
-      "access.allow", "[ { subject-cn = \"keylime-tenant\" } ]",
-      "routes", "[ { path-prefix = \"/version\", methods = [GET] } ]");
+  /**
+   * Lists of objects: read from the config file only, neither from the environment nor the command
+   * line.
+   */
+  private static final Map<String, String> FILE_ONLY =
+      Map.of(
+          "access.allow", "[ { subject-cn = \"keylime-tenant\" } ]",
+          "routes", "[ { path-prefix = \"/version\", methods = [GET] } ]");
 
-  /** The keys of one {@code routes} element, sections and their keys included: what a typo is compared with. */
-  private static final List<String> ROUTE_KEYS = List.of("path-prefix", "methods", "backend", "client-auth",
-      "access", "access.allow", "connect-timeout", "response-timeout", "tls", "tls.certificate-chain",
-      "tls.private-key", "tls.trusted-cas", "tls.server-name");
+  /**
+   * The keys of one {@code routes} element, sections and their keys included: what a typo is
+   * compared with.
+   */
+  private static final List<String> ROUTE_KEYS =
+      List.of(
+          "path-prefix",
+          "methods",
+          "backend",
+          "client-auth",
+          "access",
+          "access.allow",
+          "connect-timeout",
+          "response-timeout",
+          "tls",
+          "tls.certificate-chain",
+          "tls.private-key",
+          "tls.trusted-cas",
+          "tls.server-name");
 
   /** Names people reach for that are too far from ours for edit distance, and the key they mean. */
-  private static final Map<String, String> ALIASES = Map.of(
-      "allow", "access.allow", "cn", "subject-cn", "dns", "san-dns", "uri", "san-uri", "ip", "san-ip",
-      "url", "backend", "path", "path-prefix", "prefix", "path-prefix", "method", "methods");
+  private static final Map<String, String> ALIASES =
+      Map.of(
+          "allow",
+          "access.allow",
+          "cn",
+          "subject-cn",
+          "dns",
+          "san-dns",
+          "uri",
+          "san-uri",
+          "ip",
+          "san-ip",
+          "url",
+          "backend",
+          "path",
+          "path-prefix",
+          "prefix",
+          "path-prefix",
+          "method",
+          "methods");
 
   private ConfigLoader() {}
 
@@ -96,23 +137,27 @@ public final class ConfigLoader {
    *
    * @param file the config file, if any; relative paths in it resolve against its directory
    * @param env the process environment ({@code CHAINSIGHT_*} variables override the file)
-   * @param overrides key (below {@code chainsight}) to value, from command-line options; override everything
+   * @param overrides key (below {@code chainsight}) to value, from command-line options; override
+   *     everything
    */
-  public static ChainsightConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides)
+  public static ChainsightConfig load(
+      Optional<Path> file, Map<String, String> env, Map<String, String> overrides)
       throws ConfigException {
     return loadEffective(file, env, overrides).config();
   }
 
   /** Like {@link #load}, also keeping each key's effective value and origin (secrets redacted). */
   public static EffectiveConfig loadEffective(
-      Optional<Path> file, Map<String, String> env, Map<String, String> overrides) throws ConfigException {
+      Optional<Path> file, Map<String, String> env, Map<String, String> overrides)
+      throws ConfigException {
     List<String> problems = new ArrayList<>();
     Optional<Path> source = file.map(p -> p.toAbsolutePath().normalize());
     Config fromFile = source.isPresent() ? readFile(source.get(), problems) : ConfigFactory.empty();
-    Config merged = overrideLayer(overrides, problems)
-        .withFallback(envLayer(env, problems))
-        .withFallback(fromFile)
-        .withFallback(REFERENCE);
+    Config merged =
+        overrideLayer(overrides, problems)
+            .withFallback(envLayer(env, problems))
+            .withFallback(fromFile)
+            .withFallback(REFERENCE);
     Path fileDirectory = source.map(Path::getParent).orElse(Path.of("").toAbsolutePath());
     Values values = new Values(merged, fileDirectory, problems);
     ChainsightConfig config = build(values, source);
@@ -127,83 +172,152 @@ public final class ConfigLoader {
     return List.copyOf(KEYS.keySet());
   }
 
-  /** Whether a key is read from the config file only ({@code access.allow}, {@code routes}: lists of objects). */
+  /**
+   * Whether a key is read from the config file only ({@code access.allow}, {@code routes}: lists of
+   * objects).
+   */
   public static boolean fileOnly(String key) {
     return FILE_ONLY.containsKey(key);
   }
 
-  /** The environment variable for a key: {@code tls.client-auth} is {@code CHAINSIGHT_TLS_CLIENT_AUTH}. */
+  /**
+   * The environment variable for a key: {@code tls.client-auth} is {@code
+   * CHAINSIGHT_TLS_CLIENT_AUTH}.
+   */
   public static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  /** One line per section; a value that fails its check is replaced by its default so later checks still run. */
+  /**
+   * One line per section; a value that fails its check is replaced by its default so later checks
+   * still run.
+   */
   private static ChainsightConfig build(Values v, Optional<Path> source) {
-    ListenSettings listen = v.build(() -> new ListenSettings(v.string("listen.host"), v.integer("listen.port")));
-    TlsSettings tls = v.build(() -> new TlsSettings(
-        v.requiredPath("tls.certificate-chain"), v.requiredPath("tls.private-key"),
-        v.choice("tls.client-auth", TlsSettings.ClientAuth.class), v.optionalPath("tls.trusted-cas"),
-        v.paths("tls.crls"), v.strings("tls.protocols"), v.duration("tls.handshake-timeout"),
-        v.choice("tls.client-auth-failure", TlsSettings.ClientAuthFailure.class)));
-    BackendSettings backend = v.build(() -> new BackendSettings(v.url("backend.url"),
-        v.duration("backend.connect-timeout"), v.duration("backend.response-timeout"),
-        v.integer("backend.max-idle-connections")));
-    AdminSettings admin = v.build(() -> new AdminSettings(v.bool("admin.enabled"), v.string("admin.host"),
-        v.integer("admin.port"), v.optionalString("admin.token")));
-    LimitsSettings limits = v.build(() -> new LimitsSettings(v.bytes("limits.max-request-line"),
-        v.bytes("limits.max-header-size"), v.integer("limits.max-headers"), v.bytes("limits.max-body-size"),
-        v.duration("limits.request-header-timeout"), v.duration("limits.idle-timeout"),
-        v.integer("limits.max-connections"), v.integer("limits.max-connections-per-ip")));
-    ShutdownSettings shutdown = v.build(() -> new ShutdownSettings(v.duration("shutdown.drain-timeout")));
-    DiagnosticsSettings diagnostics = v.build(() -> new DiagnosticsSettings(
-        v.duration("diagnostics.dedup-window"), v.integer("diagnostics.recent")));
-    LogSettings log = v.build(() -> new LogSettings(v.choice("log.format", LogSettings.Format.class),
-        v.bool("log.access")));
+    ListenSettings listen =
+        v.build(() -> new ListenSettings(v.string("listen.host"), v.integer("listen.port")));
+    TlsSettings tls =
+        v.build(
+            () ->
+                new TlsSettings(
+                    v.requiredPath("tls.certificate-chain"),
+                    v.requiredPath("tls.private-key"),
+                    v.choice("tls.client-auth", TlsSettings.ClientAuth.class),
+                    v.optionalPath("tls.trusted-cas"),
+                    v.paths("tls.crls"),
+                    v.strings("tls.protocols"),
+                    v.duration("tls.handshake-timeout"),
+                    v.choice("tls.client-auth-failure", TlsSettings.ClientAuthFailure.class)));
+    BackendSettings backend =
+        v.build(
+            () ->
+                new BackendSettings(
+                    v.url("backend.url"),
+                    v.duration("backend.connect-timeout"),
+                    v.duration("backend.response-timeout"),
+                    v.integer("backend.max-idle-connections")));
+    AdminSettings admin =
+        v.build(
+            () ->
+                new AdminSettings(
+                    v.bool("admin.enabled"),
+                    v.string("admin.host"),
+                    v.integer("admin.port"),
+                    v.optionalString("admin.token")));
+    LimitsSettings limits =
+        v.build(
+            () ->
+                new LimitsSettings(
+                    v.bytes("limits.max-request-line"),
+                    v.bytes("limits.max-header-size"),
+                    v.integer("limits.max-headers"),
+                    v.bytes("limits.max-body-size"),
+                    v.duration("limits.request-header-timeout"),
+                    v.duration("limits.idle-timeout"),
+                    v.integer("limits.max-connections"),
+                    v.integer("limits.max-connections-per-ip")));
+    ShutdownSettings shutdown =
+        v.build(() -> new ShutdownSettings(v.duration("shutdown.drain-timeout")));
+    DiagnosticsSettings diagnostics =
+        v.build(
+            () ->
+                new DiagnosticsSettings(
+                    v.duration("diagnostics.dedup-window"), v.integer("diagnostics.recent")));
+    LogSettings log =
+        v.build(
+            () ->
+                new LogSettings(
+                    v.choice("log.format", LogSettings.Format.class), v.bool("log.access")));
     List<AccessRule> allow = v.rules("access.allow");
     List<RouteSettings> routes = v.routes("routes");
     return v.problems.isEmpty()
-        ? new ChainsightConfig(listen, tls, backend, limits, shutdown, admin, diagnostics, log, allow, routes, source)
+        ? new ChainsightConfig(
+            listen, tls, backend, limits, shutdown, admin, diagnostics, log, allow, routes, source)
         : null;
   }
 
   // ---- the layers ----
 
   /**
-   * The file's {@code chainsight} object, substitutions resolved, with its keys checked against reference.conf.
-   * A file that cannot be read or parsed fails at once: there is nothing to check further.
+   * The file's {@code chainsight} object, substitutions resolved, with its keys checked against
+   * reference.conf. A file that cannot be read or parsed fails at once: there is nothing to check
+   * further.
    */
   private static Config readFile(Path file, List<String> problems) throws ConfigException {
     if (!Files.exists(file)) {
-      throw new ConfigException(file + " does not exist (expected: a HOCON config file; check the path given "
-          + "with -c/--config or " + CONFIG_FILE_ENV + ")");
+      throw new ConfigException(
+          file
+              + " does not exist (expected: a HOCON config file; check the path given "
+              + "with -c/--config or "
+              + CONFIG_FILE_ENV
+              + ")");
     }
     if (Files.isDirectory(file)) {
-      throw new ConfigException(file + " is a directory (expected: a HOCON config file, e.g. "
-          + file.resolve("chainsight.conf") + ")");
+      throw new ConfigException(
+          file
+              + " is a directory (expected: a HOCON config file, e.g. "
+              + file.resolve("chainsight.conf")
+              + ")");
     }
     if (!Files.isReadable(file)) {
-      throw new ConfigException(file + " cannot be read: permission denied (expected: readable by the user "
-          + "running chainsight)");
+      throw new ConfigException(
+          file
+              + " cannot be read: permission denied (expected: readable by the user "
+              + "running chainsight)");
     }
     Config parsed;
     try {
-      parsed = ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+      parsed =
+          ConfigFactory.parseFile(
+              file.toFile(),
+              ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(where(e.origin(), file) + ": HOCON syntax error: " + detail(e)
-          + " (expected: valid HOCON, e.g. chainsight { listen { port = 8443 } })");
+      throw new ConfigException(
+          where(e.origin(), file)
+              + ": HOCON syntax error: "
+              + detail(e)
+              + " (expected: valid HOCON, e.g. chainsight { listen { port = 8443 } })");
     }
     try {
       // Substitutions may name defaults (${chainsight.listen.port}) as well as the file's own keys.
       parsed = parsed.resolveWith(parsed.withFallback(REFERENCE.atKey(ROOT)));
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException(where(e.origin(), file) + ": " + detail(e) + " (expected: a key defined in "
-          + "the file or an environment variable; write ${?NAME} for one that may be absent)");
+      throw new ConfigException(
+          where(e.origin(), file)
+              + ": "
+              + detail(e)
+              + " (expected: a key defined in "
+              + "the file or an environment variable; write ${?NAME} for one that may be absent)");
     }
     for (Map.Entry<String, ConfigValue> top : parsed.root().entrySet()) {
       if (!top.getKey().equals(ROOT) && REFERENCE.root().containsKey(top.getKey())) {
-        problems.add(top.getKey() + ": found at the top level, outside chainsight { } (expected: "
-            + ROOT + " { " + top.getKey() + " { ... } }; move it inside)" + suffix(top.getValue().origin()));
+        problems.add(
+            top.getKey()
+                + ": found at the top level, outside chainsight { } (expected: "
+                + ROOT
+                + " { "
+                + top.getKey()
+                + " { ... } }; move it inside)"
+                + suffix(top.getValue().origin()));
       }
     }
     ConfigValue root = parsed.root().get(ROOT);
@@ -211,8 +325,14 @@ public final class ConfigLoader {
       return ConfigFactory.empty();
     }
     if (root.valueType() != ConfigValueType.OBJECT) {
-      problems.add(ROOT + ": " + root.render(CONCISE) + " (expected: an object, " + ROOT + " { ... })"
-          + suffix(root.origin()));
+      problems.add(
+          ROOT
+              + ": "
+              + root.render(CONCISE)
+              + " (expected: an object, "
+              + ROOT
+              + " { ... })"
+              + suffix(root.origin()));
       return ConfigFactory.empty();
     }
     List<List<String>> misshapen = new ArrayList<>();
@@ -225,9 +345,15 @@ public final class ConfigLoader {
     return config;
   }
 
-  /** Unknown keys, and objects where a value belongs (or the reverse), compared with reference.conf. */
-  private static void checkKeys(ConfigObject actual, ConfigObject reference, List<String> prefix,
-      List<String> problems, List<List<String>> misshapen) {
+  /**
+   * Unknown keys, and objects where a value belongs (or the reverse), compared with reference.conf.
+   */
+  private static void checkKeys(
+      ConfigObject actual,
+      ConfigObject reference,
+      List<String> prefix,
+      List<String> problems,
+      List<List<String>> misshapen) {
     for (Map.Entry<String, ConfigValue> entry : actual.entrySet()) {
       List<String> path = new ArrayList<>(prefix);
       path.add(entry.getKey());
@@ -236,24 +362,43 @@ public final class ConfigLoader {
       ConfigValue expected = reference.get(entry.getKey());
       if (expected == null) {
         problems.add(unknownKey(key, reference.keySet(), prefix) + suffix(value.origin()));
-      } else if (expected.valueType() == ConfigValueType.OBJECT && value.valueType() == ConfigValueType.OBJECT) {
+      } else if (expected.valueType() == ConfigValueType.OBJECT
+          && value.valueType() == ConfigValueType.OBJECT) {
         checkKeys((ConfigObject) value, (ConfigObject) expected, path, problems, misshapen);
       } else if (expected.valueType() == ConfigValueType.OBJECT) {
-        problems.add(key + ": " + value.render(CONCISE) + " (expected: an object with "
-            + prefixed(key, ((ConfigObject) expected).keySet()) + ")" + suffix(value.origin()));
+        problems.add(
+            key
+                + ": "
+                + value.render(CONCISE)
+                + " (expected: an object with "
+                + prefixed(key, ((ConfigObject) expected).keySet())
+                + ")"
+                + suffix(value.origin()));
         misshapen.add(path);
       } else if (value.valueType() == ConfigValueType.OBJECT) {
         String shape = expected.valueType() == ConfigValueType.LIST ? "a list" : "a single value";
-        problems.add(key + ": " + value.render(CONCISE) + " (expected: " + shape + ", not an object; e.g. "
-            + key + " = " + example(key) + ")" + suffix(value.origin()));
+        problems.add(
+            key
+                + ": "
+                + value.render(CONCISE)
+                + " (expected: "
+                + shape
+                + ", not an object; e.g. "
+                + key
+                + " = "
+                + example(key)
+                + ")"
+                + suffix(value.origin()));
         misshapen.add(path);
       }
     }
   }
 
   private static String unknownKey(String key, Iterable<String> siblings, List<String> prefix) {
-    Optional<String> suggestion = Optional.ofNullable(ALIASES.get(key)).filter(KNOWN_PATHS::contains)
-        .or(() -> DidYouMean.closest(key, KNOWN_PATHS));
+    Optional<String> suggestion =
+        Optional.ofNullable(ALIASES.get(key))
+            .filter(KNOWN_PATHS::contains)
+            .or(() -> DidYouMean.closest(key, KNOWN_PATHS));
     if (suggestion.isPresent()) {
       return key + ": unknown key (did you mean " + suggestion.get() + "?)";
     }
@@ -267,8 +412,20 @@ public final class ConfigLoader {
       String name = ENV_NAMES.get(key);
       String text = env.get(name);
       if (text != null && fileOnly(key)) {
-        problems.add(key + ": set by environment variable " + name + ", but " + key + " is read from the config "
-            + "file only (expected: " + key + " = " + FILE_ONLY.get(key) + " in the file; unset " + name + ")");
+        problems.add(
+            key
+                + ": set by environment variable "
+                + name
+                + ", but "
+                + key
+                + " is read from the config "
+                + "file only (expected: "
+                + key
+                + " = "
+                + FILE_ONLY.get(key)
+                + " in the file; unset "
+                + name
+                + ")");
       } else if (text != null) {
         layer = layer.withValue(key, fromText(key, text, "environment variable " + name));
       }
@@ -279,15 +436,28 @@ public final class ConfigLoader {
   private static Config overrideLayer(Map<String, String> overrides, List<String> problems) {
     Config layer = ConfigFactory.empty();
     for (Map.Entry<String, String> override : new TreeMap<>(overrides).entrySet()) {
-      String key = override.getKey().startsWith(ROOT + ".")
-          ? override.getKey().substring(ROOT.length() + 1) : override.getKey();
+      String key =
+          override.getKey().startsWith(ROOT + ".")
+              ? override.getKey().substring(ROOT.length() + 1)
+              : override.getKey();
       if (!KEYS.containsKey(key)) {
-        problems.add(unknownKey(key, REFERENCE.root().keySet(), List.of()) + ", from " + COMMAND_LINE);
+        problems.add(
+            unknownKey(key, REFERENCE.root().keySet(), List.of()) + ", from " + COMMAND_LINE);
         continue;
       }
       if (fileOnly(key)) {
-        problems.add(key + ": given as a " + COMMAND_LINE + ", but " + key + " is read from the config file only "
-            + "(expected: " + key + " = " + FILE_ONLY.get(key) + " in the file)");
+        problems.add(
+            key
+                + ": given as a "
+                + COMMAND_LINE
+                + ", but "
+                + key
+                + " is read from the config file only "
+                + "(expected: "
+                + key
+                + " = "
+                + FILE_ONLY.get(key)
+                + " in the file)");
         continue;
       }
       layer = layer.withValue(key, fromText(key, override.getValue(), COMMAND_LINE));
@@ -299,8 +469,11 @@ public final class ConfigLoader {
   private static ConfigValue fromText(String key, String text, String origin) {
     Object value = text;
     if (KEYS.get(key) == ConfigValueType.LIST) {
-      value = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-          .collect(Collectors.toList());
+      value =
+          Arrays.stream(text.split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .collect(Collectors.toList());
     }
     return ConfigValueFactory.fromAnyRef(value).withOrigin(ConfigOriginFactory.newSimple(origin));
   }
@@ -308,8 +481,8 @@ public final class ConfigLoader {
   // ---- origins and names ----
 
   /**
-   * Where a value came from: {@code FILE:LINE}, {@code environment variable NAME}, {@code command-line option}
-   * or {@code default}.
+   * Where a value came from: {@code FILE:LINE}, {@code environment variable NAME}, {@code
+   * command-line option} or {@code default}.
    */
   private static String where(ConfigOrigin origin) {
     if (origin.resource() != null) {
@@ -325,7 +498,10 @@ public final class ConfigLoader {
     return origin == null ? file.toString() : where(origin);
   }
 
-  /** What a problem message ends with: {@code , at FILE:LINE} or {@code , from environment variable NAME}. */
+  /**
+   * What a problem message ends with: {@code , at FILE:LINE} or {@code , from environment variable
+   * NAME}.
+   */
   private static String suffix(ConfigOrigin origin) {
     if (origin.resource() != null) {
       return "";
@@ -354,7 +530,9 @@ public final class ConfigLoader {
       return FILE_ONLY.get(key);
     }
     ConfigValue value = rawValue(REFERENCE, key);
-    return value == null || value.valueType() == ConfigValueType.NULL ? "\"...\"" : value.render(CONCISE);
+    return value == null || value.valueType() == ConfigValueType.NULL
+        ? "\"...\""
+        : value.render(CONCISE);
   }
 
   /** The value at a key, nulls included (Config.getValue refuses them). */
@@ -375,7 +553,8 @@ public final class ConfigLoader {
     return Collections.unmodifiableSortedMap(leaves);
   }
 
-  private static void addLeaves(ConfigObject object, String prefix, Map<String, ConfigValueType> into) {
+  private static void addLeaves(
+      ConfigObject object, String prefix, Map<String, ConfigValueType> into) {
     for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
       String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
       if (entry.getValue().valueType() == ConfigValueType.OBJECT) {
@@ -403,20 +582,30 @@ public final class ConfigLoader {
       String name = envName(key);
       String clash = byName.put(name, key);
       if (clash != null) {
-        throw new IllegalStateException("reference.conf: " + clash + " and " + key + " both map to " + name
-            + " (expected: keys that differ by more than '.', '-' and '_')");
+        throw new IllegalStateException(
+            "reference.conf: "
+                + clash
+                + " and "
+                + key
+                + " both map to "
+                + name
+                + " (expected: keys that differ by more than '.', '-' and '_')");
       }
       byKey.put(key, name);
     }
     return Map.copyOf(byKey);
   }
 
-  /** Typed reads from the merged config, each recording a problem and falling back to the default on failure. */
+  /**
+   * Typed reads from the merged config, each recording a problem and falling back to the default on
+   * failure.
+   */
   private static final class Values {
     private final Config config;
     private final Path fileDirectory;
     private final Path workingDirectory = Path.of("").toAbsolutePath();
     private final List<String> problems;
+
     /** Paths as resolved, shown by {@link #entries()} instead of the text that was written. */
     private final Map<String, String> resolved = new HashMap<>();
 
@@ -426,7 +615,10 @@ public final class ConfigLoader {
       this.problems = problems;
     }
 
-    /** Runs a record constructor; its own check failing becomes a problem naming where the value came from. */
+    /**
+     * Runs a record constructor; its own check failing becomes a problem naming where the value
+     * came from.
+     */
     <T> T build(Supplier<T> constructor) {
       try {
         return constructor.get();
@@ -450,7 +642,9 @@ public final class ConfigLoader {
     }
 
     int bytes(String key) {
-      return read(key, "a size in bytes such as " + example(key).replace("\"", "") + ", 16K or 16M",
+      return read(
+          key,
+          "a size in bytes such as " + example(key).replace("\"", "") + ", 16K or 16M",
           (c, k) -> Math.toIntExact(c.getBytes(k)));
     }
 
@@ -459,7 +653,9 @@ public final class ConfigLoader {
     }
 
     Duration duration(String key) {
-      return read(key, "a duration such as " + example(key).replace("\"", "") + ", 500ms or 2m",
+      return read(
+          key,
+          "a duration such as " + example(key).replace("\"", "") + ", 500ms or 2m",
           Config::getDuration);
     }
 
@@ -468,20 +664,27 @@ public final class ConfigLoader {
     }
 
     <E extends Enum<E>> E choice(String key, Class<E> type) {
-      String choices = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-          .collect(Collectors.joining(", "));
-      return read(key, "one of " + choices,
+      String choices =
+          Arrays.stream(type.getEnumConstants())
+              .map(c -> c.name().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
+      return read(
+          key,
+          "one of " + choices,
           (c, k) -> Enum.valueOf(type, c.getString(k).trim().toUpperCase(Locale.ROOT)));
     }
 
     URI url(String key) {
-      return read(key, "a URL such as " + example(key).replace("\"", ""), (c, k) -> {
-        try {
-          return new URI(c.getString(k).trim());
-        } catch (URISyntaxException e) {
-          throw new IllegalArgumentException(e.getMessage(), e);
-        }
-      });
+      return read(
+          key,
+          "a URL such as " + example(key).replace("\"", ""),
+          (c, k) -> {
+            try {
+              return new URI(c.getString(k).trim());
+            } catch (URISyntaxException e) {
+              throw new IllegalArgumentException(e.getMessage(), e);
+            }
+          });
     }
 
     Optional<String> optionalString(String key) {
@@ -493,37 +696,59 @@ public final class ConfigLoader {
 
     Path requiredPath(String key) {
       if (!isSet(key)) {
-        problems.add(key + ": not set (expected: the path of a PEM file; set " + key + " in the config file or "
-            + ENV_NAMES.get(key) + " in the environment)");
+        problems.add(
+            key
+                + ": not set (expected: the path of a PEM file; set "
+                + key
+                + " in the config file or "
+                + ENV_NAMES.get(key)
+                + " in the environment)");
         return UNSET;
       }
-      return read(key, "a file path", (c, k) -> path(k, c.getString(k), c.getValue(k).origin()), () -> UNSET);
+      return read(
+          key,
+          "a file path",
+          (c, k) -> path(k, c.getString(k), c.getValue(k).origin()),
+          () -> UNSET);
     }
 
     Optional<Path> optionalPath(String key) {
       if (!isSet(key)) {
         return Optional.empty();
       }
-      return read(key, "a file path",
-          (c, k) -> Optional.of(path(k, c.getString(k), c.getValue(k).origin())), Optional::empty);
+      return read(
+          key,
+          "a file path",
+          (c, k) -> Optional.of(path(k, c.getString(k), c.getValue(k).origin())),
+          Optional::empty);
     }
 
     List<Path> paths(String key) {
-      return read(key, "a list of file paths, e.g. [\"crl.pem\"]", (c, k) -> {
-        List<Path> paths = new ArrayList<>();
-        ConfigList list = c.getList(k);
-        for (ConfigValue element : list) {
-          if (element.valueType() != ConfigValueType.STRING) {
-            throw new IllegalArgumentException("not a string: " + element.render(CONCISE));
-          }
-          paths.add(path(null, (String) element.unwrapped(), element.origin()));
-        }
-        resolved.put(k, paths.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(",", "[", "]")));
-        return List.copyOf(paths);
-      });
+      return read(
+          key,
+          "a list of file paths, e.g. [\"crl.pem\"]",
+          (c, k) -> {
+            List<Path> paths = new ArrayList<>();
+            ConfigList list = c.getList(k);
+            for (ConfigValue element : list) {
+              if (element.valueType() != ConfigValueType.STRING) {
+                throw new IllegalArgumentException("not a string: " + element.render(CONCISE));
+              }
+              paths.add(path(null, (String) element.unwrapped(), element.origin()));
+            }
+            resolved.put(
+                k,
+                paths.stream()
+                    .map(p -> "\"" + p + "\"")
+                    .collect(Collectors.joining(",", "[", "]")));
+            return List.copyOf(paths);
+          });
     }
 
-    /** Relative paths from the config file resolve against its directory, others against the working one. */
+    /**
+     * Relative paths from the config file resolve against its directory, others against the working
+     * one.
+     */
     private Path path(String key, String text, ConfigOrigin origin) {
       Path path = Path.of(text.trim());
       if (!path.isAbsolute()) {
@@ -539,29 +764,41 @@ public final class ConfigLoader {
 
     private boolean isSet(String key) {
       ConfigValue value = rawValue(config, key);
-      return value != null && value.valueType() != ConfigValueType.NULL
-          && !(value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).isBlank());
+      return value != null
+          && value.valueType() != ConfigValueType.NULL
+          && !(value.valueType() == ConfigValueType.STRING
+              && ((String) value.unwrapped()).isBlank());
     }
 
     private <T> T read(String key, String expected, BiFunction<Config, String, T> reader) {
       return read(key, expected, reader, () -> reader.apply(REFERENCE, key));
     }
 
-    private <T> T read(String key, String expected, BiFunction<Config, String, T> reader, Supplier<T> fallback) {
+    private <T> T read(
+        String key, String expected, BiFunction<Config, String, T> reader, Supplier<T> fallback) {
       try {
         return reader.apply(config, key);
       } catch (com.typesafe.config.ConfigException | IllegalArgumentException e) {
         ConfigValue value = rawValue(config, key);
         String shown = value == null ? "null" : value.render(CONCISE);
-        problems.add(key + ": " + shown + " (expected: " + expected + ")"
-            + (value == null ? "" : suffix(value.origin())));
+        problems.add(
+            key
+                + ": "
+                + shown
+                + " (expected: "
+                + expected
+                + ")"
+                + (value == null ? "" : suffix(value.origin())));
         return fallback.get();
       }
     }
 
     // ---- lists of objects: access.allow and routes ----
 
-    /** {@code access.allow}: each element a rule; an element with a problem is reported and left out. */
+    /**
+     * {@code access.allow}: each element a rule; an element with a problem is reported and left
+     * out.
+     */
     List<AccessRule> rules(String key) {
       return list(key, rawValue(config, key)).map(list -> rules(key, list)).orElse(List.of());
     }
@@ -578,20 +815,31 @@ public final class ConfigLoader {
       for (int i = 0; i < list.get().size(); i++) {
         String where = key + "[" + i + "]";
         ConfigValue element = list.get().get(i);
-        route(where, element).ifPresent(route -> {
-          routes.add(route);
-          names.add(where);
-          origins.add(element.origin());
-        });
+        route(where, element)
+            .ifPresent(
+                route -> {
+                  routes.add(route);
+                  names.add(where);
+                  origins.add(element.origin());
+                });
       }
       for (int j = 0; j < routes.size(); j++) {
         for (int i = 0; i < j; i++) {
           if (hides(routes.get(i), routes.get(j))) {
-            problems.add(names.get(j) + ": never used: " + names.get(i) + " has the same path-prefix \""
-                + routes.get(j).pathPrefix() + "\" and takes " + (routes.get(i).methods().isEmpty()
-                    ? "every method" : "its methods " + sorted(routes.get(j).methods()))
-                + " (expected: a longer path-prefix, other methods, or one route; remove " + names.get(j) + ")"
-                + suffix(origins.get(j)));
+            problems.add(
+                names.get(j)
+                    + ": never used: "
+                    + names.get(i)
+                    + " has the same path-prefix \""
+                    + routes.get(j).pathPrefix()
+                    + "\" and takes "
+                    + (routes.get(i).methods().isEmpty()
+                        ? "every method"
+                        : "its methods " + sorted(routes.get(j).methods()))
+                    + " (expected: a longer path-prefix, other methods, or one route; remove "
+                    + names.get(j)
+                    + ")"
+                    + suffix(origins.get(j)));
             break;
           }
         }
@@ -599,10 +847,14 @@ public final class ConfigLoader {
       return routes;
     }
 
-    /** Whether {@code first} takes every request {@code later} would (same prefix ties go to the first written). */
+    /**
+     * Whether {@code first} takes every request {@code later} would (same prefix ties go to the
+     * first written).
+     */
     private static boolean hides(RouteSettings first, RouteSettings later) {
-      return first.pathPrefix().equals(later.pathPrefix()) && (first.methods().isEmpty()
-          || (!later.methods().isEmpty() && first.methods().containsAll(later.methods())));
+      return first.pathPrefix().equals(later.pathPrefix())
+          && (first.methods().isEmpty()
+              || (!later.methods().isEmpty() && first.methods().containsAll(later.methods())));
     }
 
     private static String sorted(Set<String> methods) {
@@ -615,8 +867,16 @@ public final class ConfigLoader {
       }
       if (value.valueType() != ConfigValueType.LIST) {
         String key = where.replaceAll("^routes\\[\\d+]\\.", "");
-        problems.add(where + ": " + value.render(CONCISE) + " (expected: a list, e.g. " + where + " = "
-            + FILE_ONLY.getOrDefault(key, "[ ... ]") + ")" + suffix(value.origin()));
+        problems.add(
+            where
+                + ": "
+                + value.render(CONCISE)
+                + " (expected: a list, e.g. "
+                + where
+                + " = "
+                + FILE_ONLY.getOrDefault(key, "[ ... ]")
+                + ")"
+                + suffix(value.origin()));
         return Optional.empty();
       }
       return Optional.of((ConfigList) value);
@@ -643,9 +903,17 @@ public final class ConfigLoader {
         if (value == null || value.valueType() == ConfigValueType.NULL) {
           continue;
         }
-        if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
-          problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: one string; for several "
-              + "values write one rule each: any rule allows)" + suffix(value.origin()));
+        if (value.valueType() == ConfigValueType.LIST
+            || value.valueType() == ConfigValueType.OBJECT) {
+          problems.add(
+              where
+                  + "."
+                  + field
+                  + ": "
+                  + value.render(CONCISE)
+                  + " (expected: one string; for several "
+                  + "values write one rule each: any rule allows)"
+                  + suffix(value.origin()));
           continue;
         }
         fields.put(field, String.valueOf(value.unwrapped()));
@@ -663,7 +931,8 @@ public final class ConfigLoader {
     }
 
     private Optional<RouteSettings> route(String where, ConfigValue element) {
-      Optional<ConfigObject> object = object(where, element, "{ path-prefix = \"/version\", methods = [GET] }");
+      Optional<ConfigObject> object =
+          object(where, element, "{ path-prefix = \"/version\", methods = [GET] }");
       if (object.isEmpty()) {
         return Optional.empty();
       }
@@ -672,30 +941,47 @@ public final class ConfigLoader {
       unknownKeys(where, route, "", ROUTE_KEYS);
       Optional<String> pathPrefix = text(where, route, "path-prefix");
       if (pathPrefix.isEmpty() && problems.size() == before) {
-        problems.add(where + ".path-prefix: not set (expected: a path starting with /, e.g. /v2.1/agents/ or "
-            + "/v*/agents)" + suffix(element.origin()));
+        problems.add(
+            where
+                + ".path-prefix: not set (expected: a path starting with /, e.g. /v2.1/agents/ or "
+                + "/v*/agents)"
+                + suffix(element.origin()));
       }
       Set<String> methods = methods(where, route);
-      Optional<URI> backend = text(where, route, "backend").flatMap(text -> uri(where + ".backend", text,
-          route.get("backend")));
-      Optional<TlsSettings.ClientAuth> clientAuth = text(where, route, "client-auth")
-          .flatMap(text -> clientAuth(where + ".client-auth", text, route.get("client-auth")));
-      Optional<List<AccessRule>> allow = section(where, route, "access", "{ allow = [ ... ] }")
-          .flatMap(access -> {
-            unknownKeys(where, access, "access.", ROUTE_KEYS);
-            return list(where + ".access.allow", access.get("allow")).map(l -> rules(where + ".access.allow", l));
-          });
+      Optional<URI> backend =
+          text(where, route, "backend")
+              .flatMap(text -> uri(where + ".backend", text, route.get("backend")));
+      Optional<TlsSettings.ClientAuth> clientAuth =
+          text(where, route, "client-auth")
+              .flatMap(text -> clientAuth(where + ".client-auth", text, route.get("client-auth")));
+      Optional<List<AccessRule>> allow =
+          section(where, route, "access", "{ allow = [ ... ] }")
+              .flatMap(
+                  access -> {
+                    unknownKeys(where, access, "access.", ROUTE_KEYS);
+                    return list(where + ".access.allow", access.get("allow"))
+                        .map(l -> rules(where + ".access.allow", l));
+                  });
       Optional<Duration> connectTimeout = duration(where, route, "connect-timeout");
       Optional<Duration> responseTimeout = duration(where, route, "response-timeout");
-      Optional<BackendTlsSettings> tls = section(where, route, "tls", "{ trusted-cas = \"registrar-ca.pem\" }")
-          .flatMap(section -> backendTls(where, section));
+      Optional<BackendTlsSettings> tls =
+          section(where, route, "tls", "{ trusted-cas = \"registrar-ca.pem\" }")
+              .flatMap(section -> backendTls(where, section));
       if (problems.size() > before) {
         // Each problem of this route is reported; building it anyway would only add echoes of them.
         return Optional.empty();
       }
       try {
-        return Optional.of(new RouteSettings(pathPrefix.get(), methods, backend, clientAuth, allow, connectTimeout,
-            responseTimeout, tls));
+        return Optional.of(
+            new RouteSettings(
+                pathPrefix.get(),
+                methods,
+                backend,
+                clientAuth,
+                allow,
+                connectTimeout,
+                responseTimeout,
+                tls));
       } catch (IllegalArgumentException e) {
         recordProblem(where, route, e);
         return Optional.empty();
@@ -703,8 +989,8 @@ public final class ConfigLoader {
     }
 
     /**
-     * A route record's own check ({@code routes[].backend: ...}), put at this route's index and at the line of
-     * the value it names (else of the object itself).
+     * A route record's own check ({@code routes[].backend: ...}), put at this route's index and at
+     * the line of the value it names (else of the object itself).
      */
     private void recordProblem(String where, ConfigObject object, IllegalArgumentException e) {
       String relative = e.getMessage().replaceFirst("^routes\\[]\\.", "");
@@ -720,9 +1006,11 @@ public final class ConfigLoader {
       Optional<Path> trustedCas = filePath(where, section, "tls.trusted-cas");
       Optional<String> serverName = text(where + ".tls", section, "server-name");
       if (trustedCas.isEmpty()) {
-        problems.add(where + ".tls.trusted-cas: not set (expected: the PEM file of the CA that issued the backend's "
-            + "certificate; for a Keylime registrar, its CA certificate, e.g. /var/lib/keylime/cv_ca/cacert.crt)"
-            + suffix(section.origin()));
+        problems.add(
+            where
+                + ".tls.trusted-cas: not set (expected: the PEM file of the CA that issued the backend's "
+                + "certificate; for a Keylime registrar, its CA certificate, e.g. /var/lib/keylime/cv_ca/cacert.crt)"
+                + suffix(section.origin()));
         return Optional.empty();
       }
       try {
@@ -736,15 +1024,22 @@ public final class ConfigLoader {
     /** The element as an object, or a problem saying what an element looks like. */
     private Optional<ConfigObject> object(String where, ConfigValue element, String example) {
       if (element.valueType() != ConfigValueType.OBJECT) {
-        problems.add(where + ": " + element.render(CONCISE) + " (expected: an object such as " + example + ")"
-            + suffix(element.origin()));
+        problems.add(
+            where
+                + ": "
+                + element.render(CONCISE)
+                + " (expected: an object such as "
+                + example
+                + ")"
+                + suffix(element.origin()));
         return Optional.empty();
       }
       return Optional.of((ConfigObject) element);
     }
 
     /** A nested section of a route ({@code tls}, {@code access}), if present and an object. */
-    private Optional<ConfigObject> section(String where, ConfigObject route, String name, String example) {
+    private Optional<ConfigObject> section(
+        String where, ConfigObject route, String name, String example) {
       ConfigValue value = route.get(name);
       if (value == null || value.valueType() == ConfigValueType.NULL) {
         return Optional.empty();
@@ -752,25 +1047,36 @@ public final class ConfigLoader {
       return object(where + "." + name, value, example);
     }
 
-    /** Keys of {@code object} (found under {@code prefix} of the element) that {@code known} does not list. */
+    /**
+     * Keys of {@code object} (found under {@code prefix} of the element) that {@code known} does
+     * not list.
+     */
     private void unknownKeys(String where, ConfigObject object, String prefix, List<String> known) {
       for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
         String relative = prefix + entry.getKey();
         if (known.contains(relative)) {
           continue;
         }
-        Optional<String> suggestion = Optional.ofNullable(ALIASES.get(entry.getKey())).filter(known::contains)
-            .or(() -> DidYouMean.closest(relative, known));
+        Optional<String> suggestion =
+            Optional.ofNullable(ALIASES.get(entry.getKey()))
+                .filter(known::contains)
+                .or(() -> DidYouMean.closest(relative, known));
         List<String> siblings = new ArrayList<>();
         for (String candidate : known) {
           if (candidate.startsWith(prefix) && candidate.indexOf('.', prefix.length()) < 0) {
             siblings.add(where + "." + candidate);
           }
         }
-        problems.add(where + "." + relative + ": unknown key ("
-            + suggestion.map(s -> "did you mean " + where + "." + s + "?")
-                .orElse("expected: one of " + String.join(", ", siblings))
-            + ")" + suffix(entry.getValue().origin()));
+        problems.add(
+            where
+                + "."
+                + relative
+                + ": unknown key ("
+                + suggestion
+                    .map(s -> "did you mean " + where + "." + s + "?")
+                    .orElse("expected: one of " + String.join(", ", siblings))
+                + ")"
+                + suffix(entry.getValue().origin()));
       }
     }
 
@@ -780,9 +1086,16 @@ public final class ConfigLoader {
       if (value == null || value.valueType() == ConfigValueType.NULL) {
         return Optional.empty();
       }
-      if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
-        problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: a string)"
-            + suffix(value.origin()));
+      if (value.valueType() == ConfigValueType.LIST
+          || value.valueType() == ConfigValueType.OBJECT) {
+        problems.add(
+            where
+                + "."
+                + field
+                + ": "
+                + value.render(CONCISE)
+                + " (expected: a string)"
+                + suffix(value.origin()));
         return Optional.empty();
       }
       return Optional.of(String.valueOf(value.unwrapped()).trim());
@@ -802,8 +1115,13 @@ public final class ConfigLoader {
         }
       }
       if (!strings || methods.isEmpty()) {
-        problems.add(where + ".methods: " + value.render(CONCISE) + " (expected: a non-empty list such as "
-            + "[GET, DELETE]; leave methods out for all of them)" + suffix(value.origin()));
+        problems.add(
+            where
+                + ".methods: "
+                + value.render(CONCISE)
+                + " (expected: a non-empty list such as "
+                + "[GET, DELETE]; leave methods out for all of them)"
+                + suffix(value.origin()));
         return Set.of();
       }
       return methods;
@@ -813,17 +1131,24 @@ public final class ConfigLoader {
       try {
         return Optional.of(new URI(text));
       } catch (URISyntaxException e) {
-        problems.add(where + ": \"" + text + "\" (expected: a URL such as http://127.0.0.1:8890 or "
-            + "https://127.0.0.1:8891)" + suffix(value.origin()));
+        problems.add(
+            where
+                + ": \""
+                + text
+                + "\" (expected: a URL such as http://127.0.0.1:8890 or "
+                + "https://127.0.0.1:8891)"
+                + suffix(value.origin()));
         return Optional.empty();
       }
     }
 
-    private Optional<TlsSettings.ClientAuth> clientAuth(String where, String text, ConfigValue value) {
+    private Optional<TlsSettings.ClientAuth> clientAuth(
+        String where, String text, ConfigValue value) {
       try {
         return Optional.of(TlsSettings.ClientAuth.valueOf(text.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        problems.add(where + ": \"" + text + "\" (expected: require or optional)" + suffix(value.origin()));
+        problems.add(
+            where + ": \"" + text + "\" (expected: require or optional)" + suffix(value.origin()));
         return Optional.empty();
       }
     }
@@ -836,16 +1161,27 @@ public final class ConfigLoader {
       try {
         return Optional.of(route.toConfig().getDuration(field));
       } catch (com.typesafe.config.ConfigException e) {
-        problems.add(where + "." + field + ": " + value.render(CONCISE) + " (expected: a duration such as 2s, 500ms "
-            + "or 1m)" + suffix(value.origin()));
+        problems.add(
+            where
+                + "."
+                + field
+                + ": "
+                + value.render(CONCISE)
+                + " (expected: a duration such as 2s, 500ms "
+                + "or 1m)"
+                + suffix(value.origin()));
         return Optional.empty();
       }
     }
 
-    /** A path in a route's {@code tls}, resolved like the other TLS paths (against the config file's directory). */
+    /**
+     * A path in a route's {@code tls}, resolved like the other TLS paths (against the config file's
+     * directory).
+     */
     private Optional<Path> filePath(String where, ConfigObject tls, String relative) {
       String field = relative.substring(relative.indexOf('.') + 1);
-      return text(where + ".tls", tls, field).filter(text -> !text.isEmpty())
+      return text(where + ".tls", tls, field)
+          .filter(text -> !text.isEmpty())
           .map(text -> path(null, text, tls.get(field).origin()));
     }
 
@@ -862,7 +1198,9 @@ public final class ConfigLoader {
         } else {
           shown = resolved.getOrDefault(key, value.render(CONCISE));
         }
-        entries.add(new EffectiveConfig.Entry(key, shown, value == null ? "default" : where(value.origin())));
+        entries.add(
+            new EffectiveConfig.Entry(
+                key, shown, value == null ? "default" : where(value.origin())));
       }
       return entries;
     }

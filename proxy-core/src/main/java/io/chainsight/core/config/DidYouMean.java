@@ -4,13 +4,16 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the known key a mistyped one was meant to be ({@code tls.client_auth} for {@code tls.client-auth}). */
+/**
+ * Finds the known key a mistyped one was meant to be ({@code tls.client_auth} for {@code
+ * tls.client-auth}).
+ */
 final class DidYouMean {
   private DidYouMean() {}
 
   /**
-   * The closest known key, if it is close enough to be a typo: the same key with "_" for "-" or another case,
-   * or at most a quarter of its characters (and at least two) wrong.
+   * The closest known key, if it is close enough to be a typo: the same key with "_" for "-" or
+   * another case, or at most a quarter of its characters (and at least two) wrong.
    */
   static Optional<String> closest(String wrong, Collection<String> known) {
     String normalized = normalize(wrong);

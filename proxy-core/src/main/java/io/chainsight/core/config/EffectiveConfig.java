@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * The loaded configuration together with every key's effective value and where it came from, for
- * {@code check-config} and the admin {@code /config} endpoint. Secrets are already redacted in the entries.
+ * {@code check-config} and the admin {@code /config} endpoint. Secrets are already redacted in the
+ * entries.
  */
 public record EffectiveConfig(ChainsightConfig config, List<Entry> entries) {
   /** What a secret's value is replaced with. */
@@ -15,8 +16,8 @@ public record EffectiveConfig(ChainsightConfig config, List<Entry> entries) {
   public static final String NOT_SET = "<not set>";
 
   /**
-   * One key (its path below {@code chainsight}), its value as HOCON, and its origin: {@code FILE:LINE},
-   * {@code environment variable NAME}, {@code command-line option} or {@code default}.
+   * One key (its path below {@code chainsight}), its value as HOCON, and its origin: {@code
+   * FILE:LINE}, {@code environment variable NAME}, {@code command-line option} or {@code default}.
    */
   public record Entry(String key, String value, String origin) {
     public Entry {
@@ -31,7 +32,7 @@ public record EffectiveConfig(ChainsightConfig config, List<Entry> entries) {
     entries = List.copyOf(entries);
   }
 
-  /** One line per key, {@code key = value}, followed by {@code  # origin} when asked. */
+  /** One line per key, {@code key = value}, followed by {@code # origin} when asked. */
   public String render(boolean withOrigins) {
     StringBuilder out = new StringBuilder();
     for (Entry entry : entries) {

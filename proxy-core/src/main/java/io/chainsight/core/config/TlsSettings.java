@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code chainsight.tls}: where the credentials come from (chain, key, trust, CRLs) and the handshake policy.
- * Paths are absolute by the time they get here.
+ * {@code chainsight.tls}: where the credentials come from (chain, key, trust, CRLs) and the
+ * handshake policy. Paths are absolute by the time they get here.
  */
 public record TlsSettings(
     Path certificateChain,
@@ -21,10 +21,20 @@ public record TlsSettings(
     ClientAuthFailure clientAuthFailure) {
 
   /** Whether a client certificate is asked for, and whether it is required. */
-  public enum ClientAuth { REQUIRE, OPTIONAL, NONE }
+  public enum ClientAuth {
+    REQUIRE,
+    OPTIONAL,
+    NONE
+  }
 
-  /** What a client whose certificate fails verification gets: a TLS alert, or a completed handshake and 401/403. */
-  public enum ClientAuthFailure { ALERT, HTTP }
+  /**
+   * What a client whose certificate fails verification gets: a TLS alert, or a completed handshake
+   * and 401/403.
+   */
+  public enum ClientAuthFailure {
+    ALERT,
+    HTTP
+  }
 
   public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
@@ -37,17 +47,25 @@ public record TlsSettings(
     crls = List.copyOf(crls);
     protocols = List.copyOf(protocols);
     if (clientAuth != ClientAuth.NONE && trustedCas.isEmpty()) {
-      throw new IllegalArgumentException("tls.trusted-cas: not set, but tls.client-auth = "
-          + clientAuth.name().toLowerCase() + " (expected: a PEM bundle of the CAs that issue client "
-          + "certificates, or tls.client-auth = none)");
+      throw new IllegalArgumentException(
+          "tls.trusted-cas: not set, but tls.client-auth = "
+              + clientAuth.name().toLowerCase()
+              + " (expected: a PEM bundle of the CAs that issue client "
+              + "certificates, or tls.client-auth = none)");
     }
     if (protocols.isEmpty()) {
-      throw new IllegalArgumentException("tls.protocols: [] (expected: one or more of " + SUPPORTED_PROTOCOLS + ")");
+      throw new IllegalArgumentException(
+          "tls.protocols: [] (expected: one or more of " + SUPPORTED_PROTOCOLS + ")");
     }
     for (String protocol : protocols) {
       if (!SUPPORTED_PROTOCOLS.contains(protocol)) {
-        throw new IllegalArgumentException("tls.protocols: \"" + protocol + "\" is not supported (expected: one or "
-            + "more of " + SUPPORTED_PROTOCOLS + "; older versions are insecure)");
+        throw new IllegalArgumentException(
+            "tls.protocols: \""
+                + protocol
+                + "\" is not supported (expected: one or "
+                + "more of "
+                + SUPPORTED_PROTOCOLS
+                + "; older versions are insecure)");
       }
     }
     Checks.positive("tls.handshake-timeout", handshakeTimeout);

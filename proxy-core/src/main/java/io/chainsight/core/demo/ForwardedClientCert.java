@@ -3,9 +3,10 @@ package io.chainsight.core.demo;
 import java.util.Optional;
 
 /**
- * Reads the {@code Subject} of an Envoy-style {@code X-Forwarded-Client-Cert} header, the identity chainsight
- * forwards: {@code Hash=...;Subject="CN=agent,O=example";DNS=...}. Elements for successive proxies are
- * separated by commas, pairs by semicolons, and values holding either are quoted with {@code \"} escapes.
+ * Reads the {@code Subject} of an Envoy-style {@code X-Forwarded-Client-Cert} header, the identity
+ * chainsight forwards: {@code Hash=...;Subject="CN=agent,O=example";DNS=...}. Elements for
+ * successive proxies are separated by commas, pairs by semicolons, and values holding either are
+ * quoted with {@code \"} escapes.
  */
 public final class ForwardedClientCert {
   private ForwardedClientCert() {}

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One answer in the registrar's envelope, {@code {"code": 200, "status": "Success", "results": {...}}}.
- * Results hold strings, lists of strings, nested maps or null, rendered as JSON in insertion order.
+ * One answer in the registrar's envelope, {@code {"code": 200, "status": "Success", "results":
+ * {...}}}. Results hold strings, lists of strings, nested maps or null, rendered as JSON in
+ * insertion order.
  *
  * @param allow the methods the path accepts, sent as {@code Allow} with a 405
  */
-record RegistrarReply(int code, String status, Map<String, Object> results, Optional<String> allow) {
+record RegistrarReply(
+    int code, String status, Map<String, Object> results, Optional<String> allow) {
   RegistrarReply {
     results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
   }

@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stand-in for the Keylime registrar's plain-HTTP port on 127.0.0.1, for the demo and the tests: the routes
- * an agent calls, answered in the registrar's envelope ({@link RegistrarApi}), with the client identity
- * chainsight forwarded ({@code X-Forwarded-Client-Cert}'s Subject) echoed back, so a curl through the proxy
- * shows that identity reaching the backend. Built on the JDK's HTTP server: no dependency, and the demo only
- * needs a few requests a second.
+ * A stand-in for the Keylime registrar's plain-HTTP port on 127.0.0.1, for the demo and the tests:
+ * the routes an agent calls, answered in the registrar's envelope ({@link RegistrarApi}), with the
+ * client identity chainsight forwarded ({@code X-Forwarded-Client-Cert}'s Subject) echoed back, so
+ * a curl through the proxy shows that identity reaching the backend. Built on the JDK's HTTP
+ * server: no dependency, and the demo only needs a few requests a second.
  */
 public final class RegistrarStandIn implements AutoCloseable {
   /** Registration bodies are 2-8 KB; anything far larger is refused rather than held in memory. */
@@ -44,11 +44,15 @@ public final class RegistrarStandIn implements AutoCloseable {
     InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
     HttpServer server = HttpServer.create(new InetSocketAddress(loopback, port), 50);
     AtomicInteger threads = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
-      Thread thread = new Thread(runnable, "registrar-stand-in-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "registrar-stand-in-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.createContext("/", RegistrarStandIn::exchange);
     server.start();
@@ -73,18 +77,27 @@ public final class RegistrarStandIn implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
-      Optional<String> subject = ForwardedClientCert.subject(exchange.getRequestHeaders().getFirst(XFCC));
+      Optional<String> subject =
+          ForwardedClientCert.subject(exchange.getRequestHeaders().getFirst(XFCC));
       byte[] body = readBody(exchange.getRequestBody());
-      RegistrarReply reply = body == null
-          ? RegistrarReply.error(413, "Payload Too Large: the request body exceeds " + MAX_BODY_BYTES
-              + " bytes (expected: a registration of a few KB)")
-          : RegistrarApi.handle(method, path, body, subject);
+      RegistrarReply reply =
+          body == null
+              ? RegistrarReply.error(
+                  413,
+                  "Payload Too Large: the request body exceeds "
+                      + MAX_BODY_BYTES
+                      + " bytes (expected: a registration of a few KB)")
+              : RegistrarApi.handle(method, path, body, subject);
       byte[] json = reply.body();
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       reply.allow().ifPresent(allow -> exchange.getResponseHeaders().set("Allow", allow));
       exchange.sendResponseHeaders(reply.code(), json.length);
       exchange.getResponseBody().write(json);
-      log.info("registrar stand-in: {} {} -> {} (client identity: {})", method, path, reply.code(),
+      log.info(
+          "registrar stand-in: {} {} -> {} (client identity: {})",
+          method,
+          path,
+          reply.code(),
           subject.orElse("none forwarded"));
     }
   }

@@ -4,13 +4,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One possible reason why the client rejected the chain we sent, reasoned from the alert and our certificates.
+ * One possible reason why the client rejected the chain we sent, reasoned from the alert and our
+ * certificates.
  *
  * @param openssl the OpenSSL error the client would have printed, when the cause is one
  * @param cause the client-side cause in terms of our certificates
  * @param fix what to change, and where
  */
-public record Cause(Optional<OpenSslError> openssl, Likelihood likelihood, String cause, String fix) {
+public record Cause(
+    Optional<OpenSslError> openssl, Likelihood likelihood, String cause, String fix) {
 
   /** How far our own chain supports a cause. Causes are listed in this order. */
   public enum Likelihood {

@@ -8,12 +8,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Which certificate a step is about, and how to find it again: where it came from (the presented chain or the
- * trust anchors) and its identity as openssl prints it.
+ * Which certificate a step is about, and how to find it again: where it came from (the presented
+ * chain or the trust anchors) and its identity as openssl prints it.
  *
  * @param source where it came from
- * @param index position in the presented chain (0 = leaf) or in the trust anchors, by {@code source}
- * @param presentedIndex for a trust anchor that the peer also sent, its position in the presented chain
+ * @param index position in the presented chain (0 = leaf) or in the trust anchors, by {@code
+ *     source}
+ * @param presentedIndex for a trust anchor that the peer also sent, its position in the presented
+ *     chain
  * @param sha256 SHA-256 of the DER encoding, lower-case hex
  * @param subjectKeyId SKI as colon-separated hex, when present
  * @param authorityKeyId AKI key id as colon-separated hex, when present
@@ -32,7 +34,10 @@ public record CertificateRef(
     Instant notAfter) {
 
   /** Where a certificate on the path came from. */
-  public enum Source { PRESENTED, TRUST_ANCHOR }
+  public enum Source {
+    PRESENTED,
+    TRUST_ANCHOR
+  }
 
   public CertificateRef {
     Objects.requireNonNull(source, "source");
@@ -49,20 +54,34 @@ public record CertificateRef(
     return of(Source.TRUST_ANCHOR, index, presentedIndex, certificate);
   }
 
-  private static CertificateRef of(Source source, int index, OptionalInt presentedIndex, X509Certificate cert) {
-    return new CertificateRef(source, index, presentedIndex, Certificates.subject(cert), Certificates.issuer(cert),
-        Certificates.serialHex(cert), Certificates.sha256(cert),
-        Optional.ofNullable(Certificates.subjectKeyId(cert)), Optional.ofNullable(Certificates.authorityKeyId(cert)),
-        cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+  private static CertificateRef of(
+      Source source, int index, OptionalInt presentedIndex, X509Certificate cert) {
+    return new CertificateRef(
+        source,
+        index,
+        presentedIndex,
+        Certificates.subject(cert),
+        Certificates.issuer(cert),
+        Certificates.serialHex(cert),
+        Certificates.sha256(cert),
+        Optional.ofNullable(Certificates.subjectKeyId(cert)),
+        Optional.ofNullable(Certificates.authorityKeyId(cert)),
+        cert.getNotBefore().toInstant(),
+        cert.getNotAfter().toInstant());
   }
 
-  /** {@code presented[1]}, {@code trust anchor #2}, or {@code trust anchor #1 (also presented[2])}. */
+  /**
+   * {@code presented[1]}, {@code trust anchor #2}, or {@code trust anchor #1 (also presented[2])}.
+   */
   public String label() {
     if (source == Source.PRESENTED) {
       return "presented[" + index + "]";
     }
-    return "trust anchor #" + (index + 1)
-        + (presentedIndex.isPresent() ? " (also presented[" + presentedIndex.getAsInt() + "])" : "");
+    return "trust anchor #"
+        + (index + 1)
+        + (presentedIndex.isPresent()
+            ? " (also presented[" + presentedIndex.getAsInt() + "])"
+            : "");
   }
 
   /** {@code presented[0] CN=agent-1}. */

@@ -8,13 +8,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Explains a certificate chain step by step: from the leaf up, each certificate's validity, critical
- * extensions, key strength and purpose; then its issuer (looked up trusted-first, by name and key id, like
- * OpenSSL), the signature, the issuer's CA constraints and revocation; until a trust anchor ends the path. The
- * first failing step gets a reason code, the evidence, a fix and the OpenSSL error a C client reports.
+ * Explains a certificate chain step by step: from the leaf up, each certificate's validity,
+ * critical extensions, key strength and purpose; then its issuer (looked up trusted-first, by name
+ * and key id, like OpenSSL), the signature, the issuer's CA constraints and revocation; until a
+ * trust anchor ends the path. The first failing step gets a reason code, the evidence, a fix and
+ * the OpenSSL error a C client reports.
  *
- * <p>Built once per set of trust material (the anchors are indexed), then {@link #analyze} is pure and cheap:
- * a few signature verifications per certificate. Immutable and thread-safe.
+ * <p>Built once per set of trust material (the anchors are indexed), then {@link #analyze} is pure
+ * and cheap: a few signature verifications per certificate. Immutable and thread-safe.
  *
  * <pre>{@code
  * ChainAnalyzer analyzer = ChainAnalyzer.builder()
@@ -39,8 +40,12 @@ public final class ChainAnalyzer {
     this.purpose = builder.purpose;
     this.partialChain = builder.partialChain;
     this.maxChainLength = builder.maxChainLength;
-    this.trustStoreName = builder.trustStoreName != null ? builder.trustStoreName
-        : purpose == Purpose.CLIENT_AUTH ? "the trusted CAs (tls.trusted-cas)" : "the client's CA file";
+    this.trustStoreName =
+        builder.trustStoreName != null
+            ? builder.trustStoreName
+            : purpose == Purpose.CLIENT_AUTH
+                ? "the trusted CAs (tls.trusted-cas)"
+                : "the client's CA file";
   }
 
   public static Builder builder() {
@@ -53,10 +58,11 @@ public final class ChainAnalyzer {
   }
 
   /**
-   * As {@link #analyze(List, Instant)}, and checks that the leaf names {@code expectedHost} (a DNS name or an
-   * IP address literal) in its subjectAltName.
+   * As {@link #analyze(List, Instant)}, and checks that the leaf names {@code expectedHost} (a DNS
+   * name or an IP address literal) in its subjectAltName.
    */
-  public ChainDiagnosis analyze(List<X509Certificate> presented, Instant at, Optional<String> expectedHost) {
+  public ChainDiagnosis analyze(
+      List<X509Certificate> presented, Instant at, Optional<String> expectedHost) {
     Objects.requireNonNull(presented, "presented");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(expectedHost, "expectedHost");
@@ -109,7 +115,10 @@ public final class ChainAnalyzer {
       return this;
     }
 
-    /** CRLs; when any are given, every certificate below the trust anchor needs a current CRL from its issuer. */
+    /**
+     * CRLs; when any are given, every certificate below the trust anchor needs a current CRL from
+     * its issuer.
+     */
     public Builder crls(List<X509CRL> crls) {
       this.crls = List.copyOf(crls);
       return this;
@@ -122,9 +131,10 @@ public final class ChainAnalyzer {
     }
 
     /**
-     * Whether a path may end at a trust anchor that is not self-signed (OpenSSL's X509_V_FLAG_PARTIAL_CHAIN;
-     * curl sets it, the JDK behaves so). Default false: like openssl, nginx and the Rust agent, a path must end
-     * at a trusted self-signed root, else OpenSSL error 2.
+     * Whether a path may end at a trust anchor that is not self-signed (OpenSSL's
+     * X509_V_FLAG_PARTIAL_CHAIN; curl sets it, the JDK behaves so). Default false: like openssl,
+     * nginx and the Rust agent, a path must end at a trusted self-signed root, else OpenSSL error
+     * 2.
      */
     public Builder partialChain(boolean partialChain) {
       this.partialChain = partialChain;
@@ -133,7 +143,8 @@ public final class ChainAnalyzer {
 
     public Builder maxChainLength(int maxChainLength) {
       if (maxChainLength < 1) {
-        throw new IllegalArgumentException("maxChainLength: " + maxChainLength + " (expected: >= 1)");
+        throw new IllegalArgumentException(
+            "maxChainLength: " + maxChainLength + " (expected: >= 1)");
       }
       this.maxChainLength = maxChainLength;
       return this;

@@ -14,15 +14,17 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
- * The result of analysing a chain: the steps of path building in order, the first failure (if any) and remarks
- * that are not failures (certificates out of order, superfluous, expiring soon). Immutable; the log, the admin
- * endpoint and the CLI render this same value.
+ * The result of analysing a chain: the steps of path building in order, the first failure (if any)
+ * and remarks that are not failures (certificates out of order, superfluous, expiring soon).
+ * Immutable; the log, the admin endpoint and the CLI render this same value.
  *
  * @param checkedAt the time the chain was checked against
- * @param purpose what the leaf had to be good for; empty for failures that never reached the certificates
+ * @param purpose what the leaf had to be good for; empty for failures that never reached the
+ *     certificates
  * @param expectedHost the host name or IP the leaf had to match, when one was given
  * @param presented the chain as the peer sent it, in order
- * @param path the certificates of the path from the leaf up, as far as building got (trust anchors included)
+ * @param path the certificates of the path from the leaf up, as far as building got (trust anchors
+ *     included)
  * @param steps the checks that ran, in order; analysis stops at the first failing one
  * @param failure the first failure; empty when the chain verified
  * @param receivedAlert for {@code CLIENT_REJECTED_OUR_CHAIN}: the alert the client sent
@@ -50,25 +52,48 @@ public record ChainDiagnosis(
     presented = List.copyOf(presented);
     path = List.copyOf(path);
     steps = List.copyOf(steps);
-    causes = causes.stream().sorted(Comparator.comparing(Cause::likelihood)).collect(Collectors.toUnmodifiableList());
+    causes =
+        causes.stream()
+            .sorted(Comparator.comparing(Cause::likelihood))
+            .collect(Collectors.toUnmodifiableList());
     remarks = List.copyOf(remarks);
   }
 
   /**
-   * A failure that is not about certificates (plain HTTP on the TLS port, a timeout, access denied after a
-   * valid chain): the same value type, so the log and the recent-failures list hold one kind of thing.
+   * A failure that is not about certificates (plain HTTP on the TLS port, a timeout, access denied
+   * after a valid chain): the same value type, so the log and the recent-failures list hold one
+   * kind of thing.
    */
-  public static ChainDiagnosis of(Instant at, List<X509Certificate> presented, ReasonCode reason, String explanation,
+  public static ChainDiagnosis of(
+      Instant at,
+      List<X509Certificate> presented,
+      ReasonCode reason,
+      String explanation,
       String fix) {
     List<CertificateRef> refs = new ArrayList<>();
     for (int i = 0; i < presented.size(); i++) {
       refs.add(CertificateRef.presented(i, presented.get(i)));
     }
-    Failure failure = new Failure(reason, OptionalInt.empty(),
-        refs.isEmpty() ? Optional.empty() : Optional.of(refs.get(0)), explanation, fix, reason.openssl(),
-        reason.alert());
-    return new ChainDiagnosis(at, Optional.empty(), Optional.empty(), refs, List.of(), List.of(), Optional.of(failure),
-        Optional.empty(), List.of(), List.of());
+    Failure failure =
+        new Failure(
+            reason,
+            OptionalInt.empty(),
+            refs.isEmpty() ? Optional.empty() : Optional.of(refs.get(0)),
+            explanation,
+            fix,
+            reason.openssl(),
+            reason.alert());
+    return new ChainDiagnosis(
+        at,
+        Optional.empty(),
+        Optional.empty(),
+        refs,
+        List.of(),
+        List.of(),
+        Optional.of(failure),
+        Optional.empty(),
+        List.of(),
+        List.of());
   }
 
   public boolean valid() {
@@ -81,22 +106,29 @@ public record ChainDiagnosis(
 
   /** The step that failed, when the failure is tied to one. */
   public Optional<Step> failingStep() {
-    return failure.flatMap(f -> f.step().isPresent()
-        ? steps.stream().filter(s -> s.number() == f.step().getAsInt()).findFirst()
-        : Optional.empty());
+    return failure.flatMap(
+        f ->
+            f.step().isPresent()
+                ? steps.stream().filter(s -> s.number() == f.step().getAsInt()).findFirst()
+                : Optional.empty());
   }
 
-  /** One line for a log summary: {@code CN=agent-1 <- CN=Int | CN=Int <- CN=Root} (subject, then its issuer). */
+  /**
+   * One line for a log summary: {@code CN=agent-1 <- CN=Int | CN=Int <- CN=Root} (subject, then its
+   * issuer).
+   */
   public String presentedSummary() {
     if (presented.isEmpty()) {
       return "(no certificate)";
     }
-    return presented.stream().map(c -> c.subject() + " <- " + c.issuer()).collect(Collectors.joining(" | "));
+    return presented.stream()
+        .map(c -> c.subject() + " <- " + c.issuer())
+        .collect(Collectors.joining(" | "));
   }
 
   /**
-   * SHA-256 over the fingerprints of the presented certificates, in order: equal for equal chains, so
-   * identical failures can be deduplicated. {@code "none"} for an empty chain.
+   * SHA-256 over the fingerprints of the presented certificates, in order: equal for equal chains,
+   * so identical failures can be deduplicated. {@code "none"} for an empty chain.
    */
   public String presentedFingerprint() {
     if (presented.isEmpty()) {
@@ -114,8 +146,8 @@ public record ChainDiagnosis(
   }
 
   /**
-   * One line: {@code ISSUER_NOT_FOUND at step 9 (presented[0] CN=agent-1): ... Fix: ... OpenSSL: 20 "..."}, or
-   * {@code valid}.
+   * One line: {@code ISSUER_NOT_FOUND at step 9 (presented[0] CN=agent-1): ... Fix: ... OpenSSL: 20
+   * "..."}, or {@code valid}.
    */
   public String summary() {
     if (failure.isEmpty()) {

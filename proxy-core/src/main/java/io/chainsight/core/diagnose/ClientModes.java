@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a server's chain fares with each {@link ClientMode}: the same chain and CA file, analysed once per way of
- * loading the file. This is what tells "curl works, the agent fails" apart: a CA file whose first block is an
- * intermediate passes every-block clients and fails first-block ones with OpenSSL error 2.
+ * How a server's chain fares with each {@link ClientMode}: the same chain and CA file, analysed
+ * once per way of loading the file. This is what tells "curl works, the agent fails" apart: a CA
+ * file whose first block is an intermediate passes every-block clients and fails first-block ones
+ * with OpenSSL error 2.
  */
 public final class ClientModes {
   private ClientModes() {}
@@ -25,8 +26,13 @@ public final class ClientModes {
    * @param osStore the OS trust store, if there is one; modes that use it are skipped without
    * @param host the host name or IP the client connects to
    */
-  public static List<Result> evaluate(List<X509Certificate> presented, List<X509Certificate> caFile, String caFileName,
-      Optional<List<X509Certificate>> osStore, Optional<String> host, Instant at) {
+  public static List<Result> evaluate(
+      List<X509Certificate> presented,
+      List<X509Certificate> caFile,
+      String caFileName,
+      Optional<List<X509Certificate>> osStore,
+      Optional<String> host,
+      Instant at) {
     if (caFile.isEmpty()) {
       throw new IllegalArgumentException("caFile: empty (expected: at least one certificate)");
     }
@@ -36,14 +42,18 @@ public final class ClientModes {
       if (mode.osStore() && osStore.isEmpty()) {
         continue;
       }
-      List<X509Certificate> anchors = new ArrayList<>(mode.everyBlock() ? caFile : caFile.subList(0, 1));
+      List<X509Certificate> anchors =
+          new ArrayList<>(mode.everyBlock() ? caFile : caFile.subList(0, 1));
       if (mode.osStore()) {
         anchors.addAll(osStore.get());
       }
-      ChainAnalyzer analyzer = ChainAnalyzer.builder().trustAnchors(anchors).purpose(Purpose.SERVER_AUTH)
-          .partialChain(mode.partialChain())
-          .trustStoreName(caFileName)
-          .build();
+      ChainAnalyzer analyzer =
+          ChainAnalyzer.builder()
+              .trustAnchors(anchors)
+              .purpose(Purpose.SERVER_AUTH)
+              .partialChain(mode.partialChain())
+              .trustStoreName(caFileName)
+              .build();
       ChainDiagnosis diagnosis = analyzer.analyze(presented, at, host);
       if (mode == ClientMode.EVERY_BLOCK) {
         everyBlock = diagnosis;
@@ -56,33 +66,63 @@ public final class ClientModes {
   }
 
   /**
-   * A client reading only the first block fails where reading every block works: the block order is the
-   * problem, and the fix is to move the block the path needs to the front.
+   * A client reading only the first block fails where reading every block works: the block order is
+   * the problem, and the fix is to move the block the path needs to the front.
    */
-  private static ChainDiagnosis firstBlockFix(ChainDiagnosis firstBlock, ChainDiagnosis everyBlock,
-      List<X509Certificate> caFile, String caFileName) {
+  private static ChainDiagnosis firstBlockFix(
+      ChainDiagnosis firstBlock,
+      ChainDiagnosis everyBlock,
+      List<X509Certificate> caFile,
+      String caFileName) {
     CertificateRef needed = everyBlock.path().get(everyBlock.path().size() - 1);
-    String fix = "This client reads only the first PEM block of " + caFileName + ", "
-        + Certificates.subject(caFile.get(0)) + "; the path needs "
-        + needed.subject() + ", which is block " + (needed.index() + 1) + ": put it first, or alone, in "
-        + caFileName + ".";
+    String fix =
+        "This client reads only the first PEM block of "
+            + caFileName
+            + ", "
+            + Certificates.subject(caFile.get(0))
+            + "; the path needs "
+            + needed.subject()
+            + ", which is block "
+            + (needed.index() + 1)
+            + ": put it first, or alone, in "
+            + caFileName
+            + ".";
     Failure f = firstBlock.failure().orElseThrow();
-    Failure moved = new Failure(f.reason(), f.step(), f.certificate(), f.explanation(), fix, f.openssl(), f.alert());
-    return new ChainDiagnosis(firstBlock.checkedAt(), firstBlock.purpose(), firstBlock.expectedHost(),
-        firstBlock.presented(), firstBlock.path(), firstBlock.steps(), Optional.of(moved), firstBlock.receivedAlert(),
-        firstBlock.causes(), firstBlock.remarks());
+    Failure moved =
+        new Failure(
+            f.reason(), f.step(), f.certificate(), f.explanation(), fix, f.openssl(), f.alert());
+    return new ChainDiagnosis(
+        firstBlock.checkedAt(),
+        firstBlock.purpose(),
+        firstBlock.expectedHost(),
+        firstBlock.presented(),
+        firstBlock.path(),
+        firstBlock.steps(),
+        Optional.of(moved),
+        firstBlock.receivedAlert(),
+        firstBlock.causes(),
+        firstBlock.remarks());
   }
 
   /**
-   * The host name check alone, whatever the chain's trust: a mismatch fails every client, so it is reported
-   * even when path building fails first.
+   * The host name check alone, whatever the chain's trust: a mismatch fails every client, so it is
+   * reported even when path building fails first.
    */
   public static Step hostName(X509Certificate leaf, String host) {
     PathNode node = new PathNode(leaf, CertificateRef.presented(0, leaf), false);
     Outcome outcome = HostNameCheck.check(node, host, new ArrayList<>());
-    return new Step(1, Optional.of(node.ref()), Step.Check.HOST_NAME,
+    return new Step(
+        1,
+        Optional.of(node.ref()),
+        Step.Check.HOST_NAME,
         outcome.passed() ? Step.Verdict.PASS : Step.Verdict.FAIL,
-        outcome.passed() ? outcome.detail() : outcome.detail() + " " + outcome.fix() + " (OpenSSL error "
-            + outcome.openssl() + ")");
+        outcome.passed()
+            ? outcome.detail()
+            : outcome.detail()
+                + " "
+                + outcome.fix()
+                + " (OpenSSL error "
+                + outcome.openssl()
+                + ")");
   }
 }

@@ -12,16 +12,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Why a client rejected the chain we sent, reasoned from the only thing a server sees, the alert, and from our
- * own certificates. OpenSSL maps several verification errors to one alert (2, 19 and 20 all arrive as
- * unknown_ca); for each, this names the client-side cause in terms of our certificates, and says which causes
- * our chain confirms or rules out. Our chain is also checked from here, against its own top certificate, so
- * defects on our side (expired, wrong name, wrong purpose) are confirmed rather than guessed.
+ * Why a client rejected the chain we sent, reasoned from the only thing a server sees, the alert,
+ * and from our own certificates. OpenSSL maps several verification errors to one alert (2, 19 and
+ * 20 all arrive as unknown_ca); for each, this names the client-side cause in terms of our
+ * certificates, and says which causes our chain confirms or rules out. Our chain is also checked
+ * from here, against its own top certificate, so defects on our side (expired, wrong name, wrong
+ * purpose) are confirmed rather than guessed.
  */
 public final class ClientRejection {
   private static final Duration RECENT = Duration.ofDays(1);
   private static final Duration SOON = Duration.ofDays(7);
-  private static final String CA_FILE = "the client's CA file (rust-keylime: registrar_tls_ca_cert; curl: --cacert)";
+  private static final String CA_FILE =
+      "the client's CA file (rust-keylime: registrar_tls_ca_cert; curl: --cacert)";
 
   private final TlsAlert alert;
   private final List<X509Certificate> sent;
@@ -32,7 +34,11 @@ public final class ClientRejection {
   private final List<CertificateRef> refs = new ArrayList<>();
   private final List<Cause> causes = new ArrayList<>();
 
-  private ClientRejection(TlsAlert alert, List<X509Certificate> sent, Instant at, Optional<String> serverName,
+  private ClientRejection(
+      TlsAlert alert,
+      List<X509Certificate> sent,
+      Instant at,
+      Optional<String> serverName,
       Optional<String> localAddress) {
     this.alert = alert;
     this.sent = List.copyOf(sent);
@@ -44,22 +50,33 @@ public final class ClientRejection {
     }
     X509Certificate top = sent.get(sent.size() - 1);
     // Our chain against its own top: shows what any client that trusts our root can verify.
-    this.selfCheck = ChainAnalyzer.builder().trustAnchors(List.of(top)).purpose(Purpose.SERVER_AUTH)
-        .partialChain(!selfSigned(top)).trustStoreName(CA_FILE).build()
-        .analyze(sent, at, serverName.or(() -> localAddress));
+    this.selfCheck =
+        ChainAnalyzer.builder()
+            .trustAnchors(List.of(top))
+            .purpose(Purpose.SERVER_AUTH)
+            .partialChain(!selfSigned(top))
+            .trustStoreName(CA_FILE)
+            .build()
+            .analyze(sent, at, serverName.or(() -> localAddress));
   }
 
   /**
    * @param alert the alert the client sent
    * @param sentChain the chain we sent, leaf first
    * @param at when the handshake failed
-   * @param serverName the SNI the client sent; empty when it sent none (clients connecting by IP send none)
+   * @param serverName the SNI the client sent; empty when it sent none (clients connecting by IP
+   *     send none)
    * @param localAddress the IP address the client connected to, when known
    */
-  public static ChainDiagnosis explain(TlsAlert alert, List<X509Certificate> sentChain, Instant at,
-      Optional<String> serverName, Optional<String> localAddress) {
+  public static ChainDiagnosis explain(
+      TlsAlert alert,
+      List<X509Certificate> sentChain,
+      Instant at,
+      Optional<String> serverName,
+      Optional<String> localAddress) {
     if (sentChain.isEmpty()) {
-      throw new IllegalArgumentException("sentChain: empty (expected: the certificates we sent, leaf first)");
+      throw new IllegalArgumentException(
+          "sentChain: empty (expected: the certificates we sent, leaf first)");
     }
     return new ClientRejection(alert, sentChain, at, serverName, localAddress).diagnose();
   }
@@ -75,26 +92,61 @@ public final class ClientRejection {
       case CERTIFICATE_REVOKED -> certificateRevoked();
       default -> notAboutCertificates();
     }
-    if (!selfCheck.valid() && causes.stream().noneMatch(c -> c.likelihood() == Cause.Likelihood.CONFIRMED)) {
+    if (!selfCheck.valid()
+        && causes.stream().noneMatch(c -> c.likelihood() == Cause.Likelihood.CONFIRMED)) {
       Failure own = selfCheck.failure().orElseThrow();
-      causes.add(new Cause(own.openssl(), Cause.Likelihood.POSSIBLE, "Our own chain fails from here with "
-          + own.reason() + ", which clients usually report with another alert, but fix it too: "
-          + own.explanation(), own.fix()));
+      causes.add(
+          new Cause(
+              own.openssl(),
+              Cause.Likelihood.POSSIBLE,
+              "Our own chain fails from here with "
+                  + own.reason()
+                  + ", which clients usually report with another alert, but fix it too: "
+                  + own.explanation(),
+              own.fix()));
     }
-    List<Cause> sorted = causes.stream().sorted((a, b) -> a.likelihood().compareTo(b.likelihood())).toList();
-    String fix = sorted.stream().filter(c -> c.likelihood() != Cause.Likelihood.RULED_OUT).findFirst()
-        .map(Cause::fix).orElse("See the causes below.");
-    Failure failure = new Failure(ReasonCode.CLIENT_REJECTED_OUR_CHAIN, OptionalInt.empty(), Optional.of(refs.get(0)),
-        "The client ended the handshake with alert " + alert + " after we sent "
-            + Wording.plural(sent.size(), "certificate") + " (" + refs.stream().map(CertificateRef::subject)
-            .collect(Collectors.joining(", ")) + ")" + meaning() + ".",
-        fix, Optional.empty(), Optional.of(alert));
+    List<Cause> sorted =
+        causes.stream().sorted((a, b) -> a.likelihood().compareTo(b.likelihood())).toList();
+    String fix =
+        sorted.stream()
+            .filter(c -> c.likelihood() != Cause.Likelihood.RULED_OUT)
+            .findFirst()
+            .map(Cause::fix)
+            .orElse("See the causes below.");
+    Failure failure =
+        new Failure(
+            ReasonCode.CLIENT_REJECTED_OUR_CHAIN,
+            OptionalInt.empty(),
+            Optional.of(refs.get(0)),
+            "The client ended the handshake with alert "
+                + alert
+                + " after we sent "
+                + Wording.plural(sent.size(), "certificate")
+                + " ("
+                + refs.stream().map(CertificateRef::subject).collect(Collectors.joining(", "))
+                + ")"
+                + meaning()
+                + ".",
+            fix,
+            Optional.empty(),
+            Optional.of(alert));
     List<String> remarks = new ArrayList<>();
-    remarks.add("The steps check our chain from here, against its own top certificate " + top().subject()
-        + " as trust anchor: what a client that trusts it can verify.");
+    remarks.add(
+        "The steps check our chain from here, against its own top certificate "
+            + top().subject()
+            + " as trust anchor: what a client that trusts it can verify.");
     remarks.addAll(selfCheck.remarks());
-    return new ChainDiagnosis(at, Optional.of(Purpose.SERVER_AUTH), selfCheck.expectedHost(), refs, selfCheck.path(),
-        selfCheck.steps(), Optional.of(failure), Optional.of(alert), causes, remarks);
+    return new ChainDiagnosis(
+        at,
+        Optional.of(Purpose.SERVER_AUTH),
+        selfCheck.expectedHost(),
+        refs,
+        selfCheck.path(),
+        selfCheck.steps(),
+        Optional.of(failure),
+        Optional.of(alert),
+        causes,
+        remarks);
   }
 
   private String meaning() {
@@ -104,56 +156,102 @@ public final class ClientRejection {
       case CERTIFICATE_EXPIRED -> ": by its clock, a certificate of the path has expired";
       case UNSUPPORTED_CERTIFICATE -> ": our certificate is not valid for its purpose";
       case DECRYPT_ERROR -> ": a signature did not verify";
-      case CERTIFICATE_UNKNOWN -> ": it rejected our certificate for a reason the alert does not name";
+      case CERTIFICATE_UNKNOWN ->
+          ": it rejected our certificate for a reason the alert does not name";
       case CERTIFICATE_REVOKED -> ": it considers a certificate of ours revoked";
       default -> "";
     };
   }
 
   private void unknownCa() {
-    confirmed(ReasonCode.ISSUER_NOT_CA, ReasonCode.ISSUER_KEY_USAGE, ReasonCode.PATH_LENGTH_EXCEEDED,
-        ReasonCode.CHAIN_TOO_LONG, ReasonCode.ISSUER_NOT_FOUND, ReasonCode.ISSUER_KEY_MISMATCH);
+    confirmed(
+        ReasonCode.ISSUER_NOT_CA,
+        ReasonCode.ISSUER_KEY_USAGE,
+        ReasonCode.PATH_LENGTH_EXCEEDED,
+        ReasonCode.CHAIN_TOO_LONG,
+        ReasonCode.ISSUER_NOT_FOUND,
+        ReasonCode.ISSUER_KEY_MISMATCH);
     CertificateRef leaf = refs.get(0);
     CertificateRef top = top();
     boolean rootSent = selfSigned(sent.get(sent.size() - 1));
     String rootName = rootNameAndKey();
-    String giveRoot = "Give the client our root " + rootName + " as the only or the first certificate of " + CA_FILE
-        + ".";
+    String giveRoot =
+        "Give the client our root "
+            + rootName
+            + " as the only or the first certificate of "
+            + CA_FILE
+            + ".";
     if (sent.size() == 1 && rootSent) {
-      add(OpenSslError.DEPTH_ZERO_SELF_SIGNED_CERT, Cause.Likelihood.LIKELY,
-          "We send a lone self-signed certificate " + leaf.nameAndKey() + "; the client trusts it only if its CA "
+      add(
+          OpenSslError.DEPTH_ZERO_SELF_SIGNED_CERT,
+          Cause.Likelihood.LIKELY,
+          "We send a lone self-signed certificate "
+              + leaf.nameAndKey()
+              + "; the client trusts it only if its CA "
               + "file holds this very certificate.",
-          "Put our certificate (SHA-256 " + leaf.sha256() + ") into " + CA_FILE + ", or serve a certificate "
+          "Put our certificate (SHA-256 "
+              + leaf.sha256()
+              + ") into "
+              + CA_FILE
+              + ", or serve a certificate "
               + "issued by a CA the client trusts.");
     } else if (sent.size() == 1) {
-      add(OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, Cause.Likelihood.LIKELY,
-          "We send only our leaf " + leaf.subject() + "; its issuer " + leaf.issuer() + " must then be in the "
+      add(
+          OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+          Cause.Likelihood.LIKELY,
+          "We send only our leaf "
+              + leaf.subject()
+              + "; its issuer "
+              + leaf.issuer()
+              + " must then be in the "
               + "client's CA file, with that CA's issuers up to a root, which is rarely the case.",
           "Send the intermediates too: tls.certificate-chain must hold the leaf, then each intermediate up to the "
               + "root.");
     } else if (rootSent) {
-      add(OpenSslError.SELF_SIGNED_CERT_IN_CHAIN, Cause.Likelihood.POSSIBLE,
-          "The client's CA file lacks our root " + rootName + ", or holds an older " + top.subject()
+      add(
+          OpenSslError.SELF_SIGNED_CERT_IN_CHAIN,
+          Cause.Likelihood.POSSIBLE,
+          "The client's CA file lacks our root "
+              + rootName
+              + ", or holds an older "
+              + top.subject()
               + " with another key (a re-created CA); as we send the root too, OpenSSL reports error 19.",
           giveRoot);
     } else {
-      add(OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, Cause.Likelihood.POSSIBLE,
-          "The client's CA file lacks the root " + rootName + " that issued our top certificate " + top.subject()
+      add(
+          OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+          Cause.Likelihood.POSSIBLE,
+          "The client's CA file lacks the root "
+              + rootName
+              + " that issued our top certificate "
+              + top.subject()
               + ", or holds an older one with another key (a re-created CA).",
           giveRoot);
     }
     Optional<CertificateRef> upper = topIntermediate();
-    upper.ifPresent(intermediate -> add(OpenSslError.UNABLE_TO_GET_ISSUER_CERT, Cause.Likelihood.POSSIBLE,
-        "The client's CA file starts with our intermediate " + intermediate.nameAndKey() + " and the client reads "
-            + "only the first PEM block, as rust-keylime does with registrar_tls_ca_cert "
-            + "(reqwest::Certificate::from_pem, OpenSSL X509::from_pem): it trusts the intermediate alone and, "
-            + "without partial chains, fails because the intermediate's issuer " + intermediate.issuer()
-            + " is not in its store. curl and openssl s_client read every block and pass, which hides this.",
-        "Put our root " + rootName + " alone, or first, in the client's CA file; `openssl x509 -in CAFILE -noout "
-            + "-subject` prints the first block, which must be " + (rootSent ? top.subject() : top.issuer())
-            + ". `chainsight probe` from the client's host shows it."));
+    upper.ifPresent(
+        intermediate ->
+            add(
+                OpenSslError.UNABLE_TO_GET_ISSUER_CERT,
+                Cause.Likelihood.POSSIBLE,
+                "The client's CA file starts with our intermediate "
+                    + intermediate.nameAndKey()
+                    + " and the client reads "
+                    + "only the first PEM block, as rust-keylime does with registrar_tls_ca_cert "
+                    + "(reqwest::Certificate::from_pem, OpenSSL X509::from_pem): it trusts the intermediate alone and, "
+                    + "without partial chains, fails because the intermediate's issuer "
+                    + intermediate.issuer()
+                    + " is not in its store. curl and openssl s_client read every block and pass, which hides this.",
+                "Put our root "
+                    + rootName
+                    + " alone, or first, in the client's CA file; `openssl x509 -in CAFILE -noout "
+                    + "-subject` prints the first block, which must be "
+                    + (rootSent ? top.subject() : top.issuer())
+                    + ". `chainsight probe` from the client's host shows it."));
     if (selfCheck.valid() || confirmedAny(ReasonCode.HOSTNAME_MISMATCH)) {
-      add(OpenSslError.INVALID_CA, Cause.Likelihood.RULED_OUT,
+      add(
+          OpenSslError.INVALID_CA,
+          Cause.Likelihood.RULED_OUT,
           "Our CA certificates have basicConstraints CA:TRUE, keyCertSign and a pathLen that fits (checked from "
               + "here), so errors 79 (invalid CA) and 25 (path length) are not the reason.",
           "Nothing to change for these.");
@@ -161,14 +259,23 @@ public final class ClientRejection {
   }
 
   private void badCertificate() {
-    confirmed(ReasonCode.NOT_YET_VALID, ReasonCode.HOSTNAME_MISMATCH, ReasonCode.WEAK_KEY_OR_ALGORITHM);
+    confirmed(
+        ReasonCode.NOT_YET_VALID, ReasonCode.HOSTNAME_MISMATCH, ReasonCode.WEAK_KEY_OR_ALGORITHM);
     if (!confirmedAny(ReasonCode.NOT_YET_VALID)) {
-      CertificateRef newest = refs.stream().max((a, b) -> a.notBefore().compareTo(b.notBefore())).orElseThrow();
+      CertificateRef newest =
+          refs.stream().max((a, b) -> a.notBefore().compareTo(b.notBefore())).orElseThrow();
       Duration age = Duration.between(newest.notBefore(), at);
       if (age.compareTo(RECENT) < 0) {
-        add(OpenSslError.CERT_NOT_YET_VALID, Cause.Likelihood.LIKELY,
-            "Clock skew: " + newest.subject() + " became valid only " + Wording.duration(age) + " ago, at "
-                + Wording.time(newest.notBefore()) + "; a client whose clock is behind by more than that sees it "
+        add(
+            OpenSslError.CERT_NOT_YET_VALID,
+            Cause.Likelihood.LIKELY,
+            "Clock skew: "
+                + newest.subject()
+                + " became valid only "
+                + Wording.duration(age)
+                + " ago, at "
+                + Wording.time(newest.notBefore())
+                + "; a client whose clock is behind by more than that sees it "
                 + "as not yet valid.",
             "Fix the client's clock (NTP); when issuing, date notBefore a few minutes in the past.");
       }
@@ -176,28 +283,48 @@ public final class ClientRejection {
     if (!confirmedAny(ReasonCode.HOSTNAME_MISMATCH)) {
       String sans = sanList();
       if (serverName.isPresent()) {
-        add(OpenSslError.HOSTNAME_MISMATCH, Cause.Likelihood.RULED_OUT,
-            "The client asked for " + serverName.get() + " (SNI), which our leaf holds (" + sans + ").",
+        add(
+            OpenSslError.HOSTNAME_MISMATCH,
+            Cause.Likelihood.RULED_OUT,
+            "The client asked for "
+                + serverName.get()
+                + " (SNI), which our leaf holds ("
+                + sans
+                + ").",
             "Nothing to change for this.");
       } else if (localAddress.isPresent()) {
-        add(OpenSslError.IP_ADDRESS_MISMATCH, Cause.Likelihood.RULED_OUT,
-            "The client sent no SNI, so it connected by IP address, " + localAddress.get() + ", which our leaf "
-                + "holds (" + sans + ").",
+        add(
+            OpenSslError.IP_ADDRESS_MISMATCH,
+            Cause.Likelihood.RULED_OUT,
+            "The client sent no SNI, so it connected by IP address, "
+                + localAddress.get()
+                + ", which our leaf "
+                + "holds ("
+                + sans
+                + ").",
             "Nothing to change for this.");
       } else {
-        add(OpenSslError.IP_ADDRESS_MISMATCH, Cause.Likelihood.POSSIBLE,
+        add(
+            OpenSslError.IP_ADDRESS_MISMATCH,
+            Cause.Likelihood.POSSIBLE,
             "The client sent no SNI, so it probably connected by IP address (SNI cannot carry one); that address "
-                + "must be among our leaf's IP SANs (" + sans + ").",
+                + "must be among our leaf's IP SANs ("
+                + sans
+                + ").",
             "Reissue our leaf with subjectAltName IP:<the address the client uses> (rust-keylime checks "
                 + "registrar_ip against IP SANs).");
       }
     }
     if (!confirmedAny(ReasonCode.WEAK_KEY_OR_ALGORITHM)) {
-      add(OpenSslError.EE_KEY_TOO_SMALL, Cause.Likelihood.RULED_OUT,
+      add(
+          OpenSslError.EE_KEY_TOO_SMALL,
+          Cause.Likelihood.RULED_OUT,
           "Our keys and signature algorithms are strong enough for OpenSSL 3 (errors 66, 67, 68 are not the reason).",
           "Nothing to change for this.");
     }
-    add(null, Cause.Likelihood.POSSIBLE,
+    add(
+        null,
+        Cause.Likelihood.POSSIBLE,
         "A Go client (crypto/tls) sends bad_certificate for every verification failure, an unknown CA included.",
         "Read the client's own log, or run `chainsight probe` from the client's host with its CA file.");
   }
@@ -205,21 +332,41 @@ public final class ClientRejection {
   private void certificateExpired() {
     confirmed(ReasonCode.EXPIRED);
     if (!confirmedAny(ReasonCode.EXPIRED)) {
-      CertificateRef first = refs.stream().min((a, b) -> a.notAfter().compareTo(b.notAfter())).orElseThrow();
+      CertificateRef first =
+          refs.stream().min((a, b) -> a.notAfter().compareTo(b.notAfter())).orElseThrow();
       Duration left = Duration.between(at, first.notAfter());
-      add(OpenSslError.CERT_HAS_EXPIRED, left.compareTo(SOON) < 0 ? Cause.Likelihood.LIKELY : Cause.Likelihood.POSSIBLE,
-          "Clock skew: our certificates are valid here, but " + first.subject() + " expires at "
-              + Wording.time(first.notAfter()) + ", in " + Wording.duration(left) + "; a client whose clock is ahead "
+      add(
+          OpenSslError.CERT_HAS_EXPIRED,
+          left.compareTo(SOON) < 0 ? Cause.Likelihood.LIKELY : Cause.Likelihood.POSSIBLE,
+          "Clock skew: our certificates are valid here, but "
+              + first.subject()
+              + " expires at "
+              + Wording.time(first.notAfter())
+              + ", in "
+              + Wording.duration(left)
+              + "; a client whose clock is ahead "
               + "by more than that sees it as expired.",
           "Fix the client's clock (NTP); renew " + first.subject() + " early.");
-      add(OpenSslError.CERT_HAS_EXPIRED, Cause.Likelihood.POSSIBLE,
-          "The client's CA file holds an expired copy of one of our CAs (" + refs.subList(1, refs.size()).stream()
-              .map(CertificateRef::subject).collect(Collectors.joining(", ")) + ", renewed under the same name and "
+      add(
+          OpenSslError.CERT_HAS_EXPIRED,
+          Cause.Likelihood.POSSIBLE,
+          "The client's CA file holds an expired copy of one of our CAs ("
+              + refs.subList(1, refs.size()).stream()
+                  .map(CertificateRef::subject)
+                  .collect(Collectors.joining(", "))
+              + ", renewed under the same name and "
               + "key); OpenSSL prefers the trusted copy and checks its dates.",
-          "Replace the CA certificates in " + CA_FILE + " with the current ones (SHA-256 "
-              + top().sha256() + " for " + top().subject() + ").");
+          "Replace the CA certificates in "
+              + CA_FILE
+              + " with the current ones (SHA-256 "
+              + top().sha256()
+              + " for "
+              + top().subject()
+              + ").");
     }
-    add(OpenSslError.CRL_HAS_EXPIRED, Cause.Likelihood.POSSIBLE,
+    add(
+        OpenSslError.CRL_HAS_EXPIRED,
+        Cause.Likelihood.POSSIBLE,
         "The client checks CRLs and its copy of a CRL is past its nextUpdate.",
         "Give the client a current CRL.");
   }
@@ -227,13 +374,24 @@ public final class ClientRejection {
   private void unsupportedCertificate() {
     confirmed(ReasonCode.WRONG_PURPOSE);
     if (!confirmedAny(ReasonCode.WRONG_PURPOSE)) {
-      add(OpenSslError.INVALID_PURPOSE, Cause.Likelihood.RULED_OUT,
-          "Our leaf " + refs.get(0).subject() + " and our CAs allow serverAuth (checked from here).",
+      add(
+          OpenSslError.INVALID_PURPOSE,
+          Cause.Likelihood.RULED_OUT,
+          "Our leaf "
+              + refs.get(0).subject()
+              + " and our CAs allow serverAuth (checked from here).",
           "Nothing to change for this.");
     }
-    add(null, Cause.Likelihood.POSSIBLE,
-        "The client does not support our leaf's key or signature type (" + selfCheck.steps().stream()
-            .filter(s -> s.check() == Step.Check.KEY_STRENGTH).findFirst().map(Step::detail).orElse("?") + ").",
+    add(
+        null,
+        Cause.Likelihood.POSSIBLE,
+        "The client does not support our leaf's key or signature type ("
+            + selfCheck.steps().stream()
+                .filter(s -> s.check() == Step.Check.KEY_STRENGTH)
+                .findFirst()
+                .map(Step::detail)
+                .orElse("?")
+            + ").",
         "Serve an EC P-256 or RSA 2048 certificate, which every client supports.");
   }
 
@@ -241,55 +399,93 @@ public final class ClientRejection {
     confirmed(ReasonCode.SIGNATURE_INVALID, ReasonCode.ISSUER_KEY_MISMATCH);
     CertificateRef top = topSigned();
     boolean keyIds = refs.stream().allMatch(r -> r.authorityKeyId().isPresent());
-    add(OpenSslError.CERT_SIGNATURE_FAILURE, keyIds ? Cause.Likelihood.POSSIBLE : Cause.Likelihood.LIKELY,
-        "The client holds a CA named " + top.issuer() + " with another key (a re-created CA) and takes it as the "
-            + "issuer by name; the signature of " + top.subject() + " then fails"
-            + (keyIds ? " (less likely: our certificates carry an AKI, so OpenSSL skips a CA with another key "
-                + "and sends unknown_ca instead)" : " (our certificates carry no AKI to tell the keys apart)") + ".",
-        "Replace the client's copy of " + top.issuer() + " with ours" + top.authorityKeyId()
-            .map(a -> " (SKI " + a + ")").orElse("") + ".");
-    add(null, Cause.Likelihood.POSSIBLE,
+    add(
+        OpenSslError.CERT_SIGNATURE_FAILURE,
+        keyIds ? Cause.Likelihood.POSSIBLE : Cause.Likelihood.LIKELY,
+        "The client holds a CA named "
+            + top.issuer()
+            + " with another key (a re-created CA) and takes it as the "
+            + "issuer by name; the signature of "
+            + top.subject()
+            + " then fails"
+            + (keyIds
+                ? " (less likely: our certificates carry an AKI, so OpenSSL skips a CA with another key "
+                    + "and sends unknown_ca instead)"
+                : " (our certificates carry no AKI to tell the keys apart)")
+            + ".",
+        "Replace the client's copy of "
+            + top.issuer()
+            + " with ours"
+            + top.authorityKeyId().map(a -> " (SKI " + a + ")").orElse("")
+            + ".");
+    add(
+        null,
+        Cause.Likelihood.POSSIBLE,
         "The handshake signature did not verify: our private key does not match our leaf, or a middlebox "
             + "changed the handshake.",
         "Check that tls.private-key belongs to the leaf of tls.certificate-chain (chainsight check-config does).");
-    add(OpenSslError.CRL_SIGNATURE_FAILURE, Cause.Likelihood.POSSIBLE,
-        "The client checks CRLs and one is not signed by the CA it names.", "Give the client the CA's real CRL.");
+    add(
+        OpenSslError.CRL_SIGNATURE_FAILURE,
+        Cause.Likelihood.POSSIBLE,
+        "The client checks CRLs and one is not signed by the CA it names.",
+        "Give the client the CA's real CRL.");
   }
 
   private void certificateUnknown() {
     confirmed(ReasonCode.UNKNOWN_CRITICAL_EXTENSION);
     if (!confirmedAny(ReasonCode.UNKNOWN_CRITICAL_EXTENSION)) {
-      add(OpenSslError.UNHANDLED_CRITICAL_EXTENSION, Cause.Likelihood.RULED_OUT,
-          "Our certificates have no critical extension a verifier could not handle.", "Nothing to change for this.");
+      add(
+          OpenSslError.UNHANDLED_CRITICAL_EXTENSION,
+          Cause.Likelihood.RULED_OUT,
+          "Our certificates have no critical extension a verifier could not handle.",
+          "Nothing to change for this.");
     }
-    add(null, Cause.Likelihood.LIKELY,
+    add(
+        null,
+        Cause.Likelihood.LIKELY,
         "A Java client sends certificate_unknown for every trust failure (\"PKIX path building failed\"): its "
-            + "trust store most likely lacks our root " + rootNameAndKey() + ".",
+            + "trust store most likely lacks our root "
+            + rootNameAndKey()
+            + ".",
         "Import our root into the client's trust store (keytool -importcert -alias chainsight-root -file ROOT.pem "
             + "-keystore TRUSTSTORE).");
-    add(null, Cause.Likelihood.POSSIBLE,
+    add(
+        null,
+        Cause.Likelihood.POSSIBLE,
         "An OpenSSL client failed with a less common error (key usage, name constraints, policy).",
         "Run `chainsight probe` from the client's host with its CA file to see the failing step.");
   }
 
   private void certificateRevoked() {
-    add(OpenSslError.CERT_REVOKED, Cause.Likelihood.POSSIBLE,
-        "The client's CRL or OCSP responder lists one of our certificates as revoked: " + refs.stream()
-            .map(r -> r.subject() + " serial " + r.serial()).collect(Collectors.joining(", ")) + ".",
+    add(
+        OpenSslError.CERT_REVOKED,
+        Cause.Likelihood.POSSIBLE,
+        "The client's CRL or OCSP responder lists one of our certificates as revoked: "
+            + refs.stream()
+                .map(r -> r.subject() + " serial " + r.serial())
+                .collect(Collectors.joining(", "))
+            + ".",
         "Find which: openssl crl -in CLIENT_CRL -noout -text | grep -i SERIAL; reissue that certificate, or correct "
             + "the client's CRL.");
   }
 
   private void notAboutCertificates() {
-    String cause = switch (alert) {
-      case HANDSHAKE_FAILURE -> "No common cipher suite, group or signature algorithm; some TLS 1.2 clients also "
-          + "send handshake_failure for a certificate they reject.";
-      case PROTOCOL_VERSION -> "No common TLS version: the client offers none of tls.protocols.";
-      case INSUFFICIENT_SECURITY -> "The client requires stronger cipher suites than we offer.";
-      case ACCESS_DENIED -> "The client refuses to talk to us (its own policy), after verifying our chain.";
-      default -> "Alert " + alert + " is not about our certificate chain.";
-    };
-    add(null, Cause.Likelihood.POSSIBLE, cause,
+    String cause =
+        switch (alert) {
+          case HANDSHAKE_FAILURE ->
+              "No common cipher suite, group or signature algorithm; some TLS 1.2 clients also "
+                  + "send handshake_failure for a certificate they reject.";
+          case PROTOCOL_VERSION ->
+              "No common TLS version: the client offers none of tls.protocols.";
+          case INSUFFICIENT_SECURITY -> "The client requires stronger cipher suites than we offer.";
+          case ACCESS_DENIED ->
+              "The client refuses to talk to us (its own policy), after verifying our chain.";
+          default -> "Alert " + alert + " is not about our certificate chain.";
+        };
+    add(
+        null,
+        Cause.Likelihood.POSSIBLE,
+        cause,
         "Compare the client's TLS settings with tls.protocols and the cipher suites we offer; the client's log names "
             + "the reason.");
   }
@@ -298,8 +494,12 @@ public final class ClientRejection {
   private void confirmed(ReasonCode... reasons) {
     if (confirmedAny(reasons)) {
       Failure f = selfCheck.failure().orElseThrow();
-      causes.add(new Cause(f.openssl(), Cause.Likelihood.CONFIRMED,
-          "Our own chain fails this check from here too: " + f.explanation(), f.fix()));
+      causes.add(
+          new Cause(
+              f.openssl(),
+              Cause.Likelihood.CONFIRMED,
+              "Our own chain fails this check from here too: " + f.explanation(),
+              f.fix()));
     }
   }
 
@@ -316,7 +516,10 @@ public final class ClientRejection {
     return refs.get(refs.size() - 1);
   }
 
-  /** The highest certificate we send that is not self-signed: the one a client checks against its CA. */
+  /**
+   * The highest certificate we send that is not self-signed: the one a client checks against its
+   * CA.
+   */
   private CertificateRef topSigned() {
     for (int i = sent.size() - 1; i >= 0; i--) {
       if (!selfSigned(sent.get(i))) {
@@ -326,7 +529,9 @@ public final class ClientRejection {
     return refs.get(0);
   }
 
-  /** The intermediate issued by the root: what a CA file of "intermediate, then root" starts with. */
+  /**
+   * The intermediate issued by the root: what a CA file of "intermediate, then root" starts with.
+   */
   private Optional<CertificateRef> topIntermediate() {
     for (int i = sent.size() - 1; i >= 1; i--) {
       if (!selfSigned(sent.get(i)) && sent.get(i).getBasicConstraints() >= 0) {
@@ -338,7 +543,8 @@ public final class ClientRejection {
 
   private String rootNameAndKey() {
     CertificateRef top = top();
-    return selfSigned(sent.get(sent.size() - 1)) ? top.nameAndKey()
+    return selfSigned(sent.get(sent.size() - 1))
+        ? top.nameAndKey()
         : top.issuer() + top.authorityKeyId().map(a -> " (SKI " + a + ")").orElse("");
   }
 

@@ -3,8 +3,8 @@ package io.chainsight.core.diagnose;
 import java.util.Optional;
 
 /**
- * A {@link ChainDiagnosis} as one JSON object: the admin endpoint, {@code --json} and JSON log lines all use
- * this shape. Field names are a stable contract, like the reason codes.
+ * A {@link ChainDiagnosis} as one JSON object: the admin endpoint, {@code --json} and JSON log
+ * lines all use this shape. Field names are a stable contract, like the reason codes.
  */
 public final class DiagnosisJson {
   private DiagnosisJson() {}
@@ -13,7 +13,10 @@ public final class DiagnosisJson {
     return write(new Json(), diagnosis).toString();
   }
 
-  /** Writes the diagnosis as an object value (after {@code json.name(...)} when embedded in another object). */
+  /**
+   * Writes the diagnosis as an object value (after {@code json.name(...)} when embedded in another
+   * object).
+   */
   public static Json write(Json json, ChainDiagnosis d) {
     json.beginObject();
     json.name("valid").value(d.valid());
@@ -37,8 +40,12 @@ public final class DiagnosisJson {
       json.name("certificate");
       if (step.certificate().isPresent()) {
         // The full identity is under "path"; a step names the certificate as the text report does.
-        json.beginObject().name("ref").value(step.certificate().get().label())
-            .name("subject").value(step.certificate().get().subject()).endObject();
+        json.beginObject()
+            .name("ref")
+            .value(step.certificate().get().label())
+            .name("subject")
+            .value(step.certificate().get().subject())
+            .endObject();
       } else {
         json.nullValue();
       }
@@ -129,8 +136,14 @@ public final class DiagnosisJson {
       return;
     }
     OpenSslError e = openssl.get();
-    json.beginObject().name("code").value(e.code()).name("text").value(e.text())
-        .name("legacyCode").value(e.legacyCode()).endObject();
+    json.beginObject()
+        .name("code")
+        .value(e.code())
+        .name("text")
+        .value(e.text())
+        .name("legacyCode")
+        .value(e.legacyCode())
+        .endObject();
   }
 
   private static void alert(Json json, Optional<TlsAlert> alert) {
@@ -138,6 +151,11 @@ public final class DiagnosisJson {
       json.nullValue();
       return;
     }
-    json.beginObject().name("code").value(alert.get().code()).name("name").value(alert.get().alertName()).endObject();
+    json.beginObject()
+        .name("code")
+        .value(alert.get().code())
+        .name("name")
+        .value(alert.get().alertName())
+        .endObject();
   }
 }

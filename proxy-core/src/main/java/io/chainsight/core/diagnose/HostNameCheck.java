@@ -13,9 +13,10 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * The expected host name or IP address against the leaf's subjectAltName, as OpenSSL's
- * {@code X509_check_host}/{@code X509_check_ip} do it: an IP only matches IP SANs; a name matches DNS SANs
- * (a wildcard covers exactly the leftmost label), and the subject CN only when there is no DNS SAN at all.
+ * The expected host name or IP address against the leaf's subjectAltName, as OpenSSL's {@code
+ * X509_check_host}/{@code X509_check_ip} do it: an IP only matches IP SANs; a name matches DNS SANs
+ * (a wildcard covers exactly the leftmost label), and the subject CN only when there is no DNS SAN
+ * at all.
  */
 final class HostNameCheck {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -39,11 +40,24 @@ final class HostNameCheck {
           return Outcome.pass("IP " + host + " is in the subjectAltName (" + sans + ")");
         }
       }
-      return Outcome.fail(ReasonCode.HOSTNAME_MISMATCH, OpenSslError.IP_ADDRESS_MISMATCH,
-          leaf.name() + " has no IP address " + host + " in its subjectAltName (" + sans + "); a client that "
+      return Outcome.fail(
+          ReasonCode.HOSTNAME_MISMATCH,
+          OpenSslError.IP_ADDRESS_MISMATCH,
+          leaf.name()
+              + " has no IP address "
+              + host
+              + " in its subjectAltName ("
+              + sans
+              + "); a client that "
               + "connects by IP address compares it with IP SANs only, never with DNS names or the CN.",
-          "Reissue " + leaf.subject() + " with subjectAltName IP:" + host + " (openssl: -addext "
-              + "subjectAltName=IP:" + host + "), or connect by a DNS name it holds; rust-keylime checks "
+          "Reissue "
+              + leaf.subject()
+              + " with subjectAltName IP:"
+              + host
+              + " (openssl: -addext "
+              + "subjectAltName=IP:"
+              + host
+              + "), or connect by a DNS name it holds; rust-keylime checks "
               + "registrar_ip this way.");
     }
     String name = normalize(host);
@@ -55,15 +69,28 @@ final class HostNameCheck {
     if (dns.isEmpty()) {
       String cn = commonName(cert);
       if (cn != null && matches(normalize(cn), name)) {
-        remarks.add(leaf.name() + " matches " + host + " only by its subject CN: OpenSSL accepts that when there is no "
-            + "DNS SAN, but Java, Go, rustls and browsers require subjectAltName DNS:" + host + ".");
+        remarks.add(
+            leaf.name()
+                + " matches "
+                + host
+                + " only by its subject CN: OpenSSL accepts that when there is no "
+                + "DNS SAN, but Java, Go, rustls and browsers require subjectAltName DNS:"
+                + host
+                + ".");
         return Outcome.pass(host + " matches the subject CN (no DNS SAN)");
       }
     }
-    return Outcome.fail(ReasonCode.HOSTNAME_MISMATCH, OpenSslError.HOSTNAME_MISMATCH,
+    return Outcome.fail(
+        ReasonCode.HOSTNAME_MISMATCH,
+        OpenSslError.HOSTNAME_MISMATCH,
         leaf.name() + " does not name " + host + " in its subjectAltName (" + sans + ").",
-        "Reissue " + leaf.subject() + " with subjectAltName DNS:" + host + " (openssl: -addext subjectAltName=DNS:"
-            + host + "), or connect by a name it holds.");
+        "Reissue "
+            + leaf.subject()
+            + " with subjectAltName DNS:"
+            + host
+            + " (openssl: -addext subjectAltName=DNS:"
+            + host
+            + "), or connect by a name it holds.");
   }
 
   static String sanList(List<String> dns, List<String> ips) {
@@ -76,7 +103,9 @@ final class HostNameCheck {
   private static boolean matches(String pattern, String name) {
     if (pattern.startsWith("*.")) {
       int dot = name.indexOf('.');
-      return dot > 0 && name.substring(dot).equals(pattern.substring(1)) && pattern.indexOf('.', 2) > 0;
+      return dot > 0
+          && name.substring(dot).equals(pattern.substring(1))
+          && pattern.indexOf('.', 2) > 0;
     }
     return pattern.equals(name);
   }
@@ -87,7 +116,10 @@ final class HostNameCheck {
   }
 
   private static InetAddress parseIp(String literal) {
-    String bare = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+    String bare =
+        literal.startsWith("[") && literal.endsWith("]")
+            ? literal.substring(1, literal.length() - 1)
+            : literal;
     if (!isIpLiteral(bare)) {
       return null;
     }

@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A minimal streaming JSON writer (RFC 8259): objects, arrays, strings, numbers, booleans, null. It tracks
- * commas itself and escapes every control character, so log lines stay one line.
+ * A minimal streaming JSON writer (RFC 8259): objects, arrays, strings, numbers, booleans, null. It
+ * tracks commas itself and escapes every control character, so log lines stay one line.
  *
  * <pre>{@code
  * String json = new Json().beginObject().name("reason").value("EXPIRED").endObject().toString();
@@ -13,8 +13,10 @@ import java.util.Deque;
  */
 public final class Json {
   private final StringBuilder out = new StringBuilder();
+
   /** Per open container: whether it already holds an element (so the next one needs a comma). */
   private final Deque<Boolean> hasElements = new ArrayDeque<>();
+
   private boolean afterName;
 
   public Json beginObject() {
@@ -41,7 +43,8 @@ public final class Json {
 
   public Json name(String name) {
     if (afterName || hasElements.isEmpty()) {
-      throw new IllegalStateException("name \"" + name + "\" outside an object (expected: inside beginObject())");
+      throw new IllegalStateException(
+          "name \"" + name + "\" outside an object (expected: inside beginObject())");
     }
     separate();
     string(name);
@@ -86,7 +89,8 @@ public final class Json {
 
   private Json close(char bracket) {
     if (hasElements.isEmpty() || afterName) {
-      throw new IllegalStateException("'" + bracket + "' without a matching open container or after a name");
+      throw new IllegalStateException(
+          "'" + bracket + "' without a matching open container or after a name");
     }
     hasElements.pop();
     out.append(bracket);

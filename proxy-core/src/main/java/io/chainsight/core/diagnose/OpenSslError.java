@@ -1,10 +1,10 @@
 package io.chainsight.core.diagnose;
 
 /**
- * The OpenSSL 3 verification errors ({@code X509_V_ERR_*}) that a C client (curl, nginx, the Rust agent
- * through native-tls) prints for the failures chainsight names, with the alert OpenSSL sends for each
- * ({@code ssl_x509err2alert}). Numbers and texts are those of OpenSSL 3; {@link #legacyCode()} gives the
- * number OpenSSL 1.1 used where it differs.
+ * The OpenSSL 3 verification errors ({@code X509_V_ERR_*}) that a C client (curl, nginx, the Rust
+ * agent through native-tls) prints for the failures chainsight names, with the alert OpenSSL sends
+ * for each ({@code ssl_x509err2alert}). Numbers and texts are those of OpenSSL 3; {@link
+ * #legacyCode()} gives the number OpenSSL 1.1 used where it differs.
  */
 public enum OpenSslError {
   UNABLE_TO_GET_ISSUER_CERT(2, "unable to get issuer certificate", TlsAlert.UNKNOWN_CA),
@@ -16,15 +16,19 @@ public enum OpenSslError {
   CRL_NOT_YET_VALID(11, "CRL is not yet valid", TlsAlert.BAD_CERTIFICATE),
   CRL_HAS_EXPIRED(12, "CRL has expired", TlsAlert.CERTIFICATE_EXPIRED),
   DEPTH_ZERO_SELF_SIGNED_CERT(18, "self-signed certificate", TlsAlert.UNKNOWN_CA),
-  SELF_SIGNED_CERT_IN_CHAIN(19, "self-signed certificate in certificate chain", TlsAlert.UNKNOWN_CA),
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY(20, "unable to get local issuer certificate", TlsAlert.UNKNOWN_CA),
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE(21, "unable to verify the first certificate", TlsAlert.UNKNOWN_CA),
+  SELF_SIGNED_CERT_IN_CHAIN(
+      19, "self-signed certificate in certificate chain", TlsAlert.UNKNOWN_CA),
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY(
+      20, "unable to get local issuer certificate", TlsAlert.UNKNOWN_CA),
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE(
+      21, "unable to verify the first certificate", TlsAlert.UNKNOWN_CA),
   CERT_CHAIN_TOO_LONG(22, "certificate chain too long", TlsAlert.UNKNOWN_CA),
   CERT_REVOKED(23, "certificate revoked", TlsAlert.CERTIFICATE_REVOKED),
   PATH_LENGTH_EXCEEDED(25, "path length constraint exceeded", TlsAlert.UNKNOWN_CA),
   /** OpenSSL 1.1 printed "unsupported certificate purpose". */
   INVALID_PURPOSE(26, "unsuitable certificate purpose", TlsAlert.UNSUPPORTED_CERTIFICATE),
-  KEYUSAGE_NO_CERTSIGN(32, "key usage does not include certificate signing", TlsAlert.CERTIFICATE_UNKNOWN),
+  KEYUSAGE_NO_CERTSIGN(
+      32, "key usage does not include certificate signing", TlsAlert.CERTIFICATE_UNKNOWN),
   UNHANDLED_CRITICAL_EXTENSION(34, "unhandled critical extension", TlsAlert.CERTIFICATE_UNKNOWN),
   HOSTNAME_MISMATCH(62, "hostname mismatch", TlsAlert.BAD_CERTIFICATE),
   IP_ADDRESS_MISMATCH(64, "IP address mismatch", TlsAlert.BAD_CERTIFICATE),
@@ -73,6 +77,10 @@ public enum OpenSslError {
   /** As OpenSSL prints it: {@code 20 "unable to get local issuer certificate"}. */
   @Override
   public String toString() {
-    return code + " \"" + text + "\"" + (legacyCode != code ? " (" + legacyCode + " in OpenSSL 1.1)" : "");
+    return code
+        + " \""
+        + text
+        + "\""
+        + (legacyCode != code ? " (" + legacyCode + " in OpenSSL 1.1)" : "");
   }
 }

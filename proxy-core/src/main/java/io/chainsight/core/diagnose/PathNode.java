@@ -3,8 +3,9 @@ package io.chainsight.core.diagnose;
 import java.security.cert.X509Certificate;
 
 /**
- * A certificate on the path being built, with where it came from. {@code trusted} is true for a trust anchor:
- * from there on, like OpenSSL's trusted-first building, only trust anchors are searched for issuers.
+ * A certificate on the path being built, with where it came from. {@code trusted} is true for a
+ * trust anchor: from there on, like OpenSSL's trusted-first building, only trust anchors are
+ * searched for issuers.
  */
 record PathNode(X509Certificate certificate, CertificateRef ref, boolean trusted) {
 

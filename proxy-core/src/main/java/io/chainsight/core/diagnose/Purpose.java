@@ -4,7 +4,10 @@ package io.chainsight.core.diagnose;
 public enum Purpose {
   /** A client certificate, as the proxy verifies an agent's. */
   CLIENT_AUTH("clientAuth", "1.3.6.1.5.5.7.3.2", "client authentication", "the client"),
-  /** A server certificate, as an agent verifies the proxy's (and {@code chainsight probe} a server's). */
+  /**
+   * A server certificate, as an agent verifies the proxy's (and {@code chainsight probe} a
+   * server's).
+   */
   SERVER_AUTH("serverAuth", "1.3.6.1.5.5.7.3.1", "server authentication", "the server");
 
   static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";

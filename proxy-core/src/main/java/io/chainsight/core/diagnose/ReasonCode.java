@@ -3,19 +3,24 @@ package io.chainsight.core.diagnose;
 import java.util.Optional;
 
 /**
- * Why a handshake failed. A stable contract: logs, metric labels, the admin endpoint and tests use these names,
- * so never rename one. Each names the OpenSSL error a C client reports for the typical case (the
- * {@link Failure} of a diagnosis carries the exact one, which can differ: an issuer key mismatch is error 20 or
- * 7 depending on the key identifiers) and the alert an OpenSSL peer sends.
+ * Why a handshake failed. A stable contract: logs, metric labels, the admin endpoint and tests use
+ * these names, so never rename one. Each names the OpenSSL error a C client reports for the typical
+ * case (the {@link Failure} of a diagnosis carries the exact one, which can differ: an issuer key
+ * mismatch is error 20 or 7 depending on the key identifiers) and the alert an OpenSSL peer sends.
  */
 public enum ReasonCode {
   /** The client sent no certificate although one is required. */
   NO_CLIENT_CERTIFICATE("no client certificate", null, TlsAlert.CERTIFICATE_REQUIRED),
   /** No presented certificate and no trust anchor has the issuer's name. */
   ISSUER_NOT_FOUND("issuer not found", OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, null),
-  /** A certificate has the issuer's name but a different key (AKI differs from its SKI, or the signature fails). */
-  ISSUER_KEY_MISMATCH("issuer has the right name but a different key",
-      OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY, null),
+  /**
+   * A certificate has the issuer's name but a different key (AKI differs from its SKI, or the
+   * signature fails).
+   */
+  ISSUER_KEY_MISMATCH(
+      "issuer has the right name but a different key",
+      OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+      null),
   /** The path ends at a presented self-signed root that is not a trust anchor. */
   UNTRUSTED_ROOT("untrusted root", OpenSslError.SELF_SIGNED_CERT_IN_CHAIN, null),
   /** A lone self-signed certificate that is not a trust anchor. */
@@ -36,13 +41,15 @@ public enum ReasonCode {
   CRL_PROBLEM("CRL problem", OpenSslError.UNABLE_TO_GET_CRL, null),
   /** RSA/DSA below 2048 bits, EC below 256 bits, or a SHA-1/MD5 signature. */
   WEAK_KEY_OR_ALGORITHM("weak key or signature algorithm", OpenSslError.EE_KEY_TOO_SMALL, null),
-  UNKNOWN_CRITICAL_EXTENSION("unknown critical extension", OpenSslError.UNHANDLED_CRITICAL_EXTENSION, null),
+  UNKNOWN_CRITICAL_EXTENSION(
+      "unknown critical extension", OpenSslError.UNHANDLED_CRITICAL_EXTENSION, null),
   CHAIN_TOO_LONG("chain too long", OpenSslError.CERT_CHAIN_TOO_LONG, null),
   /**
-   * The expected host name or IP address is not in the leaf's subjectAltName. Added to the issue-3 list, where
-   * no code fit OpenSSL's errors 62 and 64.
+   * The expected host name or IP address is not in the leaf's subjectAltName. Added to the issue-3
+   * list, where no code fit OpenSSL's errors 62 and 64.
    */
-  HOSTNAME_MISMATCH("host name or IP address not in the certificate", OpenSslError.HOSTNAME_MISMATCH, null),
+  HOSTNAME_MISMATCH(
+      "host name or IP address not in the certificate", OpenSslError.HOSTNAME_MISMATCH, null),
   /** The certificate verified, but the access rules deny it. */
   NOT_AUTHORIZED("not authorized", null, TlsAlert.ACCESS_DENIED),
   /** The client sent an alert: it rejected the chain we sent. */
@@ -69,14 +76,17 @@ public enum ReasonCode {
     return title;
   }
 
-  /** The OpenSSL error a C client reports in the typical case; empty when no verification error applies. */
+  /**
+   * The OpenSSL error a C client reports in the typical case; empty when no verification error
+   * applies.
+   */
   public Optional<OpenSslError> openssl() {
     return Optional.ofNullable(openssl);
   }
 
   /**
-   * The alert an OpenSSL peer sends for it (for {@code NO_CLIENT_CERTIFICATE}: certificate_required in TLS 1.3,
-   * handshake_failure in TLS 1.2); empty when no alert is sent or it varies.
+   * The alert an OpenSSL peer sends for it (for {@code NO_CLIENT_CERTIFICATE}: certificate_required
+   * in TLS 1.3, handshake_failure in TLS 1.2); empty when no alert is sent or it varies.
    */
   public Optional<TlsAlert> alert() {
     return Optional.ofNullable(alert);

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param certificate the certificate checked (empty for checks of the chain as a whole)
  * @param detail the evidence: what was found, in one line
  */
-public record Step(int number, Optional<CertificateRef> certificate, Check check, Verdict verdict, String detail) {
+public record Step(
+    int number, Optional<CertificateRef> certificate, Check check, Verdict verdict, String detail) {
 
   /** What a step checks. */
   public enum Check {
@@ -39,7 +40,10 @@ public record Step(int number, Optional<CertificateRef> certificate, Check check
   }
 
   /** The outcome of a step. */
-  public enum Verdict { PASS, FAIL }
+  public enum Verdict {
+    PASS,
+    FAIL
+  }
 
   public Step {
     Objects.requireNonNull(certificate, "certificate");

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** TLS alert descriptions (RFC 8446 section 6), named as on the wire and in OpenSSL's and the JDK's messages. */
+/**
+ * TLS alert descriptions (RFC 8446 section 6), named as on the wire and in OpenSSL's and the JDK's
+ * messages.
+ */
 public enum TlsAlert {
   CLOSE_NOTIFY(0),
   UNEXPECTED_MESSAGE(10),
@@ -37,8 +40,9 @@ public enum TlsAlert {
 
   // JDK: "Received fatal alert: unknown_ca"; OpenSSL/BoringSSL: "...:TLSV1_ALERT_UNKNOWN_CA",
   // "SSLV3_ALERT_BAD_CERTIFICATE", "tlsv13 alert certificate required".
-  private static final Pattern IN_MESSAGE = Pattern.compile(
-      "(?i)(?:received fatal alert: |alert[ _:]+|tlsv1[0-9]? alert |sslv3 alert )([a-z_ ]+[a-z])");
+  private static final Pattern IN_MESSAGE =
+      Pattern.compile(
+          "(?i)(?:received fatal alert: |alert[ _:]+|tlsv1[0-9]? alert |sslv3 alert )([a-z_ ]+[a-z])");
 
   private final int code;
 
@@ -61,7 +65,10 @@ public enum TlsAlert {
     return alertName() + " (" + code + ")";
   }
 
-  /** An alert from its name ({@code unknown_ca}, {@code UNKNOWN_CA}, {@code unknown ca}) or its number. */
+  /**
+   * An alert from its name ({@code unknown_ca}, {@code UNKNOWN_CA}, {@code unknown ca}) or its
+   * number.
+   */
   public static Optional<TlsAlert> parse(String text) {
     String key = text.trim().toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
     for (TlsAlert alert : values()) {
@@ -73,8 +80,9 @@ public enum TlsAlert {
   }
 
   /**
-   * The alert named in an exception message from the JDK ({@code Received fatal alert: unknown_ca}) or from
-   * OpenSSL/BoringSSL ({@code SSLV3_ALERT_BAD_CERTIFICATE}, {@code TLSV1_ALERT_UNKNOWN_CA}).
+   * The alert named in an exception message from the JDK ({@code Received fatal alert: unknown_ca})
+   * or from OpenSSL/BoringSSL ({@code SSLV3_ALERT_BAD_CERTIFICATE}, {@code
+   * TLSV1_ALERT_UNKNOWN_CA}).
    */
   public static Optional<TlsAlert> fromMessage(String message) {
     if (message == null) {
@@ -83,7 +91,8 @@ public enum TlsAlert {
     Matcher matcher = IN_MESSAGE.matcher(message);
     while (matcher.find()) {
       String words = matcher.group(1);
-      // Longest known alert name at the start of the captured words ("bad certificate status response"
+      // Longest known alert name at the start of the captured words ("bad certificate status
+      // response"
       // must not be cut to "bad certificate").
       String[] parts = words.split("[ _]+");
       for (int n = parts.length; n > 0; n--) {

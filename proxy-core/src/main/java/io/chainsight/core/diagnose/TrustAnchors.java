@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The trust anchors, indexed once by subject so that each analysis only touches the few with the right name
- * (an OS bundle holds ~150).
+ * The trust anchors, indexed once by subject so that each analysis only touches the few with the
+ * right name (an OS bundle holds ~150).
  */
 final class TrustAnchors {
   private final List<X509Certificate> certificates;
@@ -50,7 +50,8 @@ final class TrustAnchors {
 
   /** The anchor that is byte-for-byte this certificate, if any. */
   Optional<PathNode> identicalTo(PathNode certificate, List<PathNode> presented) {
-    for (int i : bySubject.getOrDefault(certificate.certificate().getSubjectX500Principal(), List.of())) {
+    for (int i :
+        bySubject.getOrDefault(certificate.certificate().getSubjectX500Principal(), List.of())) {
       if (refs.get(i).sha256().equals(certificate.ref().sha256())) {
         return Optional.of(node(i, presented));
       }
@@ -71,9 +72,22 @@ final class TrustAnchors {
       }
     }
     CertificateRef ref = refs.get(i);
-    return new PathNode(certificates.get(i), presentedIndex.isPresent()
-        ? new CertificateRef(ref.source(), ref.index(), presentedIndex, ref.subject(), ref.issuer(), ref.serial(),
-            ref.sha256(), ref.subjectKeyId(), ref.authorityKeyId(), ref.notBefore(), ref.notAfter())
-        : ref, true);
+    return new PathNode(
+        certificates.get(i),
+        presentedIndex.isPresent()
+            ? new CertificateRef(
+                ref.source(),
+                ref.index(),
+                presentedIndex,
+                ref.subject(),
+                ref.issuer(),
+                ref.serial(),
+                ref.sha256(),
+                ref.subjectKeyId(),
+                ref.authorityKeyId(),
+                ref.notBefore(),
+                ref.notAfter())
+            : ref,
+        true);
   }
 }

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** How evidence is written: times to the second, durations in the largest sensible unit, short name lists. */
+/**
+ * How evidence is written: times to the second, durations in the largest sensible unit, short name
+ * lists.
+ */
 final class Wording {
   private Wording() {}
 
@@ -13,7 +16,10 @@ final class Wording {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
-  /** {@code 3 days}, {@code 5 hours}, {@code 12 minutes}, {@code 40 seconds}: rounded to the nearest unit. */
+  /**
+   * {@code 3 days}, {@code 5 hours}, {@code 12 minutes}, {@code 40 seconds}: rounded to the nearest
+   * unit.
+   */
   static String duration(Duration duration) {
     long seconds = duration.abs().toSeconds();
     if (seconds >= 2 * 86_400 - 43_200) {

@@ -1,8 +1,8 @@
 package io.chainsight.core.lint;
 
-import io.chainsight.core.certs.KeyMatch;
 import io.chainsight.core.certs.BouncyCastle;
 import io.chainsight.core.certs.Certificates;
+import io.chainsight.core.certs.KeyMatch;
 import io.netty.util.NetUtil;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -20,10 +20,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Checks the chain the proxy serves the way a client will: order, the key against the leaf, each link's
- * signature, the issuers' CA flags, keyUsage and pathLen, validity, the serverAuth purpose, whether the root is
- * sent, and whether the leaf's SANs cover the listen host. Pure: certificates, key, host and time in, findings
- * out. Runs at startup (and on reload) and feeds the admin {@code /certs} endpoint.
+ * Checks the chain the proxy serves the way a client will: order, the key against the leaf, each
+ * link's signature, the issuers' CA flags, keyUsage and pathLen, validity, the serverAuth purpose,
+ * whether the root is sent, and whether the leaf's SANs cover the listen host. Pure: certificates,
+ * key, host and time in, findings out. Runs at startup (and on reload) and feeds the admin {@code
+ * /certs} endpoint.
  */
 public final class ChainLint {
   /** A certificate expiring sooner than this is a warning. */
@@ -34,22 +35,37 @@ public final class ChainLint {
   private static final String BASIC_CONSTRAINTS = "2.5.29.19";
   private static final int DIGITAL_SIGNATURE = 0;
   private static final int KEY_CERT_SIGN = 5;
-  private static final Map<String, String> PURPOSES = Map.of(
-      SERVER_AUTH, "serverAuth", "1.3.6.1.5.5.7.3.2", "clientAuth", "1.3.6.1.5.5.7.3.3", "codeSigning",
-      "1.3.6.1.5.5.7.3.4", "emailProtection", "1.3.6.1.5.5.7.3.8", "timeStamping", "1.3.6.1.5.5.7.3.9",
-      "OCSPSigning", ANY_PURPOSE, "anyExtendedKeyUsage");
+  private static final Map<String, String> PURPOSES =
+      Map.of(
+          SERVER_AUTH,
+          "serverAuth",
+          "1.3.6.1.5.5.7.3.2",
+          "clientAuth",
+          "1.3.6.1.5.5.7.3.3",
+          "codeSigning",
+          "1.3.6.1.5.5.7.3.4",
+          "emailProtection",
+          "1.3.6.1.5.5.7.3.8",
+          "timeStamping",
+          "1.3.6.1.5.5.7.3.9",
+          "OCSPSigning",
+          ANY_PURPOSE,
+          "anyExtendedKeyUsage");
 
   private ChainLint() {}
 
   /**
    * @param chain the served chain as configured, leaf first
    * @param key the served private key
-   * @param listenHost {@code listen.host}; for 0.0.0.0 or :: localhost and 127.0.0.1 are checked instead
+   * @param listenHost {@code listen.host}; for 0.0.0.0 or :: localhost and 127.0.0.1 are checked
+   *     instead
    * @param now the time to check validity at
    */
-  public static List<LintFinding> lint(List<X509Certificate> chain, PrivateKey key, String listenHost, Instant now) {
+  public static List<LintFinding> lint(
+      List<X509Certificate> chain, PrivateKey key, String listenHost, Instant now) {
     if (chain.isEmpty()) {
-      throw new IllegalArgumentException("chain: no certificates (expected: the served chain, leaf first)");
+      throw new IllegalArgumentException(
+          "chain: no certificates (expected: the served chain, leaf first)");
     }
     List<LintFinding> findings = new ArrayList<>();
     order(chain, findings);
@@ -70,17 +86,28 @@ public final class ChainLint {
     for (int k = 0; k < chain.size(); k++) {
       int first = firstCopy(chain, k);
       if (first < k) {
-        findings.add(LintFinding.error("order", name(chain, k) + " repeats certificate " + (first + 1)
-            + " (expected: each certificate once; remove the duplicate from the file)"));
+        findings.add(
+            LintFinding.error(
+                "order",
+                name(chain, k)
+                    + " repeats certificate "
+                    + (first + 1)
+                    + " (expected: each certificate once; remove the duplicate from the file)"));
       } else {
         unique.add(k);
       }
     }
     for (int j = 1; j < chain.size(); j++) {
       if (!Certificates.isSelfIssued(chain.get(j)) && issuedBy(chain.get(j), chain.get(0))) {
-        findings.add(LintFinding.error("order", "certificate 1 (" + Certificates.subject(chain.get(0)) + ") issued "
-            + name(chain, j) + ", so it is not the server's own certificate (expected: the leaf first, then "
-            + "each certificate's issuer in turn: leaf, intermediate, root)"));
+        findings.add(
+            LintFinding.error(
+                "order",
+                "certificate 1 ("
+                    + Certificates.subject(chain.get(0))
+                    + ") issued "
+                    + name(chain, j)
+                    + ", so it is not the server's own certificate (expected: the leaf first, then "
+                    + "each certificate's issuer in turn: leaf, intermediate, root)"));
         return;
       }
     }
@@ -91,31 +118,59 @@ public final class ChainLint {
       wrong++;
     }
     if (path.size() == unique.size() && wrong < path.size()) {
-      findings.add(LintFinding.error("order", "the certificates are out of order: " + name(chain, path.get(wrong - 1))
-          + " is issued by " + name(chain, path.get(wrong)) + ", but " + name(chain, unique.get(wrong))
-          + " follows it (expected: leaf first, then each certificate's issuer in turn; reorder the file as "
-          + path.stream().map(k -> String.valueOf(k + 1)).collect(Collectors.joining(", ")) + ")"));
+      findings.add(
+          LintFinding.error(
+              "order",
+              "the certificates are out of order: "
+                  + name(chain, path.get(wrong - 1))
+                  + " is issued by "
+                  + name(chain, path.get(wrong))
+                  + ", but "
+                  + name(chain, unique.get(wrong))
+                  + " follows it (expected: leaf first, then each certificate's issuer in turn; reorder the file as "
+                  + path.stream().map(k -> String.valueOf(k + 1)).collect(Collectors.joining(", "))
+                  + ")"));
     } else if (!Certificates.isSelfIssued(chain.get(top)) && path.size() < unique.size()) {
-      findings.add(LintFinding.error("order", name(chain, top) + " is issued by " + Certificates.issuer(chain.get(top))
-          + ", which is not in the chain (expected: each certificate followed by its issuer; add "
-          + Certificates.issuer(chain.get(top)) + " after certificate " + (top + 1) + ")"));
+      findings.add(
+          LintFinding.error(
+              "order",
+              name(chain, top)
+                  + " is issued by "
+                  + Certificates.issuer(chain.get(top))
+                  + ", which is not in the chain (expected: each certificate followed by its issuer; add "
+                  + Certificates.issuer(chain.get(top))
+                  + " after certificate "
+                  + (top + 1)
+                  + ")"));
     } else {
       for (int k = 0; k < chain.size(); k++) {
         if (!path.contains(k) && unique.contains(k)) {
-          findings.add(LintFinding.error("order", name(chain, k) + " is not on the path from the leaf to the root "
-              + "(it issued none of the certificates before it) (expected: only the leaf and its issuers; remove it)"));
+          findings.add(
+              LintFinding.error(
+                  "order",
+                  name(chain, k)
+                      + " is not on the path from the leaf to the root "
+                      + "(it issued none of the certificates before it) (expected: only the leaf and its issuers; remove it)"));
         }
       }
     }
     if (findings.size() == before) {
-      findings.add(LintFinding.ok("order", chain.size() == 1
-          ? "one certificate: the leaf alone"
-          : "each certificate is issued by the one after it: "
-              + chain.stream().map(Certificates::subject).collect(Collectors.joining(" <- "))));
+      findings.add(
+          LintFinding.ok(
+              "order",
+              chain.size() == 1
+                  ? "one certificate: the leaf alone"
+                  : "each certificate is issued by the one after it: "
+                      + chain.stream()
+                          .map(Certificates::subject)
+                          .collect(Collectors.joining(" <- "))));
     }
   }
 
-  /** Indexes from the leaf up, following issuer names, until a self-issued certificate or a missing issuer. */
+  /**
+   * Indexes from the leaf up, following issuer names, until a self-issued certificate or a missing
+   * issuer.
+   */
   private static List<Integer> pathFromLeaf(List<X509Certificate> chain) {
     List<Integer> path = new ArrayList<>(List.of(0));
     while (!Certificates.isSelfIssued(chain.get(path.get(path.size() - 1)))) {
@@ -134,7 +189,10 @@ public final class ChainLint {
     return path;
   }
 
-  /** The index of the first certificate equal to the one at {@code index} (itself when it is no repeat). */
+  /**
+   * The index of the first certificate equal to the one at {@code index} (itself when it is no
+   * repeat).
+   */
   private static int firstCopy(List<X509Certificate> chain, int index) {
     for (int k = 0; k < index; k++) {
       if (Certificates.sha256(chain.get(k)).equals(Certificates.sha256(chain.get(index)))) {
@@ -144,10 +202,14 @@ public final class ChainLint {
     return index;
   }
 
-  /** How many certificates from the leaf each issue the one before: the part of the chain the link checks read. */
+  /**
+   * How many certificates from the leaf each issue the one before: the part of the chain the link
+   * checks read.
+   */
   private static int linkedPrefix(List<X509Certificate> chain) {
     int k = 0;
-    while (k + 1 < chain.size() && issuedBy(chain.get(k), chain.get(k + 1))
+    while (k + 1 < chain.size()
+        && issuedBy(chain.get(k), chain.get(k + 1))
         && !Certificates.isSelfIssued(chain.get(k))) {
       k++;
     }
@@ -157,13 +219,25 @@ public final class ChainLint {
   private static void key(X509Certificate leaf, PrivateKey key, List<LintFinding> findings) {
     PublicKey publicKey = leaf.getPublicKey();
     if (!sameFamily(key.getAlgorithm(), publicKey.getAlgorithm())) {
-      findings.add(LintFinding.error("key", "the private key is " + key.getAlgorithm() + ", but certificate 1 ("
-          + Certificates.subject(leaf) + ") has a " + publicKey.getAlgorithm() + " key (expected: the key the "
-          + "leaf was issued for)"));
+      findings.add(
+          LintFinding.error(
+              "key",
+              "the private key is "
+                  + key.getAlgorithm()
+                  + ", but certificate 1 ("
+                  + Certificates.subject(leaf)
+                  + ") has a "
+                  + publicKey.getAlgorithm()
+                  + " key (expected: the key the "
+                  + "leaf was issued for)"));
     } else if (!KeyMatch.matches(key, publicKey)) {
-      findings.add(LintFinding.error("key", "the private key does not match certificate 1 ("
-          + Certificates.subject(leaf) + ") (expected: the key the leaf was issued for; compare "
-          + "`openssl x509 -noout -pubkey -in CHAIN` with `openssl pkey -pubout -in KEY`)"));
+      findings.add(
+          LintFinding.error(
+              "key",
+              "the private key does not match certificate 1 ("
+                  + Certificates.subject(leaf)
+                  + ") (expected: the key the leaf was issued for; compare "
+                  + "`openssl x509 -noout -pubkey -in CHAIN` with `openssl pkey -pubout -in KEY`)"));
     } else {
       findings.add(LintFinding.ok("key", "the private key matches the leaf's public key"));
     }
@@ -180,25 +254,40 @@ public final class ChainLint {
       }
       checked++;
       if (!verifies(child, issuer.getPublicKey())) {
-        findings.add(LintFinding.error("signature", name(chain, i) + " names " + Certificates.subject(issuer)
-            + " as its issuer, but its signature does not verify with the key of certificate " + (i + 2)
-            + keyIds(child, issuer) + "; clients fail with OpenSSL error 7 (certificate signature failure): the CA "
-            + "was re-created with a new key, so serve the CA certificate that signed it, or reissue certificate "
-            + (i + 1)));
+        findings.add(
+            LintFinding.error(
+                "signature",
+                name(chain, i)
+                    + " names "
+                    + Certificates.subject(issuer)
+                    + " as its issuer, but its signature does not verify with the key of certificate "
+                    + (i + 2)
+                    + keyIds(child, issuer)
+                    + "; clients fail with OpenSSL error 7 (certificate signature failure): the CA "
+                    + "was re-created with a new key, so serve the CA certificate that signed it, or reissue certificate "
+                    + (i + 1)));
       }
     }
     X509Certificate last = chain.get(chain.size() - 1);
     if (Certificates.isSelfIssued(last)) {
       checked++;
       if (!verifies(last, last.getPublicKey())) {
-        findings.add(LintFinding.error("signature", name(chain, chain.size() - 1) + " is self-issued, but its "
-            + "self-signature does not verify (expected: a root signed with its own key; reissue it)"));
+        findings.add(
+            LintFinding.error(
+                "signature",
+                name(chain, chain.size() - 1)
+                    + " is self-issued, but its "
+                    + "self-signature does not verify (expected: a root signed with its own key; reissue it)"));
       }
     }
     if (findings.size() == before) {
-      findings.add(checked == 0
-          ? LintFinding.info("signature", "no signature could be checked: no certificate is followed by its issuer")
-          : LintFinding.ok("signature", "every signature in the chain verifies (" + checked + " checked)"));
+      findings.add(
+          checked == 0
+              ? LintFinding.info(
+                  "signature",
+                  "no signature could be checked: no certificate is followed by its issuer")
+              : LintFinding.ok(
+                  "signature", "every signature in the chain verifies (" + checked + " checked)"));
     }
   }
 
@@ -210,26 +299,46 @@ public final class ChainLint {
         continue;
       }
       if (ca.getBasicConstraints() < 0) {
-        String why = ca.getExtensionValue(BASIC_CONSTRAINTS) == null ? "no basicConstraints" : "CA:FALSE";
-        findings.add(LintFinding.error("ca", name(chain, i) + " issues certificate " + i + " but is not a CA ("
-            + why + "); clients fail with OpenSSL error 24 (invalid CA certificate): reissue it with "
-            + "basicConstraints critical, CA:TRUE"));
+        String why =
+            ca.getExtensionValue(BASIC_CONSTRAINTS) == null ? "no basicConstraints" : "CA:FALSE";
+        findings.add(
+            LintFinding.error(
+                "ca",
+                name(chain, i)
+                    + " issues certificate "
+                    + i
+                    + " but is not a CA ("
+                    + why
+                    + "); clients fail with OpenSSL error 24 (invalid CA certificate): reissue it with "
+                    + "basicConstraints critical, CA:TRUE"));
       }
       boolean[] usage = ca.getKeyUsage();
       if (usage != null && !usage[KEY_CERT_SIGN]) {
-        findings.add(LintFinding.error("ca", name(chain, i) + " has keyUsage without keyCertSign; clients fail "
-            + "with OpenSSL error 32 (key usage does not include certificate signing): reissue it with keyUsage "
-            + "keyCertSign, cRLSign"));
+        findings.add(
+            LintFinding.error(
+                "ca",
+                name(chain, i)
+                    + " has keyUsage without keyCertSign; clients fail "
+                    + "with OpenSSL error 32 (key usage does not include certificate signing): reissue it with keyUsage "
+                    + "keyCertSign, cRLSign"));
       }
     }
     if (chain.get(0).getBasicConstraints() >= 0) {
-      findings.add(LintFinding.info("ca", "certificate 1 (" + Certificates.subject(chain.get(0)) + ") is a CA "
-          + "certificate (CA:TRUE); a server certificate is normally CA:FALSE"));
+      findings.add(
+          LintFinding.info(
+              "ca",
+              "certificate 1 ("
+                  + Certificates.subject(chain.get(0))
+                  + ") is a CA "
+                  + "certificate (CA:TRUE); a server certificate is normally CA:FALSE"));
     }
     if (findings.size() == before) {
-      findings.add(LintFinding.ok("ca", chain.size() == 1
-          ? "no issuer in the chain to check"
-          : "each issuer in the chain is a CA (CA:TRUE) allowed to sign certificates"));
+      findings.add(
+          LintFinding.ok(
+              "ca",
+              chain.size() == 1
+                  ? "no issuer in the chain to check"
+                  : "each issuer in the chain is a CA (CA:TRUE) allowed to sign certificates"));
     }
   }
 
@@ -240,9 +349,19 @@ public final class ChainLint {
       int pathLen = chain.get(i).getBasicConstraints();
       int below = i - 1; // intermediate CAs between this one and the leaf
       if (pathLen >= 0 && pathLen != Integer.MAX_VALUE && below > pathLen) {
-        findings.add(LintFinding.error("path-length", name(chain, i) + " allows " + pathLen + " intermediate "
-            + "CA(s) below it (pathLen:" + pathLen + "), but " + below + " follow it; clients fail with OpenSSL "
-            + "error 25 (path length constraint exceeded): reissue it with a larger pathLen, or shorten the chain"));
+        findings.add(
+            LintFinding.error(
+                "path-length",
+                name(chain, i)
+                    + " allows "
+                    + pathLen
+                    + " intermediate "
+                    + "CA(s) below it (pathLen:"
+                    + pathLen
+                    + "), but "
+                    + below
+                    + " follow it; clients fail with OpenSSL "
+                    + "error 25 (path length constraint exceeded): reissue it with a larger pathLen, or shorten the chain"));
       }
     }
     if (findings.size() == before) {
@@ -250,7 +369,8 @@ public final class ChainLint {
     }
   }
 
-  private static void validity(List<X509Certificate> chain, Instant now, List<LintFinding> findings) {
+  private static void validity(
+      List<X509Certificate> chain, Instant now, List<LintFinding> findings) {
     int before = findings.size();
     int soonest = 0;
     for (int i = 0; i < chain.size(); i++) {
@@ -261,22 +381,50 @@ public final class ChainLint {
         soonest = i;
       }
       if (now.isBefore(notBefore)) {
-        findings.add(LintFinding.error("validity", name(chain, i) + " is not valid until " + notBefore + " (in "
-            + describe(Duration.between(now, notBefore)) + "); clients fail with OpenSSL error 9 (certificate is "
-            + "not yet valid): check this host's clock, or reissue it with an earlier notBefore"));
+        findings.add(
+            LintFinding.error(
+                "validity",
+                name(chain, i)
+                    + " is not valid until "
+                    + notBefore
+                    + " (in "
+                    + describe(Duration.between(now, notBefore))
+                    + "); clients fail with OpenSSL error 9 (certificate is "
+                    + "not yet valid): check this host's clock, or reissue it with an earlier notBefore"));
       } else if (now.isAfter(notAfter)) {
-        findings.add(LintFinding.error("validity", name(chain, i) + " expired at " + notAfter + " ("
-            + describe(Duration.between(notAfter, now)) + " ago); clients fail with OpenSSL error 10 (certificate "
-            + "has expired): renew it"));
+        findings.add(
+            LintFinding.error(
+                "validity",
+                name(chain, i)
+                    + " expired at "
+                    + notAfter
+                    + " ("
+                    + describe(Duration.between(notAfter, now))
+                    + " ago); clients fail with OpenSSL error 10 (certificate "
+                    + "has expired): renew it"));
       } else if (Duration.between(now, notAfter).compareTo(EXPIRY_WARNING) < 0) {
-        findings.add(LintFinding.warning("validity", name(chain, i) + " expires at " + notAfter + ", in "
-            + describe(Duration.between(now, notAfter)) + ": renew it before then"));
+        findings.add(
+            LintFinding.warning(
+                "validity",
+                name(chain, i)
+                    + " expires at "
+                    + notAfter
+                    + ", in "
+                    + describe(Duration.between(now, notAfter))
+                    + ": renew it before then"));
       }
     }
     if (findings.size() == before) {
       Instant end = chain.get(soonest).getNotAfter().toInstant();
-      findings.add(LintFinding.ok("validity", "every certificate is valid now; the first to expire is "
-          + name(chain, soonest) + ", at " + end + ", in " + describe(Duration.between(now, end))));
+      findings.add(
+          LintFinding.ok(
+              "validity",
+              "every certificate is valid now; the first to expire is "
+                  + name(chain, soonest)
+                  + ", at "
+                  + end
+                  + ", in "
+                  + describe(Duration.between(now, end))));
     }
   }
 
@@ -285,30 +433,47 @@ public final class ChainLint {
     X509Certificate leaf = chain.get(0);
     List<String> leafPurposes = purposes(leaf);
     if (leafPurposes != null && !allowsServerAuth(leafPurposes)) {
-      findings.add(LintFinding.error("purpose", name(chain, 0) + " has extendedKeyUsage " + describe(leafPurposes)
-          + " without serverAuth; clients fail with OpenSSL error 26 (unsupported certificate purpose, alert "
-          + "unsupported_certificate): reissue it with extendedKeyUsage serverAuth"));
+      findings.add(
+          LintFinding.error(
+              "purpose",
+              name(chain, 0)
+                  + " has extendedKeyUsage "
+                  + describe(leafPurposes)
+                  + " without serverAuth; clients fail with OpenSSL error 26 (unsupported certificate purpose, alert "
+                  + "unsupported_certificate): reissue it with extendedKeyUsage serverAuth"));
     }
     boolean[] usage = leaf.getKeyUsage();
     if (usage != null && !usage[DIGITAL_SIGNATURE]) {
-      findings.add(LintFinding.error("purpose", name(chain, 0) + " has keyUsage without digitalSignature; TLS 1.3 "
-          + "and ECDHE handshakes need the server to sign with this key: reissue it with keyUsage "
-          + "digitalSignature"));
+      findings.add(
+          LintFinding.error(
+              "purpose",
+              name(chain, 0)
+                  + " has keyUsage without digitalSignature; TLS 1.3 "
+                  + "and ECDHE handshakes need the server to sign with this key: reissue it with keyUsage "
+                  + "digitalSignature"));
     }
     for (int i = 1; i < chain.size(); i++) {
       List<String> caPurposes = purposes(chain.get(i));
       if (caPurposes != null && !allowsServerAuth(caPurposes)) {
-        findings.add(LintFinding.error("purpose", name(chain, i) + " restricts extendedKeyUsage to "
-            + describe(caPurposes) + " without serverAuth; OpenSSL applies a CA's extendedKeyUsage to the "
-            + "certificates below it and fails with error 26 (unsupported certificate purpose): reissue it without "
-            + "extendedKeyUsage or with serverAuth"));
+        findings.add(
+            LintFinding.error(
+                "purpose",
+                name(chain, i)
+                    + " restricts extendedKeyUsage to "
+                    + describe(caPurposes)
+                    + " without serverAuth; OpenSSL applies a CA's extendedKeyUsage to the "
+                    + "certificates below it and fails with error 26 (unsupported certificate purpose): reissue it without "
+                    + "extendedKeyUsage or with serverAuth"));
       }
     }
     if (findings.size() == before) {
-      findings.add(leafPurposes == null
-          ? LintFinding.info("purpose", "certificate 1 has no extendedKeyUsage, so it may serve any purpose "
-              + "(OpenSSL, Go and Java accept it as a server certificate)")
-          : LintFinding.ok("purpose", "certificate 1 allows serverAuth"));
+      findings.add(
+          leafPurposes == null
+              ? LintFinding.info(
+                  "purpose",
+                  "certificate 1 has no extendedKeyUsage, so it may serve any purpose "
+                      + "(OpenSSL, Go and Java accept it as a server certificate)")
+              : LintFinding.ok("purpose", "certificate 1 allows serverAuth"));
     }
   }
 
@@ -316,57 +481,104 @@ public final class ChainLint {
     int lastIndex = chain.size() - 1;
     X509Certificate last = chain.get(lastIndex);
     if (Certificates.isSelfIssued(last)) {
-      findings.add(LintFinding.info("root", chain.size() == 1
-          ? "certificate 1 is self-signed: clients must trust this exact certificate"
-          : "the chain includes the root " + Certificates.subject(last) + " (" + encodedSize(last) + " bytes): "
-              + "clients ignore it and use their own copy. Give clients this root alone, or first, in their CA "
-              + "file: clients that read only the first PEM block (rust-keylime's registrar_tls_ca_cert) "
-              + "otherwise trust only an intermediate and fail with OpenSSL error 2"));
+      findings.add(
+          LintFinding.info(
+              "root",
+              chain.size() == 1
+                  ? "certificate 1 is self-signed: clients must trust this exact certificate"
+                  : "the chain includes the root "
+                      + Certificates.subject(last)
+                      + " ("
+                      + encodedSize(last)
+                      + " bytes): "
+                      + "clients ignore it and use their own copy. Give clients this root alone, or first, in their CA "
+                      + "file: clients that read only the first PEM block (rust-keylime's registrar_tls_ca_cert) "
+                      + "otherwise trust only an intermediate and fail with OpenSSL error 2"));
       return;
     }
-    String message = "the chain ends at " + name(chain, lastIndex) + ", issued by " + Certificates.issuer(last)
-        + ", which is not sent: clients need that root in their CA file (alone or first: some clients read only "
-        + "the first PEM block)";
+    String message =
+        "the chain ends at "
+            + name(chain, lastIndex)
+            + ", issued by "
+            + Certificates.issuer(last)
+            + ", which is not sent: clients need that root in their CA file (alone or first: some clients read only "
+            + "the first PEM block)";
     if (chain.size() == 1) {
-      message += "; if " + Certificates.issuer(last) + " is an intermediate, clients fail with OpenSSL error 20 "
-          + "(unable to get local issuer certificate) unless their CA file holds it too";
+      message +=
+          "; if "
+              + Certificates.issuer(last)
+              + " is an intermediate, clients fail with OpenSSL error 20 "
+              + "(unable to get local issuer certificate) unless their CA file holds it too";
     }
     findings.add(LintFinding.info("root", message));
   }
 
   private static void host(X509Certificate leaf, String listenHost, List<LintFinding> findings) {
-    String host = listenHost.startsWith("[") && listenHost.endsWith("]")
-        ? listenHost.substring(1, listenHost.length() - 1) : listenHost;
+    String host =
+        listenHost.startsWith("[") && listenHost.endsWith("]")
+            ? listenHost.substring(1, listenHost.length() - 1)
+            : listenHost;
     List<String> dnsNames = Certificates.dnsNames(leaf);
     List<String> ips = Certificates.ipAddresses(leaf);
     String sans = describeSans(dnsNames, ips);
     if (dnsNames.isEmpty() && ips.isEmpty()) {
-      findings.add(LintFinding.error("host", "certificate 1 (" + Certificates.subject(leaf) + ") has no "
-          + "subjectAlternativeName; clients match host names only against SANs (the CN is ignored) and fail with "
-          + "OpenSSL error 62 (hostname mismatch): reissue it with the names and IPs clients connect to"));
+      findings.add(
+          LintFinding.error(
+              "host",
+              "certificate 1 ("
+                  + Certificates.subject(leaf)
+                  + ") has no "
+                  + "subjectAlternativeName; clients match host names only against SANs (the CN is ignored) and fail with "
+                  + "OpenSSL error 62 (hostname mismatch): reissue it with the names and IPs clients connect to"));
       return;
     }
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("*")) {
-      List<String> covered = List.of("localhost", "127.0.0.1").stream()
-          .filter(name -> covers(name, dnsNames, ips)).collect(Collectors.toList());
-      findings.add(LintFinding.info("host", "listen.host is " + host + " (every interface), so the names clients "
-          + "use are not known here: checked localhost and 127.0.0.1 only, and "
-          + (covered.isEmpty() ? "neither is" : String.join(" and ", covered) + (covered.size() == 1 ? " is" : " are"))
-          + " in the SANs (" + sans + "). Make sure the name or IP each client connects to (the agent's "
-          + "registrar_ip) is in the SANs too"));
+      List<String> covered =
+          List.of("localhost", "127.0.0.1").stream()
+              .filter(name -> covers(name, dnsNames, ips))
+              .collect(Collectors.toList());
+      findings.add(
+          LintFinding.info(
+              "host",
+              "listen.host is "
+                  + host
+                  + " (every interface), so the names clients "
+                  + "use are not known here: checked localhost and 127.0.0.1 only, and "
+                  + (covered.isEmpty()
+                      ? "neither is"
+                      : String.join(" and ", covered) + (covered.size() == 1 ? " is" : " are"))
+                  + " in the SANs ("
+                  + sans
+                  + "). Make sure the name or IP each client connects to (the agent's "
+                  + "registrar_ip) is in the SANs too"));
       return;
     }
     boolean ip = isIpLiteral(host);
     if (covers(host, dnsNames, ips)) {
-      findings.add(LintFinding.ok("host", "listen.host " + host + " is in the SANs (" + sans + ")"));
+      findings.add(
+          LintFinding.ok("host", "listen.host " + host + " is in the SANs (" + sans + ")"));
       return;
     }
-    String hint = ip && dnsNames.contains(host)
-        ? " (it is there as a DNS name, but clients compare an IP address only with IP SANs)" : "";
-    findings.add(LintFinding.error("host", "listen.host " + host + " is not in the SANs of certificate 1 (" + sans
-        + ")" + hint + "; clients that connect to " + host + " fail with OpenSSL error "
-        + (ip ? "64 (IP address mismatch)" : "62 (hostname mismatch)") + ": reissue the certificate with "
-        + (ip ? "IP:" : "DNS:") + host));
+    String hint =
+        ip && dnsNames.contains(host)
+            ? " (it is there as a DNS name, but clients compare an IP address only with IP SANs)"
+            : "";
+    findings.add(
+        LintFinding.error(
+            "host",
+            "listen.host "
+                + host
+                + " is not in the SANs of certificate 1 ("
+                + sans
+                + ")"
+                + hint
+                + "; clients that connect to "
+                + host
+                + " fail with OpenSSL error "
+                + (ip ? "64 (IP address mismatch)" : "62 (hostname mismatch)")
+                + ": reissue the certificate with "
+                + (ip ? "IP:" : "DNS:")
+                + host));
   }
 
   // ---- helpers ----
@@ -383,7 +595,8 @@ public final class ChainLint {
     String aki = Certificates.authorityKeyId(child);
     String ski = Certificates.subjectKeyId(issuer);
     return aki != null && ski != null && !aki.equals(ski)
-        ? " (its authority key id is " + aki + ", the issuer's subject key id is " + ski + ")" : "";
+        ? " (its authority key id is " + aki + ", the issuer's subject key id is " + ski + ")"
+        : "";
   }
 
   private static boolean verifies(X509Certificate certificate, PublicKey key) {
@@ -399,7 +612,6 @@ public final class ChainLint {
     return a.equals(b) || (a.startsWith("EC") && b.startsWith("EC"));
   }
 
-
   /** The extendedKeyUsage OIDs, or null when the extension is absent (any purpose). */
   private static List<String> purposes(X509Certificate certificate) {
     try {
@@ -414,7 +626,9 @@ public final class ChainLint {
   }
 
   private static String describe(List<String> purposes) {
-    return purposes.stream().map(oid -> PURPOSES.getOrDefault(oid, oid)).collect(Collectors.joining(", ", "[", "]"));
+    return purposes.stream()
+        .map(oid -> PURPOSES.getOrDefault(oid, oid))
+        .collect(Collectors.joining(", ", "[", "]"));
   }
 
   private static String describe(Duration duration) {
@@ -444,7 +658,8 @@ public final class ChainLint {
   static boolean covers(String host, List<String> dnsNames, List<String> ips) {
     if (isIpLiteral(host)) {
       byte[] wanted = NetUtil.createByteArrayFromIpAddressString(host);
-      return ips.stream().map(NetUtil::createByteArrayFromIpAddressString)
+      return ips.stream()
+          .map(NetUtil::createByteArrayFromIpAddressString)
           .anyMatch(ip -> ip != null && Arrays.equals(ip, wanted));
     }
     String name = host.toLowerCase(Locale.ROOT);
@@ -453,7 +668,8 @@ public final class ChainLint {
       if (pattern.equals(name)) {
         return true;
       }
-      // A wildcard stands for exactly one left-most label (RFC 6125): *.example.com matches a.example.com only.
+      // A wildcard stands for exactly one left-most label (RFC 6125): *.example.com matches
+      // a.example.com only.
       if (pattern.startsWith("*.")) {
         int dot = name.indexOf('.');
         if (dot > 0 && name.substring(dot).equals(pattern.substring(1))) {

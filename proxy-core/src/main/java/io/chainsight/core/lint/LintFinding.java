@@ -3,11 +3,12 @@ package io.chainsight.core.lint;
 import java.util.Objects;
 
 /**
- * One result of {@link ChainLint}: which check, how bad, and a sentence naming the certificate, the evidence and
- * the fix. Checks that pass are findings too (level {@code OK}), so a report shows what was checked.
+ * One result of {@link ChainLint}: which check, how bad, and a sentence naming the certificate, the
+ * evidence and the fix. Checks that pass are findings too (level {@code OK}), so a report shows
+ * what was checked.
  *
- * @param check a stable short name: {@code order}, {@code key}, {@code signature}, {@code ca}, {@code path-length},
- *     {@code validity}, {@code purpose}, {@code root}, {@code host}
+ * @param check a stable short name: {@code order}, {@code key}, {@code signature}, {@code ca},
+ *     {@code path-length}, {@code validity}, {@code purpose}, {@code root}, {@code host}
  */
 public record LintFinding(String check, Level level, String message) {
   /** How bad a finding is; {@link #WARNING} and {@link #ERROR} are logged at WARN. */

@@ -12,9 +12,13 @@ public final class LintLog {
 
   private LintLog() {}
 
-  /** Lints the served chain now and logs it; call at startup and after each reload. Returns the findings. */
+  /**
+   * Lints the served chain now and logs it; call at startup and after each reload. Returns the
+   * findings.
+   */
   public static List<LintFinding> lintServedChain(TlsMaterial material, String listenHost) {
-    List<LintFinding> findings = ChainLint.lint(material.chain(), material.privateKey(), listenHost, Instant.now());
+    List<LintFinding> findings =
+        ChainLint.lint(material.chain(), material.privateKey(), listenHost, Instant.now());
     log(findings);
     return findings;
   }

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every metric the proxy records, in one place, over a Dropwizard registry. Names have the form
- * {@code <prometheus name>.<label>.<value>} so the Prometheus bridge can map them to one family with a label
- * (e.g. {@code chainsight_handshake_failures_total.reason.EXPIRED}). Tests pass a fresh registry.
+ * {@code <prometheus name>.<label>.<value>} so the Prometheus bridge can map them to one family
+ * with a label (e.g. {@code chainsight_handshake_failures_total.reason.EXPIRED}). Tests pass a
+ * fresh registry.
  */
 public final class ProxyMetrics {
   public static final String HANDSHAKES = "chainsight_handshakes_total";
@@ -32,7 +33,8 @@ public final class ProxyMetrics {
     this.clientConnections = registry.counter(CLIENT_CONNECTIONS);
     this.backendConnections = registry.counter(BACKEND_CONNECTIONS);
     this.requestDuration = registry.timer(REQUEST_DURATION);
-    // Exported at 0 from the start, so an alert on failed reloads has a series before the first reload.
+    // Exported at 0 from the start, so an alert on failed reloads has a series before the first
+    // reload.
     for (String result : new String[] {"changed", "unchanged", "failed"}) {
       registry.counter(labelled(RELOADS, "result", result));
     }
@@ -79,7 +81,10 @@ public final class ProxyMetrics {
     return registry.counter(labelled(REJECTED, "cause", cause)).getCount();
   }
 
-  /** A connection closed at once because a connection limit was reached ({@code total} or {@code per-ip}). */
+  /**
+   * A connection closed at once because a connection limit was reached ({@code total} or {@code
+   * per-ip}).
+   */
   public void connectionRefused(String limit) {
     registry.counter(labelled(CONNECTIONS_REFUSED, "limit", limit)).inc();
   }

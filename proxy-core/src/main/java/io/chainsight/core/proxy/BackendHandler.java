@@ -5,9 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The backend end of an exchange: hands each response part to the {@link FrontendHandler} it is bound to. An
- * idle (pooled) connection that receives anything is broken: the bytes are dropped and the connection closed.
- * All calls happen on the one event loop both channels share, so the binding needs no synchronisation.
+ * The backend end of an exchange: hands each response part to the {@link FrontendHandler} it is
+ * bound to. An idle (pooled) connection that receives anything is broken: the bytes are dropped and
+ * the connection closed. All calls happen on the one event loop both channels share, so the binding
+ * needs no synchronisation.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
   private FrontendHandler frontend;

@@ -16,42 +16,50 @@ import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 
 /**
- * Keep-alive connections to the backend, one pool per event loop: a client connection only ever borrows a
- * backend connection of its own event loop, so neither side crosses threads and the pool needs no locks.
- * Idle connections read with auto-read on, so a backend that closes one is noticed and it leaves the pool.
+ * Keep-alive connections to the backend, one pool per event loop: a client connection only ever
+ * borrows a backend connection of its own event loop, so neither side crosses threads and the pool
+ * needs no locks. Idle connections read with auto-read on, so a backend that closes one is noticed
+ * and it leaves the pool.
  */
 final class BackendPool {
   private final Bootstrap template;
   private final BackendTarget target;
   private final ProxyMetrics metrics;
-  private final FastThreadLocal<Local> local = new FastThreadLocal<>() {
-    @Override
-    protected Local initialValue() {
-      return new Local();
-    }
-  };
+  private final FastThreadLocal<Local> local =
+      new FastThreadLocal<>() {
+        @Override
+        protected Local initialValue() {
+          return new Local();
+        }
+      };
 
   BackendPool(Transport transport, BackendTarget target, ProxyMetrics metrics) {
     this.target = target;
     this.metrics = metrics;
-    this.template = new Bootstrap()
-        .channel(transport.clientChannel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) target.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.AUTO_READ, false)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            target.tls().ifPresent(tls -> {
-              SslHandler handler = tls.newHandler(ch.alloc(), target.serverName(), target.port());
-              handler.setHandshakeTimeoutMillis(target.connectTimeout().toMillis());
-              ch.pipeline().addLast(PipelineNames.BACKEND_TLS, handler);
-            });
-            ch.pipeline()
-                .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
-                .addLast(PipelineNames.BACKEND, new BackendHandler());
-          }
-        });
+    this.template =
+        new Bootstrap()
+            .channel(transport.clientChannel())
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) target.connectTimeout().toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    target
+                        .tls()
+                        .ifPresent(
+                            tls -> {
+                              SslHandler handler =
+                                  tls.newHandler(ch.alloc(), target.serverName(), target.port());
+                              handler.setHandshakeTimeoutMillis(target.connectTimeout().toMillis());
+                              ch.pipeline().addLast(PipelineNames.BACKEND_TLS, handler);
+                            });
+                    ch.pipeline()
+                        .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
+                        .addLast(PipelineNames.BACKEND, new BackendHandler());
+                  }
+                });
   }
 
   BackendTarget target() {
@@ -71,40 +79,48 @@ final class BackendPool {
     }
     Promise<Channel> promise = loop.newPromise();
     ChannelFuture connect = template.clone(loop).connect(target.host(), target.port());
-    connect.addListener(f -> {
-      if (!f.isSuccess()) {
-        promise.setFailure(f.cause());
-        return;
-      }
-      Channel fresh = connect.channel();
-      metrics.backendConnections().inc();
-      fresh.closeFuture().addListener(c -> {
-        metrics.backendConnections().dec();
-        local.get().idle.remove(fresh);
-      });
-      SslHandler tls = fresh.pipeline().get(SslHandler.class);
-      if (tls == null) {
-        promise.setSuccess(fresh);
-        return;
-      }
-      // An https backend is usable once its certificate verified; auto-read is off, so read the handshake.
-      tls.handshakeFuture().addListener(h -> {
-        if (h.isSuccess()) {
-          promise.setSuccess(fresh);
-        } else {
-          fresh.close();
-          promise.setFailure(h.cause());
-        }
-      });
-      fresh.read();
-    });
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            promise.setFailure(f.cause());
+            return;
+          }
+          Channel fresh = connect.channel();
+          metrics.backendConnections().inc();
+          fresh
+              .closeFuture()
+              .addListener(
+                  c -> {
+                    metrics.backendConnections().dec();
+                    local.get().idle.remove(fresh);
+                  });
+          SslHandler tls = fresh.pipeline().get(SslHandler.class);
+          if (tls == null) {
+            promise.setSuccess(fresh);
+            return;
+          }
+          // An https backend is usable once its certificate verified; auto-read is off, so read the
+          // handshake.
+          tls.handshakeFuture()
+              .addListener(
+                  h -> {
+                    if (h.isSuccess()) {
+                      promise.setSuccess(fresh);
+                    } else {
+                      fresh.close();
+                      promise.setFailure(h.cause());
+                    }
+                  });
+          fresh.read();
+        });
     return promise;
   }
 
   /**
-   * Back to the pool after a complete, well-framed exchange; closed instead when the pool is full. Pooled only
-   * once the current read has been decoded to its end: anything the backend sent after the response then reaches
-   * the unbound BackendHandler, which closes the connection, instead of the next pipelined request.
+   * Back to the pool after a complete, well-framed exchange; closed instead when the pool is full.
+   * Pooled only once the current read has been decoded to its end: anything the backend sent after
+   * the response then reaches the unbound BackendHandler, which closes the connection, instead of
+   * the next pipelined request.
    */
   void release(Channel channel) {
     channel.pipeline().get(BackendHandler.class).unbind();

@@ -7,15 +7,26 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Where one route's requests go: the backend URL, its timeouts, and for an https backend the client TLS context
- * (our client certificate, the backend's trust) and the name its certificate must carry.
+ * Where one route's requests go: the backend URL, its timeouts, and for an https backend the client
+ * TLS context (our client certificate, the backend's trust) and the name its certificate must
+ * carry.
  */
-record BackendTarget(URI url, Duration connectTimeout, Duration responseTimeout, int maxIdleConnections,
-    Optional<SslContext> tls, String serverName) {
+record BackendTarget(
+    URI url,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    int maxIdleConnections,
+    Optional<SslContext> tls,
+    String serverName) {
 
   static BackendTarget plain(BackendSettings settings) {
-    return new BackendTarget(settings.url(), settings.connectTimeout(), settings.responseTimeout(),
-        settings.maxIdleConnections(), Optional.empty(), settings.host());
+    return new BackendTarget(
+        settings.url(),
+        settings.connectTimeout(),
+        settings.responseTimeout(),
+        settings.maxIdleConnections(),
+        Optional.empty(),
+        settings.host());
   }
 
   String host() {
@@ -26,7 +37,10 @@ record BackendTarget(URI url, Duration connectTimeout, Duration responseTimeout,
     return url.getPort() != -1 ? url.getPort() : tls.isPresent() ? 443 : 80;
   }
 
-  /** How the backend is named in logs and error bodies: {@code 127.0.0.1:8890}, {@code https://127.0.0.1:8891}. */
+  /**
+   * How the backend is named in logs and error bodies: {@code 127.0.0.1:8890}, {@code
+   * https://127.0.0.1:8891}.
+   */
   String address() {
     return (tls.isPresent() ? "https://" : "") + host() + ":" + port();
   }

@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: loads and checks the TLS material, binds the TLS listener and forwards to the backend.
- * {@link #start} returns once the listener is bound; {@link #close} stops it.
+ * The running proxy: loads and checks the TLS material, binds the TLS listener and forwards to the
+ * backend. {@link #start} returns once the listener is bound; {@link #close} stops it.
  */
 public final class ChainsightServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainsightServer.class);
@@ -70,16 +70,23 @@ public final class ChainsightServer implements AutoCloseable {
     this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
     try {
-      HandshakeReporter reporter = new HandshakeReporter(metrics, failures, credentials::material,
-          credentials.deferredRejections(), config.tls());
-      ServerBootstrap bootstrap = new ServerBootstrap()
-          .group(group)
-          .channel(transport.serverChannel())
-          .option(ChannelOption.SO_BACKLOG, 1024)
-          .childOption(ChannelOption.AUTO_READ, false)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ProxyInitializer(config, credentials::context, router, metrics, reporter,
-              failures, clients));
+      HandshakeReporter reporter =
+          new HandshakeReporter(
+              metrics,
+              failures,
+              credentials::material,
+              credentials.deferredRejections(),
+              config.tls());
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(group)
+              .channel(transport.serverChannel())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.AUTO_READ, false)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ProxyInitializer(
+                      config, credentials::context, router, metrics, reporter, failures, clients));
       this.listener = bind(bootstrap, config);
       this.admin = config.admin().enabled() ? startAdmin(configView) : null;
     } catch (RuntimeException | InterruptedException | ConfigException e) {
@@ -93,15 +100,23 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   /**
-   * The handshake policy the listener needs: when some route lets clients in without a certificate, the TLS layer
-   * asks for one but does not require it, and routes that require one answer 401 themselves.
+   * The handshake policy the listener needs: when some route lets clients in without a certificate,
+   * the TLS layer asks for one but does not require it, and routes that require one answer 401
+   * themselves.
    */
   private static TlsSettings listenerTls(TlsSettings tls, Router router) {
     if (tls.clientAuth() != TlsSettings.ClientAuth.REQUIRE || !router.anyOptional()) {
       return tls;
     }
-    return new TlsSettings(tls.certificateChain(), tls.privateKey(), TlsSettings.ClientAuth.OPTIONAL,
-        tls.trustedCas(), tls.crls(), tls.protocols(), tls.handshakeTimeout(), tls.clientAuthFailure());
+    return new TlsSettings(
+        tls.certificateChain(),
+        tls.privateKey(),
+        TlsSettings.ClientAuth.OPTIONAL,
+        tls.trustedCas(),
+        tls.crls(),
+        tls.protocols(),
+        tls.handshakeTimeout(),
+        tls.clientAuthFailure());
   }
 
   private AdminServer startAdmin(ConfigView configView) throws ConfigException {
@@ -114,32 +129,41 @@ public final class ChainsightServer implements AutoCloseable {
         .handshakeFailures(new RecentHandshakeFailures(failures))
         .reloader(this::reload)
         .draining(this::draining)
-        .refusedReload(() -> credentials.lastFailure().map(f -> f.trigger() + " at " + f.at() + ": "
-            + String.join("; ", f.problems())))
+        .refusedReload(
+            () ->
+                credentials
+                    .lastFailure()
+                    .map(
+                        f ->
+                            f.trigger() + " at " + f.at() + ": " + String.join("; ", f.problems())))
         .configView(configView)
         .start();
   }
 
-  private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config) throws InterruptedException,
-      ConfigException {
+  private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config)
+      throws InterruptedException, ConfigException {
     ChannelFuture bound = bootstrap.bind(config.listen().host(), config.listen().port()).await();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();
       String address = config.listen().host() + ":" + config.listen().port();
-      String hint = String.valueOf(cause.getMessage()).contains("in use")
-          ? "another process listens there (find it with `ss -ltnp 'sport = :" + config.listen().port()
-              + "'`) or choose another listen.port"
-          : config.listen().port() < 1024
-              ? "ports below 1024 need CAP_NET_BIND_SERVICE (see config/chainsight.service)"
-              : "check listen.host is an address of this machine";
-      throw new ConfigException("listen: cannot bind " + address + ": " + cause.getMessage() + " (" + hint + ")");
+      String hint =
+          String.valueOf(cause.getMessage()).contains("in use")
+              ? "another process listens there (find it with `ss -ltnp 'sport = :"
+                  + config.listen().port()
+                  + "'`) or choose another listen.port"
+              : config.listen().port() < 1024
+                  ? "ports below 1024 need CAP_NET_BIND_SERVICE (see config/chainsight.service)"
+                  : "check listen.host is an address of this machine";
+      throw new ConfigException(
+          "listen: cannot bind " + address + ": " + cause.getMessage() + " (" + hint + ")");
     }
     return bound.channel();
   }
 
   /** Starts the proxy from a loaded configuration (its origins are kept for the admin endpoint). */
   public static ChainsightServer start(EffectiveConfig effective) throws Exception {
-    return new ChainsightServer(effective.config(), new MetricRegistry(), EffectiveConfigView.of(effective));
+    return new ChainsightServer(
+        effective.config(), new MetricRegistry(), EffectiveConfigView.of(effective));
   }
 
   /** Starts the proxy with a fresh metric registry. */
@@ -147,33 +171,45 @@ public final class ChainsightServer implements AutoCloseable {
     return start(config, new MetricRegistry());
   }
 
-  public static ChainsightServer start(ChainsightConfig config, MetricRegistry registry) throws Exception {
+  public static ChainsightServer start(ChainsightConfig config, MetricRegistry registry)
+      throws Exception {
     return new ChainsightServer(config, registry, RecordConfigView.of(config));
   }
 
   private void logStartup() {
     if (engine.fallbackReason() != null) {
-      log.warn("TLS engine: {} (BoringSSL via netty-tcnative did not load: {})", engine.description(),
+      log.warn(
+          "TLS engine: {} (BoringSSL via netty-tcnative did not load: {})",
+          engine.description(),
           engine.fallbackReason());
     }
     if (transport.fallbackReason() != null) {
       log.warn("transport: nio (native epoll did not load: {})", transport.fallbackReason());
     }
     KeyFilePermissions.warning("tls.private-key", config.tls().privateKey()).ifPresent(log::warn);
-    log.info("chainsight listening on https://{} (TLS engine {}, transport {}), client-auth {}, forwarding to {}",
-        format(tlsAddress()), engine.description(), transport.name(),
-        config.tls().clientAuth().name().toLowerCase(), config.backend().url());
+    log.info(
+        "chainsight listening on https://{} (TLS engine {}, transport {}), client-auth {}, forwarding to {}",
+        format(tlsAddress()),
+        engine.description(),
+        transport.name(),
+        config.tls().clientAuth().name().toLowerCase(),
+        config.backend().url());
     TlsMaterial material = credentials.material();
-    log.info("serving chain: {}", material.chain().stream().map(Certificates::subject)
-        .collect(Collectors.joining(" <- ")));
+    log.info(
+        "serving chain: {}",
+        material.chain().stream().map(Certificates::subject).collect(Collectors.joining(" <- ")));
     for (X509Certificate anchor : material.trustAnchors()) {
       log.info("trusting client certificates issued under: {}", Certificates.subject(anchor));
     }
   }
 
   private static String format(InetSocketAddress address) {
-    // A wildcard bind reads better as configured (0.0.0.0) than as the IPv6 any-address the socket reports.
-    String host = address.getAddress().isAnyLocalAddress() ? "0.0.0.0" : address.getAddress().getHostAddress();
+    // A wildcard bind reads better as configured (0.0.0.0) than as the IPv6 any-address the socket
+    // reports.
+    String host =
+        address.getAddress().isAnyLocalAddress()
+            ? "0.0.0.0"
+            : address.getAddress().getHostAddress();
     return host + ":" + address.getPort();
   }
 
@@ -212,8 +248,9 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   /**
-   * Loads the certificate, key, trust and CRL files again (on a file change, SIGHUP or the admin endpoint);
-   * keeps serving the old material when the new is not usable. Logged and counted either way.
+   * Loads the certificate, key, trust and CRL files again (on a file change, SIGHUP or the admin
+   * endpoint); keeps serving the old material when the new is not usable. Logged and counted either
+   * way.
    */
   public ServerCredentials.ReloadResult reload(String trigger) {
     ServerCredentials.ReloadResult result = credentials.reload(trigger);
@@ -235,8 +272,9 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: no new connections, idle keep-alive connections closed, requests in flight given up to
-   * {@code shutdown.drain-timeout} (their responses say Connection: close), then everything is closed.
+   * Graceful stop: no new connections, idle keep-alive connections closed, requests in flight given
+   * up to {@code shutdown.drain-timeout} (their responses say Connection: close), then everything
+   * is closed.
    */
   public void drainAndClose() {
     if (draining) {
@@ -244,7 +282,9 @@ public final class ChainsightServer implements AutoCloseable {
     }
     draining = true;
     long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
-    log.info("draining: no new connections; {} open connection(s) get up to {} to finish", clients.size(),
+    log.info(
+        "draining: no new connections; {} open connection(s) get up to {} to finish",
+        clients.size(),
         Durations.human(config.shutdown().drainTimeout()));
     listener.close().syncUninterruptibly();
     clients.forEach(channel -> channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
@@ -257,8 +297,10 @@ public final class ChainsightServer implements AutoCloseable {
       }
     }
     if (!clients.isEmpty()) {
-      log.warn("drain timeout ({}) reached: closing {} connection(s) with requests still in flight",
-          Durations.human(config.shutdown().drainTimeout()), clients.size());
+      log.warn(
+          "drain timeout ({}) reached: closing {} connection(s) with requests still in flight",
+          Durations.human(config.shutdown().drainTimeout()),
+          clients.size());
     }
     close();
   }

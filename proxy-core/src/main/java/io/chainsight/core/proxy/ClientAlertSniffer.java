@@ -6,19 +6,23 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 
 /**
- * Watches the TLS records a client sends during the handshake for a plaintext alert, and remembers its
- * description. Why: in TLS 1.3 a client that rejects our certificate does so before it has switched to
- * encrypted records, so its alert (unknown_ca, bad_certificate...) arrives in the clear while the server already
- * expects encrypted ones; BoringSSL then reports only BAD_PACKET_LENGTH. The handshake report reads the alert
- * from here. The bytes pass on untouched; the handler leaves the pipeline once the handshake succeeds.
+ * Watches the TLS records a client sends during the handshake for a plaintext alert, and remembers
+ * its description. Why: in TLS 1.3 a client that rejects our certificate does so before it has
+ * switched to encrypted records, so its alert (unknown_ca, bad_certificate...) arrives in the clear
+ * while the server already expects encrypted ones; BoringSSL then reports only BAD_PACKET_LENGTH.
+ * The handshake report reads the alert from here. The bytes pass on untouched; the handler leaves
+ * the pipeline once the handshake succeeds.
  */
 final class ClientAlertSniffer extends ChannelInboundHandlerAdapter {
   /** The description byte of the last plaintext alert the client sent during the handshake. */
   static final AttributeKey<Integer> CLIENT_ALERT = AttributeKey.valueOf("chainsight.client-alert");
+
   private static final int ALERT_RECORD = 0x15;
   private static final int HEADER = 5;
 
-  /** Bytes of the current record still to come in later reads; -1 once the record stream is lost. */
+  /**
+   * Bytes of the current record still to come in later reads; -1 once the record stream is lost.
+   */
   private int remaining;
 
   @Override

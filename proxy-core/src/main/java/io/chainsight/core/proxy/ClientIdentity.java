@@ -8,10 +8,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Who the client proved to be in the handshake, and its Envoy-compatible {@code X-Forwarded-Client-Cert} value:
- * {@code Hash=<sha256 of leaf DER>;Subject="...";URI=...;DNS=...}.
+ * Who the client proved to be in the handshake, and its Envoy-compatible {@code
+ * X-Forwarded-Client-Cert} value: {@code Hash=<sha256 of leaf DER>;Subject="...";URI=...;DNS=...}.
  */
-public record ClientIdentity(X509Certificate leaf, String subject, String sha256, String forwardedClientCert) {
+public record ClientIdentity(
+    X509Certificate leaf, String subject, String sha256, String forwardedClientCert) {
 
   /** The verified client leaf of this session, or empty when the client sent no certificate. */
   public static Optional<ClientIdentity> of(SSLSession session) {
@@ -30,8 +31,12 @@ public record ClientIdentity(X509Certificate leaf, String subject, String sha256
   public static ClientIdentity of(X509Certificate leaf) {
     String subject = Certificates.subject(leaf);
     String hash = Certificates.sha256(leaf);
-    StringBuilder xfcc = new StringBuilder("Hash=").append(hash)
-        .append(";Subject=\"").append(escapeQuoted(subject)).append('"');
+    StringBuilder xfcc =
+        new StringBuilder("Hash=")
+            .append(hash)
+            .append(";Subject=\"")
+            .append(escapeQuoted(subject))
+            .append('"');
     for (String uri : Certificates.uris(leaf)) {
       xfcc.append(";URI=").append(quoteIfNeeded(uri));
     }

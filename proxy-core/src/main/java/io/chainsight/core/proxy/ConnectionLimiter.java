@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code limits.max-connections} and {@code limits.max-connections-per-ip}: a connection past either is closed
- * before a byte is read, and counted. Shared by all client connections (hence the concurrent counters).
+ * {@code limits.max-connections} and {@code limits.max-connections-per-ip}: a connection past
+ * either is closed before a byte is read, and counted. Shared by all client connections (hence the
+ * concurrent counters).
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
@@ -28,7 +29,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private final ProxyMetrics metrics;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
-  private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
+  private final AtomicLong lastLog =
+      new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
   private final AtomicLong refused = new AtomicLong();
 
   ConnectionLimiter(LimitsSettings limits, ProxyMetrics metrics) {
@@ -45,11 +47,19 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       return;
     }
     // compute() keeps the increment and the removal at zero (in release) atomic per address.
-    int fromIp = perIp.compute(ip, (k, count) -> count == null ? new AtomicInteger(1) : increment(count)).get();
+    int fromIp =
+        perIp
+            .compute(ip, (k, count) -> count == null ? new AtomicInteger(1) : increment(count))
+            .get();
     if (fromIp > limits.maxConnectionsPerIp()) {
       release(ip);
-      refuse(ctx, "per-ip", "limits.max-connections-per-ip = " + limits.maxConnectionsPerIp() + " for " + ip
-          .getHostAddress());
+      refuse(
+          ctx,
+          "per-ip",
+          "limits.max-connections-per-ip = "
+              + limits.maxConnectionsPerIp()
+              + " for "
+              + ip.getHostAddress());
       return;
     }
     ctx.channel().attr(COUNTED).set(Boolean.TRUE);
@@ -70,13 +80,17 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private void refuse(ChannelHandlerContext ctx, String limit, String why) {
     metrics.connectionRefused(limit);
-    // A flood of refusals must not become a flood of log lines: one line per 10 s at most, with the count.
+    // A flood of refusals must not become a flood of log lines: one line per 10 s at most, with the
+    // count.
     long now = System.nanoTime();
     long last = lastLog.get();
     long refusedNow = refused.incrementAndGet();
     if (now - last > TimeUnit.SECONDS.toNanos(10) && lastLog.compareAndSet(last, now)) {
-      log.warn("refusing connections: {} reached (latest from {}; {} refused so far)", why,
-          ctx.channel().remoteAddress(), refusedNow);
+      log.warn(
+          "refusing connections: {} reached (latest from {}; {} refused so far)",
+          why,
+          ctx.channel().remoteAddress(),
+          refusedNow);
     }
     ctx.close();
   }

@@ -1,6 +1,9 @@
 package io.chainsight.core.proxy;
 
-/** Fired into every client pipeline when a graceful shutdown starts (see ChainsightServer#drainAndClose). */
+/**
+ * Fired into every client pipeline when a graceful shutdown starts (see
+ * ChainsightServer#drainAndClose).
+ */
 enum DrainEvent {
   INSTANCE
 }

@@ -10,24 +10,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Rewrites request headers on their way to the backend: drops hop-by-hop headers (RFC 9110 section 7.6.1),
- * drops every forwarding and identity header the client sent (a client must never claim an identity), then adds
- * our own {@code X-Forwarded-*} and {@code X-Forwarded-Client-Cert}.
+ * Rewrites request headers on their way to the backend: drops hop-by-hop headers (RFC 9110 section
+ * 7.6.1), drops every forwarding and identity header the client sent (a client must never claim an
+ * identity), then adds our own {@code X-Forwarded-*} and {@code X-Forwarded-Client-Cert}.
  */
 public final class ForwardedHeaders {
   public static final String X_FORWARDED_CLIENT_CERT = "x-forwarded-client-cert";
 
   private ForwardedHeaders() {}
 
-  public static void rewriteRequest(HttpHeaders headers, InetSocketAddress client, Optional<ClientIdentity> identity) {
+  public static void rewriteRequest(
+      HttpHeaders headers, InetSocketAddress client, Optional<ClientIdentity> identity) {
     String host = headers.get(HttpHeaderNames.HOST);
     HopByHop.strip(headers);
     headers.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     List<String> spoofable = new ArrayList<>();
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey().toLowerCase(Locale.ROOT);
-      if (name.startsWith("x-forwarded-") || name.equals("forwarded") || name.equals("x-real-ip")
-          || name.equals("x-client-cert") || name.equals("ssl-client-cert")) {
+      if (name.startsWith("x-forwarded-")
+          || name.equals("forwarded")
+          || name.equals("x-real-ip")
+          || name.equals("x-client-cert")
+          || name.equals("ssl-client-cert")) {
         spoofable.add(header.getKey());
       }
     }

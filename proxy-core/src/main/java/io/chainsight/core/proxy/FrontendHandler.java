@@ -7,17 +7,16 @@ import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.diagnose.ChainDiagnosis;
 import io.chainsight.core.diagnose.Failure;
 import io.chainsight.core.diagnose.ReasonCode;
-import io.chainsight.core.report.FailureReporter;
-import io.chainsight.core.tls.BackendChainVerifier;
-import java.time.Instant;
-import java.util.List;
 import io.chainsight.core.metrics.ProxyMetrics;
+import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.report.HandshakeFailure;
+import io.chainsight.core.tls.BackendChainVerifier;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -34,11 +33,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -47,12 +47,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards a client connection's requests, one exchange at a time, to a pooled backend connection and streams
- * the response back. Nothing is aggregated: each request and response part is written on as it arrives, and
- * each side reads its next chunk only when the other side can take it (auto-read is off on both).
- * Pipelined requests wait in {@code pending} until the exchange before them is complete.
+ * Forwards a client connection's requests, one exchange at a time, to a pooled backend connection
+ * and streams the response back. Nothing is aggregated: each request and response part is written
+ * on as it arrives, and each side reads its next chunk only when the other side can take it
+ * (auto-read is off on both). Pipelined requests wait in {@code pending} until the exchange before
+ * them is complete.
  *
- * <p>Every field is touched only from this channel's event loop, which its backend connection shares.
+ * <p>Every field is touched only from this channel's event loop, which its backend connection
+ * shares.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
@@ -94,7 +96,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String requestLine;
   private ScheduledFuture<?> responseTimeout;
 
-  FrontendHandler(Router router, LimitsSettings limits, ProxyMetrics metrics, FailureReporter failures,
+  FrontendHandler(
+      Router router,
+      LimitsSettings limits,
+      ProxyMetrics metrics,
+      FailureReporter failures,
       boolean accessLog) {
     this.router = router;
     this.accessLog = accessLog;
@@ -119,7 +125,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event == DrainEvent.INSTANCE) {
-      // Shutting down: an idle connection closes now; one with an exchange in flight closes after its response.
+      // Shutting down: an idle connection closes now; one with an exchange in flight closes after
+      // its response.
       clientKeepAlive = false;
       draining = true;
       if (!inExchange && pending.isEmpty()) {
@@ -128,7 +135,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (event instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) event).isSuccess()) {
+    if (event instanceof SslHandshakeCompletionEvent
+        && ((SslHandshakeCompletionEvent) event).isSuccess()) {
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       identity = ClientIdentity.of(tls.engine().getSession());
       ctx.read();
@@ -164,7 +172,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     cancelResponseTimeout();
     cancelStallTimer();
     if (backend != null) {
-      // The client left mid-exchange: the backend connection is in an unknown state, never reuse it.
+      // The client left mid-exchange: the backend connection is in an unknown state, never reuse
+      // it.
       Channel abandoned = unbindBackend();
       abandoned.close();
     }
@@ -178,12 +187,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Handshake failures are reported by HandshakeOutcomeHandler; anything else ends the connection.
+    // Handshake failures are reported by HandshakeOutcomeHandler; anything else ends the
+    // connection.
     log.debug("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
-  /** Works through what the client sent as far as the exchange allows, then asks for more if it can take it. */
+  /**
+   * Works through what the client sent as far as the exchange allows, then asks for more if it can
+   * take it.
+   */
   private void drain() {
     Object msg;
     while (!closing && (msg = pending.peek()) != null) {
@@ -230,14 +243,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     requestLine = request.method() + " " + request.uri();
     HandshakeFailure refused = ctx.channel().attr(HandshakeReporter.REJECTED).get();
     if (refused != null) {
-      // tls.client-auth-failure = http: the handshake completed so that the client's own log shows why.
+      // tls.client-auth-failure = http: the handshake completed so that the client's own log shows
+      // why.
       ReferenceCountUtil.release(request);
-      fail(HttpResponseStatus.UNAUTHORIZED, "Unauthorized: client certificate rejected: " + refused.reason() + " ("
-          + refused.diagnosis().failure().orElseThrow().explanation() + "); failure id " + refused.id()
-          + " in the proxy's log and at /debug/handshakes/" + refused.id() + " on its admin endpoint", null);
+      fail(
+          HttpResponseStatus.UNAUTHORIZED,
+          "Unauthorized: client certificate rejected: "
+              + refused.reason()
+              + " ("
+              + refused.diagnosis().failure().orElseThrow().explanation()
+              + "); failure id "
+              + refused.id()
+              + " in the proxy's log and at /debug/handshakes/"
+              + refused.id()
+              + " on its admin endpoint",
+          null);
       return;
     }
-    Optional<RequestRules.Rejection> rejection = RequestRules.check(request, limits.maxBodySize(), limits.maxHeaders());
+    Optional<RequestRules.Rejection> rejection =
+        RequestRules.check(request, limits.maxBodySize(), limits.maxHeaders());
     if (rejection.isPresent()) {
       ReferenceCountUtil.release(request);
       reject(rejection.get());
@@ -247,8 +271,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (matched.isEmpty()) {
       ReferenceCountUtil.release(request);
       metrics.rejected("no-route");
-      fail(HttpResponseStatus.NOT_FOUND, "Not Found: no route for " + request.method() + " "
-          + abbreviate(request.uri()) + " (routes: " + router.describe() + ")", null);
+      fail(
+          HttpResponseStatus.NOT_FOUND,
+          "Not Found: no route for "
+              + request.method()
+              + " "
+              + abbreviate(request.uri())
+              + " (routes: "
+              + router.describe()
+              + ")",
+          null);
       return;
     }
     route = matched.get();
@@ -256,20 +288,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     String what = request.method() + " " + abbreviate(request.uri());
     if (identity.isEmpty() && route.clientAuth() == TlsSettings.ClientAuth.REQUIRE) {
       ReferenceCountUtil.release(request);
-      refuse(HttpResponseStatus.UNAUTHORIZED, ReasonCode.NO_CLIENT_CERTIFICATE,
+      refuse(
+          HttpResponseStatus.UNAUTHORIZED,
+          ReasonCode.NO_CLIENT_CERTIFICATE,
           "the client sent no certificate, but " + route.name() + " requires one",
           "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
               + "optional on that route",
-          "Unauthorized: NO_CLIENT_CERTIFICATE: " + what + " needs a client certificate (" + route.name() + ")");
+          "Unauthorized: NO_CLIENT_CERTIFICATE: "
+              + what
+              + " needs a client certificate ("
+              + route.name()
+              + ")");
       return;
     }
     if (identity.isEmpty() && !route.access().allowsAny()) {
-      // Access rules name certificates: on an optional route a client without one matches none of them.
+      // Access rules name certificates: on an optional route a client without one matches none of
+      // them.
       ReferenceCountUtil.release(request);
-      refuse(HttpResponseStatus.UNAUTHORIZED, ReasonCode.NO_CLIENT_CERTIFICATE,
-          "the client sent no certificate, and " + route.name() + " allows only clients its access rules name",
+      refuse(
+          HttpResponseStatus.UNAUTHORIZED,
+          ReasonCode.NO_CLIENT_CERTIFICATE,
+          "the client sent no certificate, and "
+              + route.name()
+              + " allows only clients its access rules name",
           "give the client a certificate one of the route's access.allow rules names",
-          "Unauthorized: NO_CLIENT_CERTIFICATE: " + what + " is for clients named by the access rules of "
+          "Unauthorized: NO_CLIENT_CERTIFICATE: "
+              + what
+              + " is for clients named by the access rules of "
               + route.name());
       return;
     }
@@ -277,24 +322,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       AccessPolicy.Decision decision = decision(route);
       if (!decision.allowed()) {
         ReferenceCountUtil.release(request);
-        refuse(HttpResponseStatus.FORBIDDEN, ReasonCode.NOT_AUTHORIZED,
+        refuse(
+            HttpResponseStatus.FORBIDDEN,
+            ReasonCode.NOT_AUTHORIZED,
             decision.explanation() + " for " + what + " (" + route.name() + ")",
-            "add an access.allow rule for this client to " + route.name() + ", or use a certificate that one of "
+            "add an access.allow rule for this client to "
+                + route.name()
+                + ", or use a certificate that one of "
                 + "its rules names",
-            "Forbidden: NOT_AUTHORIZED: " + decision.identity() + "; no access rule of " + route.name()
+            "Forbidden: NOT_AUTHORIZED: "
+                + decision.identity()
+                + "; no access rule of "
+                + route.name()
                 + " matched");
         return;
       }
     }
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
-    ForwardedHeaders.rewriteRequest(request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
+    ForwardedHeaders.rewriteRequest(
+        request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
     clientHttp10 = request.protocolVersion().minorVersion() == 0;
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     if (HttpUtil.is100ContinueExpected(request)) {
-      // Only now, with every check passed and earlier responses complete, is the client invited to send the body.
+      // Only now, with every check passed and earlier responses complete, is the client invited to
+      // send the body.
       request.headers().remove(HttpHeaderNames.EXPECT);
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
     upstreamStartNanos = System.nanoTime();
     if (!(request instanceof LastHttpContent)) {
@@ -307,8 +362,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!acquired.isSuccess()) {
       ReferenceCountUtil.release(request);
       metrics.backendError("connect");
-      fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: cannot connect to backend " + target.address()
-          + " (" + describeConnectFailure(acquired.cause()) + ")", acquired.cause());
+      fail(
+          HttpResponseStatus.BAD_GATEWAY,
+          "Bad Gateway: cannot connect to backend "
+              + target.address()
+              + " ("
+              + describeConnectFailure(acquired.cause())
+              + ")",
+          acquired.cause());
       return;
     }
     Channel channel = (Channel) acquired.getNow();
@@ -330,13 +391,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * While a body is moving, in either direction, it must keep moving: nothing for limits.idle-timeout (a client
-   * that stops sending its body, a backend that stops sending its response) ends the exchange, so neither side
-   * can hold a connection of the other forever.
+   * While a body is moving, in either direction, it must keep moving: nothing for
+   * limits.idle-timeout (a client that stops sending its body, a backend that stops sending its
+   * response) ends the exchange, so neither side can hold a connection of the other forever.
    */
   private void armStallTimer() {
     cancelStallTimer();
-    stallTimer = ctx.executor().schedule(this::onStall, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    stallTimer =
+        ctx.executor()
+            .schedule(this::onStall, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void cancelStallTimer() {
@@ -357,12 +420,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     cancelResponseTimeout();
     if (!responseStarted) {
       metrics.rejected("body-timeout");
-      fail(HttpResponseStatus.REQUEST_TIMEOUT, "Request Timeout: the request body stopped arriving for "
-          + Durations.human(limits.idleTimeout()) + " (limits.idle-timeout)", null);
+      fail(
+          HttpResponseStatus.REQUEST_TIMEOUT,
+          "Request Timeout: the request body stopped arriving for "
+              + Durations.human(limits.idleTimeout())
+              + " (limits.idle-timeout)",
+          null);
     } else {
       metrics.backendError("stalled");
-      log.warn("{} from {}: backend {} sent nothing for {} in the middle of its response; closing",
-          requestLine, ctx.channel().remoteAddress(), target.address(), Durations.human(limits.idleTimeout()));
+      log.warn(
+          "{} from {}: backend {} sent nothing for {} in the middle of its response; closing",
+          requestLine,
+          ctx.channel().remoteAddress(),
+          target.address(),
+          Durations.human(limits.idleTimeout()));
       closing = true;
       ctx.close();
     }
@@ -370,14 +441,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void forwardRequestPart(HttpContent content) {
     if (content.decoderResult().isFailure()) {
-      // A malformed chunk: the backend has an unfinished request; closing its connection makes it drop it.
+      // A malformed chunk: the backend has an unfinished request; closing its connection makes it
+      // drop it.
       ReferenceCountUtil.release(content);
       unbindBackend().close();
       cancelResponseTimeout();
       if (!responseStarted) {
         metrics.rejected("malformed");
-        fail(HttpResponseStatus.BAD_REQUEST, "Bad Request: malformed request body ("
-            + content.decoderResult().cause().getMessage() + ")", null);
+        fail(
+            HttpResponseStatus.BAD_REQUEST,
+            "Bad Request: malformed request body ("
+                + content.decoderResult().cause().getMessage()
+                + ")",
+            null);
       } else {
         closing = true;
         ctx.close();
@@ -386,7 +462,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     bodyBytes += content.content().readableBytes();
     if (bodyBytes > limits.maxBodySize()) {
-      // Only a chunked body gets here (a declared length is checked up front). The backend has part of the
+      // Only a chunked body gets here (a declared length is checked up front). The backend has part
+      // of the
       // request: closing its connection makes it drop the request; it is never reused.
       ReferenceCountUtil.release(content);
       unbindBackend().close();
@@ -399,8 +476,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (content instanceof LastHttpContent && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
-      // Trailer fields are dropped (RFC 9110 6.5.1 allows it): a backend that does not read them takes them for
+    if (content instanceof LastHttpContent
+        && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
+      // Trailer fields are dropped (RFC 9110 6.5.1 allows it): a backend that does not read them
+      // takes them for
       // the next request on the connection, one this proxy never checked (FuzzFindingsIT).
       ((LastHttpContent) content).trailingHeaders().clear();
     }
@@ -418,8 +497,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("write");
       Channel broken = unbindBackend();
       broken.close();
-      onBackendLost("the connection to backend " + target.address() + " broke while sending the request ("
-          + describe(write.cause()) + ")");
+      onBackendLost(
+          "the connection to backend "
+              + target.address()
+              + " broke while sending the request ("
+              + describe(write.cause())
+              + ")");
     }
   }
 
@@ -427,8 +510,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     requestComplete = true;
     cancelStallTimer();
     if (!responseStarted) {
-      responseTimeout = ctx.executor().schedule(this::onResponseTimeout,
-          target.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      responseTimeout =
+          ctx.executor()
+              .schedule(
+                  this::onResponseTimeout,
+                  target.responseTimeout().toMillis(),
+                  TimeUnit.MILLISECONDS);
     }
   }
 
@@ -441,8 +528,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.backendError("malformed");
         Channel broken = unbindBackend();
         broken.close();
-        onBackendLost("backend " + target.address() + " sent a malformed response ("
-            + response.decoderResult().cause().getMessage() + ")");
+        onBackendLost(
+            "backend "
+                + target.address()
+                + " sent a malformed response ("
+                + response.decoderResult().cause().getMessage()
+                + ")");
         return;
       }
       int code = response.status().code();
@@ -454,13 +545,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         status = code;
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         ForwardedHeaders.rewriteResponse(response.headers());
-        if (!head && code != 204 && code != 304 && !HttpUtil.isContentLengthSet(response)
+        if (!head
+            && code != 204
+            && code != 304
+            && !HttpUtil.isContentLengthSet(response)
             && !HttpUtil.isTransferEncodingChunked(response)) {
           if (clientHttp10) {
-            // HTTP/1.0 has no chunked coding: the body ends when this connection closes, as the backend's did.
+            // HTTP/1.0 has no chunked coding: the body ends when this connection closes, as the
+            // backend's did.
             clientKeepAlive = false;
           } else {
-            // The backend delimited the body by closing; the client gets it chunked and keeps its connection.
+            // The backend delimited the body by closing; the client gets it chunked and keeps its
+            // connection.
             HttpUtil.setTransferEncodingChunked(response, true);
           }
         }
@@ -503,9 +599,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     backend = null;
     metrics.backendError(cause == null ? "closed" : "reset");
-    onBackendLost("backend " + target.address() + (cause == null
-        ? " closed the connection before the response was complete"
-        : " reset the connection (" + describe(cause) + ")"));
+    onBackendLost(
+        "backend "
+            + target.address()
+            + (cause == null
+                ? " closed the connection before the response was complete"
+                : " reset the connection (" + describe(cause) + ")"));
   }
 
   private void onBackendLost(String reason) {
@@ -514,8 +613,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: " + reason, null);
     } else {
       // Part of the response is already with the client: the only honest signal left is to close.
-      log.warn("{} from {}: {} after {} was sent; closing the client connection", requestLine,
-          ctx.channel().remoteAddress(), reason, status);
+      log.warn(
+          "{} from {}: {} after {} was sent; closing the client connection",
+          requestLine,
+          ctx.channel().remoteAddress(),
+          reason,
+          status);
       closing = true;
       ctx.close();
     }
@@ -528,8 +631,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (backend != null) {
         unbindBackend().close();
       }
-      fail(HttpResponseStatus.GATEWAY_TIMEOUT, "Gateway Timeout: backend " + target.address()
-          + " did not respond within " + Durations.human(target.responseTimeout()) + " (backend.response-timeout)",
+      fail(
+          HttpResponseStatus.GATEWAY_TIMEOUT,
+          "Gateway Timeout: backend "
+              + target.address()
+              + " did not respond within "
+              + Durations.human(target.responseTimeout())
+              + " (backend.response-timeout)",
           null);
     }
   }
@@ -539,8 +647,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     long now = System.nanoTime();
     metrics.request(status, now - startNanos);
     if (accessLog) {
-      AccessLog.log((InetSocketAddress) ctx.channel().remoteAddress(), identity, method, requestLine.substring(
-          method.length() + 1), status, responseBytes, now - startNanos, now - upstreamStartNanos);
+      AccessLog.log(
+          (InetSocketAddress) ctx.channel().remoteAddress(),
+          identity,
+          method,
+          requestLine.substring(method.length() + 1),
+          status,
+          responseBytes,
+          now - startNanos,
+          now - upstreamStartNanos);
     }
     Channel done = unbindBackend();
     inExchange = false;
@@ -550,7 +665,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       done.close();
     }
     if (!clientKeepAlive || !requestComplete) {
-      // Either the client asked to close, or the backend answered before the request body ended: the rest of
+      // Either the client asked to close, or the backend answered before the request body ended:
+      // the rest of
       // that body is still on the wire, so the connection cannot carry another request.
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -566,23 +682,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The client's identity does not let it make this request: reported like a failed handshake (logged, counted,
-   * kept for the admin endpoint), and answered with the failure id so both logs can be matched.
+   * The client's identity does not let it make this request: reported like a failed handshake
+   * (logged, counted, kept for the admin endpoint), and answered with the failure id so both logs
+   * can be matched.
    */
-  private void refuse(HttpResponseStatus status, ReasonCode reason, String explanation, String fix, String message) {
-    HandshakeFailure failure = failures.reportRefusal((InetSocketAddress) ctx.channel().remoteAddress(),
-        Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()),
-        ChainDiagnosis.of(Instant.now(), identity.map(id -> List.of(id.leaf())).orElse(List.of()), reason,
-            explanation, fix));
+  private void refuse(
+      HttpResponseStatus status,
+      ReasonCode reason,
+      String explanation,
+      String fix,
+      String message) {
+    HandshakeFailure failure =
+        failures.reportRefusal(
+            (InetSocketAddress) ctx.channel().remoteAddress(),
+            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()),
+            ChainDiagnosis.of(
+                Instant.now(),
+                identity.map(id -> List.of(id.leaf())).orElse(List.of()),
+                reason,
+                explanation,
+                fix));
     fail(status, message + "; failure id " + failure.id(), null);
   }
 
-  /** The access decision for this connection's identity on a route: it cannot change, so it is made once. */
+  /**
+   * The access decision for this connection's identity on a route: it cannot change, so it is made
+   * once.
+   */
   private AccessPolicy.Decision decision(Router.Route route) {
     if (decisions == null) {
       decisions = new IdentityHashMap<>(4);
     }
-    return decisions.computeIfAbsent(route, r -> r.access().evaluate(identity.orElseThrow().leaf()));
+    return decisions.computeIfAbsent(
+        route, r -> r.access().evaluate(identity.orElseThrow().leaf()));
   }
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
@@ -592,22 +724,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     metrics.request(status.code(), now - startNanos);
     FullHttpResponse response = RegistrarEnvelope.response(ctx.alloc(), status, message, true);
     if (accessLog && requestLine != null && method != null) {
-      AccessLog.log((InetSocketAddress) ctx.channel().remoteAddress(), identity, method,
-          requestLine.substring(method.length() + 1), status.code(), response.content().readableBytes(),
-          now - startNanos, upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
+      AccessLog.log(
+          (InetSocketAddress) ctx.channel().remoteAddress(),
+          identity,
+          method,
+          requestLine.substring(method.length() + 1),
+          status.code(),
+          response.content().readableBytes(),
+          now - startNanos,
+          upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
     }
     if (status.code() >= 500) {
-      log.warn("{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
+      log.warn(
+          "{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
     } else {
-      log.info("{} from {}: {} {}", abbreviate(requestLine), ctx.channel().remoteAddress(), status.code(), message);
+      log.info(
+          "{} from {}: {} {}",
+          abbreviate(requestLine),
+          ctx.channel().remoteAddress(),
+          status.code(),
+          message);
     }
     if (cause != null) {
       log.debug("cause", cause);
     }
     inExchange = false;
     closing = true;
-    ctx.writeAndFlush(response)
-        .addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private Channel unbindBackend() {
@@ -627,14 +770,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private String describeConnectFailure(Throwable cause) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (t instanceof BackendChainVerifier.BackendChainRejectedException) {
-        ChainDiagnosis diagnosis = ((BackendChainVerifier.BackendChainRejectedException) t).diagnosis();
+        ChainDiagnosis diagnosis =
+            ((BackendChainVerifier.BackendChainRejectedException) t).diagnosis();
         Failure failure = diagnosis.failure().orElseThrow();
-        return "its certificate failed verification: " + diagnosis.summary() + "; " + failure.explanation()
-            + " Fix: " + failure.fix();
+        return "its certificate failed verification: "
+            + diagnosis.summary()
+            + "; "
+            + failure.explanation()
+            + " Fix: "
+            + failure.fix();
       }
     }
     if (cause instanceof ConnectTimeoutException) {
-      return "no answer within " + target.connectTimeout().toMillis() + " ms (backend.connect-timeout): "
+      return "no answer within "
+          + target.connectTimeout().toMillis()
+          + " ms (backend.connect-timeout): "
           + "is the host up and the port not filtered?";
     }
     String message = describe(cause);

@@ -6,7 +6,10 @@ import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-/** Hands the outcome of the TLS handshake to the {@link HandshakeReporter}, then leaves the pipeline. */
+/**
+ * Hands the outcome of the TLS handshake to the {@link HandshakeReporter}, then leaves the
+ * pipeline.
+ */
 final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
   private final HandshakeReporter reporter;
 

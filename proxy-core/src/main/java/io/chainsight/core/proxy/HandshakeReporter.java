@@ -27,15 +27,22 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
 /**
- * Turns how a handshake ended into a report: what the TLS stack said (an exception, an alert from the client, a
- * timeout, bytes that were not TLS) becomes a {@link ChainDiagnosis} with its reason code, which the
- * {@link FailureReporter} logs, counts and keeps. Each connection is reported at most once.
+ * Turns how a handshake ended into a report: what the TLS stack said (an exception, an alert from
+ * the client, a timeout, bytes that were not TLS) becomes a {@link ChainDiagnosis} with its reason
+ * code, which the {@link FailureReporter} logs, counts and keeps. Each connection is reported at
+ * most once.
  */
 final class HandshakeReporter {
   /** The server name the client asked for in its ClientHello (null when it sent none). */
   static final AttributeKey<String> SERVER_NAME = AttributeKey.valueOf("chainsight.sni");
-  /** Under tls.client-auth-failure = http: the failure every request on this connection is answered with. */
-  static final AttributeKey<HandshakeFailure> REJECTED = AttributeKey.valueOf("chainsight.rejected");
+
+  /**
+   * Under tls.client-auth-failure = http: the failure every request on this connection is answered
+   * with.
+   */
+  static final AttributeKey<HandshakeFailure> REJECTED =
+      AttributeKey.valueOf("chainsight.rejected");
+
   private static final AttributeKey<Boolean> REPORTED = AttributeKey.valueOf("chainsight.reported");
 
   private final ProxyMetrics metrics;
@@ -44,8 +51,12 @@ final class HandshakeReporter {
   private final DeferredRejections deferred;
   private final TlsSettings tls;
 
-  HandshakeReporter(ProxyMetrics metrics, FailureReporter failures, Supplier<TlsMaterial> served,
-      DeferredRejections deferred, TlsSettings tls) {
+  HandshakeReporter(
+      ProxyMetrics metrics,
+      FailureReporter failures,
+      Supplier<TlsMaterial> served,
+      DeferredRejections deferred,
+      TlsSettings tls) {
     this.metrics = metrics;
     this.failures = failures;
     this.served = served;
@@ -60,7 +71,9 @@ final class HandshakeReporter {
       return;
     }
     ClientChainRejectedException rejection = rejected.get();
-    channel.attr(REJECTED).set(report(channel, rejection.protocol(), rejection.cipher(), rejection.diagnosis()));
+    channel
+        .attr(REJECTED)
+        .set(report(channel, rejection.protocol(), rejection.cipher(), rejection.diagnosis()));
   }
 
   void failed(Channel channel, SSLEngine engine, Throwable cause) {
@@ -75,31 +88,57 @@ final class HandshakeReporter {
 
   void plaintextHttp(Channel channel, String preview) {
     String requestLine = preview.lines().findFirst().orElse("").trim();
-    report(channel, Optional.empty(), Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(),
-        ReasonCode.PLAINTEXT_HTTP_ON_TLS_PORT,
-        "the client sent a plain HTTP request (\"" + requestLine + "\") to the TLS port; it was answered with "
-            + "400 saying to use https",
-        "use https:// in the client's URL; for a Keylime agent set registrar_tls_enabled = true (push model) or "
-            + "point registrar_port at the registrar's own plain port, not at this proxy"));
+    report(
+        channel,
+        Optional.empty(),
+        Optional.empty(),
+        ChainDiagnosis.of(
+            Instant.now(),
+            List.of(),
+            ReasonCode.PLAINTEXT_HTTP_ON_TLS_PORT,
+            "the client sent a plain HTTP request (\""
+                + requestLine
+                + "\") to the TLS port; it was answered with "
+                + "400 saying to use https",
+            "use https:// in the client's URL; for a Keylime agent set registrar_tls_enabled = true (push model) or "
+                + "point registrar_port at the registrar's own plain port, not at this proxy"));
   }
 
   void notTls(Channel channel, int firstByte) {
-    report(channel, Optional.empty(), Optional.empty(), ChainDiagnosis.of(Instant.now(), List.of(),
-        ReasonCode.NOT_TLS,
-        "the first byte the client sent was 0x" + String.format("%02x", firstByte) + ", not a TLS handshake "
-            + "record (0x16) nor an HTTP method",
-        "check what connects to this port: a health check or scanner speaking another protocol, or a client "
-            + "configured for a different service"));
+    report(
+        channel,
+        Optional.empty(),
+        Optional.empty(),
+        ChainDiagnosis.of(
+            Instant.now(),
+            List.of(),
+            ReasonCode.NOT_TLS,
+            "the first byte the client sent was 0x"
+                + String.format("%02x", firstByte)
+                + ", not a TLS handshake "
+                + "record (0x16) nor an HTTP method",
+            "check what connects to this port: a health check or scanner speaking another protocol, or a client "
+                + "configured for a different service"));
   }
 
-  private HandshakeFailure report(Channel channel, Optional<String> protocol, Optional<String> cipher,
+  private HandshakeFailure report(
+      Channel channel,
+      Optional<String> protocol,
+      Optional<String> cipher,
       ChainDiagnosis diagnosis) {
     channel.attr(REPORTED).set(Boolean.TRUE);
-    return failures.report((InetSocketAddress) channel.remoteAddress(),
-        Optional.ofNullable(channel.attr(SERVER_NAME).get()), protocol, cipher, diagnosis);
+    return failures.report(
+        (InetSocketAddress) channel.remoteAddress(),
+        Optional.ofNullable(channel.attr(SERVER_NAME).get()),
+        protocol,
+        cipher,
+        diagnosis);
   }
 
-  /** True when this connection's failure was reported already (a handshake fails once, but says so twice). */
+  /**
+   * True when this connection's failure was reported already (a handshake fails once, but says so
+   * twice).
+   */
   boolean reported(Channel channel) {
     return Boolean.TRUE.equals(channel.attr(REPORTED).get());
   }
@@ -108,25 +147,37 @@ final class HandshakeReporter {
     Instant now = Instant.now();
     String message = messages(cause);
     if (find(cause, SslHandshakeTimeoutException.class) != null) {
-      return ChainDiagnosis.of(now, List.of(), ReasonCode.HANDSHAKE_TIMEOUT,
-          "the client did not complete the TLS handshake within " + Durations.human(tls.handshakeTimeout())
+      return ChainDiagnosis.of(
+          now,
+          List.of(),
+          ReasonCode.HANDSHAKE_TIMEOUT,
+          "the client did not complete the TLS handshake within "
+              + Durations.human(tls.handshakeTimeout())
               + " (tls.handshake-timeout)",
           "check that the client speaks TLS to this port and that nothing between them holds the connection; "
               + "a very slow link may need a larger tls.handshake-timeout");
     }
-    if (message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") || message.contains("CERTIFICATE_REQUIRED")) {
-      return ChainDiagnosis.of(now, List.of(), ReasonCode.NO_CLIENT_CERTIFICATE,
+    if (message.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE")
+        || message.contains("CERTIFICATE_REQUIRED")) {
+      return ChainDiagnosis.of(
+          now,
+          List.of(),
+          ReasonCode.NO_CLIENT_CERTIFICATE,
           "the client sent no certificate, but tls.client-auth = require",
           "give the client its certificate and key (curl: --cert agent-cert.pem --key agent-key.pem); stock "
               + "rust-keylime releases send none to the registrar: use tls.client-auth = optional for them");
     }
-    Optional<TlsAlert> alert = TlsAlert.fromMessage(message)
-        .or(() -> Optional.ofNullable(channel.attr(ClientAlertSniffer.CLIENT_ALERT).get())
-            .flatMap(code -> TlsAlert.parse(String.valueOf(code))));
+    Optional<TlsAlert> alert =
+        TlsAlert.fromMessage(message)
+            .or(
+                () ->
+                    Optional.ofNullable(channel.attr(ClientAlertSniffer.CLIENT_ALERT).get())
+                        .flatMap(code -> TlsAlert.parse(String.valueOf(code))));
     if (alert.isPresent()) {
       return fromAlert(channel, alert.get(), protocol, now);
     }
-    if (message.contains("NO_SHARED_CIPHER") || message.contains("NO_CIPHERS_AVAILABLE")
+    if (message.contains("NO_SHARED_CIPHER")
+        || message.contains("NO_CIPHERS_AVAILABLE")
         || message.contains("NO_COMMON_SIGNATURE_ALGORITHMS")) {
       return noSharedCipher(now);
     }
@@ -134,21 +185,31 @@ final class HandshakeReporter {
       return protocolMismatch(now);
     }
     if (find(cause, NotSslRecordException.class) != null) {
-      return ChainDiagnosis.of(now, List.of(), ReasonCode.NOT_TLS,
+      return ChainDiagnosis.of(
+          now,
+          List.of(),
+          ReasonCode.NOT_TLS,
           "the client's bytes are not a TLS record (" + cause.getMessage() + ")",
           "check what connects to this port and that it uses TLS");
     }
-    String how = find(cause, ClosedChannelException.class) != null ? "closed the connection"
-        : find(cause, IOException.class) != null ? "reset the connection (" + cause.getMessage() + ")"
-        : "ended the handshake (" + message + ")";
-    return ChainDiagnosis.of(now, List.of(), ReasonCode.PEER_CLOSED_DURING_HANDSHAKE,
+    String how =
+        find(cause, ClosedChannelException.class) != null
+            ? "closed the connection"
+            : find(cause, IOException.class) != null
+                ? "reset the connection (" + cause.getMessage() + ")"
+                : "ended the handshake (" + message + ")";
+    return ChainDiagnosis.of(
+        now,
+        List.of(),
+        ReasonCode.PEER_CLOSED_DURING_HANDSHAKE,
         "the client " + how + " before the handshake finished, without sending an alert",
         "a client that gives up silently often failed verification without telling (some TLS stacks do not "
             + "send alerts) or timed out: run `chainsight probe https://HOST:PORT --ca CA.pem` from the client's "
             + "host, and check its own log");
   }
 
-  private ChainDiagnosis fromAlert(Channel channel, TlsAlert alert, Optional<String> protocol, Instant now) {
+  private ChainDiagnosis fromAlert(
+      Channel channel, TlsAlert alert, Optional<String> protocol, Instant now) {
     switch (alert) {
       case PROTOCOL_VERSION:
         return protocolMismatch(now);
@@ -157,20 +218,29 @@ final class HandshakeReporter {
         return noSharedCipher(now);
       default:
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        return ClientRejection.explain(alert, served.get().chain(), now,
+        return ClientRejection.explain(
+            alert,
+            served.get().chain(),
+            now,
             Optional.ofNullable(channel.attr(SERVER_NAME).get()),
             Optional.of(local.getAddress().getHostAddress()));
     }
   }
 
   private ChainDiagnosis protocolMismatch(Instant now) {
-    return ChainDiagnosis.of(now, List.of(), ReasonCode.PROTOCOL_MISMATCH,
+    return ChainDiagnosis.of(
+        now,
+        List.of(),
+        ReasonCode.PROTOCOL_MISMATCH,
         "the client and this proxy share no TLS version (tls.protocols = " + tls.protocols() + ")",
         "upgrade the client to TLS 1.2 or 1.3; older versions are insecure and refused on purpose");
   }
 
   private ChainDiagnosis noSharedCipher(Instant now) {
-    return ChainDiagnosis.of(now, List.of(), ReasonCode.NO_SHARED_CIPHER,
+    return ChainDiagnosis.of(
+        now,
+        List.of(),
+        ReasonCode.NO_SHARED_CIPHER,
         "the client and this proxy share no cipher suite, key-exchange group or signature algorithm",
         "let the client offer ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2) or any TLS 1.3 suite; check "
             + "its cipher list with `openssl s_client -connect HOST:PORT -msg`");
@@ -181,7 +251,8 @@ final class HandshakeReporter {
       return Optional.empty();
     }
     try {
-      SSLSession session = engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
+      SSLSession session =
+          engine.getHandshakeSession() != null ? engine.getHandshakeSession() : engine.getSession();
       String protocol = session.getProtocol();
       boolean unknown = protocol == null || protocol.isBlank() || protocol.equals("NONE");
       return unknown ? Optional.empty() : Optional.of(protocol);

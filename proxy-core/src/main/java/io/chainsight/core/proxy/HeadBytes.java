@@ -2,7 +2,10 @@ package io.chainsight.core.proxy;
 
 import io.netty.buffer.ByteBuf;
 
-/** Checks a request head as raw bytes for what RFC 9112 lets a server refuse and a proxy must not pass on. */
+/**
+ * Checks a request head as raw bytes for what RFC 9112 lets a server refuse and a proxy must not
+ * pass on.
+ */
 final class HeadBytes {
   private HeadBytes() {}
 
@@ -15,12 +18,19 @@ final class HeadBytes {
           return "bare CR (0x0d not followed by LF) at byte " + (i - from) + " of the request head";
         }
       } else if (b == '\n') {
-        if (i + 1 < to && (head.getByte(i + 1) == ' ' || head.getByte(i + 1) == '\t') && i + 1 > from + 1) {
-          return "obsolete line folding (a header line starting with whitespace) at byte " + (i + 1 - from)
+        if (i + 1 < to
+            && (head.getByte(i + 1) == ' ' || head.getByte(i + 1) == '\t')
+            && i + 1 > from + 1) {
+          return "obsolete line folding (a header line starting with whitespace) at byte "
+              + (i + 1 - from)
               + " of the request head";
         }
       } else if ((b < 0x20 && b != '\t') || b == 0x7f) {
-        return "control character 0x" + Integer.toHexString(b) + " at byte " + (i - from) + " of the request head";
+        return "control character 0x"
+            + Integer.toHexString(b)
+            + " at byte "
+            + (i - from)
+            + " of the request head";
       }
     }
     return null;

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Connection-specific headers (RFC 9110 section 7.6.1) are not forwarded: {@code Connection} and every header it
- * names, plus Keep-Alive, Proxy-Connection, TE, Trailer and Upgrade. Transfer-Encoding stays: the codec on the
- * next hop re-frames the body from it.
+ * Connection-specific headers (RFC 9110 section 7.6.1) are not forwarded: {@code Connection} and
+ * every header it names, plus Keep-Alive, Proxy-Connection, TE, Trailer and Upgrade.
+ * Transfer-Encoding stays: the codec on the next hop re-frames the body from it.
  */
 final class HopByHop {
   private HopByHop() {}
@@ -18,7 +18,9 @@ final class HopByHop {
     for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String token : value.split(",")) {
         String name = token.trim();
-        if (!name.isEmpty() && !name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")
+        if (!name.isEmpty()
+            && !name.equalsIgnoreCase("close")
+            && !name.equalsIgnoreCase("keep-alive")
             && !name.equalsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING.toString())
             && !name.equalsIgnoreCase(HttpHeaderNames.HOST.toString())
             && !name.equalsIgnoreCase(HttpHeaderNames.CONTENT_LENGTH.toString())) {

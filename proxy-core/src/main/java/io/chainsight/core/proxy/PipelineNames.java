@@ -1,7 +1,9 @@
 package io.chainsight.core.proxy;
 
 /**
- * Names of the pipeline handlers, so code and tests find them by name. A client connection, in order:
+ * Names of the pipeline handlers, so code and tests find them by name. A client connection, in
+ * order:
+ *
  * <pre>
  *   limit       ConnectionLimiter: closes a connection past limits.max-connections(-per-ip), then leaves
  *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
@@ -14,7 +16,9 @@ package io.chainsight.core.proxy;
  *   proxy       FrontendHandler: routes, checks and forwards each request to a pooled backend connection
  *               (it answers Expect: 100-continue itself, once the request passed every check)
  * </pre>
+ *
  * A backend connection:
+ *
  * <pre>
  *   backend-tls SslHandler, client side (https backends only), verified by BackendChainVerifier
  *   http-client HttpClientCodec

@@ -1,17 +1,19 @@
 package io.chainsight.core.proxy;
 
 import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.chainsight.core.config.LimitsSettings;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
 
-/** Assembles a client connection's pipeline (order and names: {@link PipelineNames}); nothing else. */
+/**
+ * Assembles a client connection's pipeline (order and names: {@link PipelineNames}); nothing else.
+ */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ChainsightConfig config;
   private final Supplier<SslContext> sslContext;
@@ -23,8 +25,14 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionLimiter connectionLimiter;
   private final ChannelGroup clients;
 
-  ProxyInitializer(ChainsightConfig config, Supplier<SslContext> sslContext, Router router, ProxyMetrics metrics,
-      HandshakeReporter reporter, FailureReporter failures, ChannelGroup clients) {
+  ProxyInitializer(
+      ChainsightConfig config,
+      Supplier<SslContext> sslContext,
+      Router router,
+      ProxyMetrics metrics,
+      HandshakeReporter reporter,
+      FailureReporter failures,
+      ChannelGroup clients) {
     this.clients = clients;
     this.config = config;
     this.sslContext = sslContext;
@@ -42,13 +50,21 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     ch.pipeline()
         .addLast(PipelineNames.LIMIT, connectionLimiter)
         .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))
-        .addLast(PipelineNames.SNI, new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
+        .addLast(
+            PipelineNames.SNI,
+            new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
-        .addLast(PipelineNames.HTTP, new StrictHttpServerCodec(new HttpDecoderConfig()
-            .setMaxInitialLineLength(limits.maxRequestLine())
-            .setMaxHeaderSize(limits.maxHeaderSize())
-            .setStrictLineParsing(true), limits.maxRequestLine() + limits.maxHeaderSize()))
+        .addLast(
+            PipelineNames.HTTP,
+            new StrictHttpServerCodec(
+                new HttpDecoderConfig()
+                    .setMaxInitialLineLength(limits.maxRequestLine())
+                    .setMaxHeaderSize(limits.maxHeaderSize())
+                    .setStrictLineParsing(true),
+                limits.maxRequestLine() + limits.maxHeaderSize()))
         .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
-        .addLast(PipelineNames.PROXY, new FrontendHandler(router, limits, metrics, failures, config.log().access()));
+        .addLast(
+            PipelineNames.PROXY,
+            new FrontendHandler(router, limits, metrics, failures, config.log().access()));
   }
 }

@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Responses the proxy writes itself, in the Keylime registrar's own envelope
- * ({@code {"code": 502, "status": "...", "results": {}}}) so that an agent's log shows the reason.
+ * Responses the proxy writes itself, in the Keylime registrar's own envelope ({@code {"code": 502,
+ * "status": "...", "results": {}}}) so that an agent's log shows the reason.
  */
 public final class RegistrarEnvelope {
   private RegistrarEnvelope() {}
@@ -22,13 +22,14 @@ public final class RegistrarEnvelope {
   }
 
   /** A complete response; {@code close} adds {@code Connection: close}. */
-  public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String message,
-      boolean close) {
+  public static FullHttpResponse response(
+      ByteBufAllocator alloc, HttpResponseStatus status, String message, boolean close) {
     ByteBuf body = alloc.buffer();
     body.writeCharSequence(json(status.code(), message), StandardCharsets.UTF_8);
     body.writeByte('\n');
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response.headers()
+    response
+        .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     if (close) {

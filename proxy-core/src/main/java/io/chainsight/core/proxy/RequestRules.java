@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which requests are never forwarded (RFC 9112 framing that could be read two ways, and methods a reverse proxy
- * in front of a registrar has no business carrying). Netty's decoder already refuses Content-Length together
- * with Transfer-Encoding, a final coding other than chunked, chunked on HTTP/1.0, differing Content-Lengths,
- * bad header names and control characters; here those failures get their status, and the rest is checked.
+ * Which requests are never forwarded (RFC 9112 framing that could be read two ways, and methods a
+ * reverse proxy in front of a registrar has no business carrying). Netty's decoder already refuses
+ * Content-Length together with Transfer-Encoding, a final coding other than chunked, chunked on
+ * HTTP/1.0, differing Content-Lengths, bad header names and control characters; here those failures
+ * get their status, and the rest is checked.
  */
 final class RequestRules {
   /** Why a request is refused: the status, the message in the envelope, and the metric label. */
@@ -28,53 +29,99 @@ final class RequestRules {
     if (request.decoderResult().isFailure()) {
       return Optional.of(decoderFailure(request.decoderResult().cause()));
     }
-    // Netty's decoder takes any NAME/x.y as a version (HTTP/0.9, HTTP/2.0 ...), and every request is forwarded as
-    // HTTP/1.1: a version from another major would reach the backend as something it is not (HostileInputIT).
+    // Netty's decoder takes any NAME/x.y as a version (HTTP/0.9, HTTP/2.0 ...), and every request
+    // is forwarded as
+    // HTTP/1.1: a version from another major would reach the backend as something it is not
+    // (HostileInputIT).
     HttpVersion version = request.protocolVersion();
     if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1) {
-      return Optional.of(new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP Version Not Supported: "
-          + abbreviate(version.text()) + " (expected: HTTP/1.1 or HTTP/1.0)", "malformed"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+              "HTTP Version Not Supported: "
+                  + abbreviate(version.text())
+                  + " (expected: HTTP/1.1 or HTTP/1.0)",
+              "malformed"));
     }
     HttpMethod method = request.method();
     if (HttpMethod.CONNECT.equals(method) || HttpMethod.TRACE.equals(method)) {
-      return Optional.of(new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "Method Not Allowed: " + method + " is not proxied", "method"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              "Method Not Allowed: " + method + " is not proxied",
+              "method"));
     }
-    if (!request.uri().startsWith("/") && !("*".equals(request.uri()) && HttpMethod.OPTIONS.equals(method))) {
-      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: request target must be a path (origin-form, e.g. /version), got \""
-              + abbreviate(request.uri()) + "\"", "target"));
+    if (!request.uri().startsWith("/")
+        && !("*".equals(request.uri()) && HttpMethod.OPTIONS.equals(method))) {
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.BAD_REQUEST,
+              "Bad Request: request target must be a path (origin-form, e.g. /version), got \""
+                  + abbreviate(request.uri())
+                  + "\"",
+              "target"));
     }
-    // Netty reads the target as ISO-8859-1 and writes it to the backend as UTF-8: a raw byte over 0x7e would arrive
+    // Netty reads the target as ISO-8859-1 and writes it to the backend as UTF-8: a raw byte over
+    // 0x7e would arrive
     // as other bytes than the client sent, and RFC 3986 allows only ASCII there (HostileInputIT).
     if (request.uri().chars().anyMatch(c -> c > 0x7e)) {
-      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST, "Bad Request: request target \""
-          + abbreviate(request.uri()) + "\" has a byte outside ASCII (expected: percent-encoded)", "target"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.BAD_REQUEST,
+              "Bad Request: request target \""
+                  + abbreviate(request.uri())
+                  + "\" has a byte outside ASCII (expected: percent-encoded)",
+              "target"));
     }
     String pathProblem = pathProblem(request.uri());
     if (pathProblem != null) {
-      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST, "Bad Request: the path \""
-          + abbreviate(request.uri()) + "\" " + pathProblem + " (routes match the path as sent, so it must be "
-          + "normalised)", "path"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.BAD_REQUEST,
+              "Bad Request: the path \""
+                  + abbreviate(request.uri())
+                  + "\" "
+                  + pathProblem
+                  + " (routes match the path as sent, so it must be "
+                  + "normalised)",
+              "path"));
     }
     if (request.headers().size() > maxHeaders) {
-      return Optional.of(new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          "Request Header Fields Too Large: " + request.headers().size() + " header fields (limit: " + maxHeaders
-              + ", limits.max-headers)", "headers"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+              "Request Header Fields Too Large: "
+                  + request.headers().size()
+                  + " header fields (limit: "
+                  + maxHeaders
+                  + ", limits.max-headers)",
+              "headers"));
     }
-    // HTTP/1.0 requests too: they are forwarded as HTTP/1.1, which must carry exactly one Host (RFC 9112 3.2); a
+    // HTTP/1.0 requests too: they are forwarded as HTTP/1.1, which must carry exactly one Host (RFC
+    // 9112 3.2); a
     // Host-less HTTP/1.0 request reached the backend without one (HostileInputIT).
     List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
     if (hosts.size() != 1) {
-      return Optional.of(new Rejection(HttpResponseStatus.BAD_REQUEST,
-          "Bad Request: a request needs exactly one Host header, got " + hosts.size(), "host"));
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.BAD_REQUEST,
+              "Bad Request: a request needs exactly one Host header, got " + hosts.size(),
+              "host"));
     }
-    // Netty accepts any list ending in chunked ("identity, chunked", "gzip, chunked", one per line) and forwards it
-    // as sent; a backend that frames by the first value reads the body differently (HostileInputIT).
+    // Netty accepts any list ending in chunked ("identity, chunked", "gzip, chunked", one per line)
+    // and forwards it
+    // as sent; a backend that frames by the first value reads the body differently
+    // (HostileInputIT).
     List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-    if (!codings.isEmpty() && !(codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0)))) {
-      return Optional.of(new Rejection(HttpResponseStatus.NOT_IMPLEMENTED, "Not Implemented: Transfer-Encoding \""
-          + abbreviate(String.join(", ", codings)) + "\" (expected: chunked alone)", "malformed"));
+    if (!codings.isEmpty()
+        && !(codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0)))) {
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.NOT_IMPLEMENTED,
+              "Not Implemented: Transfer-Encoding \""
+                  + abbreviate(String.join(", ", codings))
+                  + "\" (expected: chunked alone)",
+              "malformed"));
     }
     long length = HttpUtil.getContentLength(request, -1L);
     if (length > maxBodySize) {
@@ -84,9 +131,10 @@ final class RequestRules {
   }
 
   /**
-   * Why a path could be read two ways (by the router here and the backend there), or null. Dot segments,
-   * encoded dots and slashes, backslashes and empty segments let a request match one route here and reach
-   * another path at the backend: {@code /version/../v2.1/agents} would pass as {@code /version}.
+   * Why a path could be read two ways (by the router here and the backend there), or null. Dot
+   * segments, encoded dots and slashes, backslashes and empty segments let a request match one
+   * route here and reach another path at the backend: {@code /version/../v2.1/agents} would pass as
+   * {@code /version}.
    */
   static String pathProblem(String uri) {
     int query = uri.indexOf('?');
@@ -110,21 +158,33 @@ final class RequestRules {
   }
 
   static Rejection tooLarge(long length, long maxBodySize) {
-    return new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Content Too Large: body of " + length
-        + " bytes or more (limit: " + maxBodySize + " bytes, limits.max-body-size)", "body");
+    return new Rejection(
+        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "Content Too Large: body of "
+            + length
+            + " bytes or more (limit: "
+            + maxBodySize
+            + " bytes, limits.max-body-size)",
+        "body");
   }
 
   private static Rejection decoderFailure(Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
-      return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG,
-          "URI Too Long: the request line is over limits.max-request-line", "request-line");
+      return new Rejection(
+          HttpResponseStatus.REQUEST_URI_TOO_LONG,
+          "URI Too Long: the request line is over limits.max-request-line",
+          "request-line");
     }
     if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-      return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          "Request Header Fields Too Large: headers are over limits.max-header-size", "headers");
+      return new Rejection(
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "Request Header Fields Too Large: headers are over limits.max-header-size",
+          "headers");
     }
-    return new Rejection(HttpResponseStatus.BAD_REQUEST,
-        "Bad Request: malformed HTTP/1.1 request (" + cause.getMessage() + ")", "malformed");
+    return new Rejection(
+        HttpResponseStatus.BAD_REQUEST,
+        "Bad Request: malformed HTTP/1.1 request (" + cause.getMessage() + ")",
+        "malformed");
   }
 
   private static String abbreviate(String text) {

@@ -20,15 +20,22 @@ import java.util.Set;
 
 /**
  * Picks the route for a request: the longest {@code path-prefix} that matches, among routes whose
- * {@code methods} (when given) include the request's. With no {@code routes} configured there is one route,
- * {@code /}, to {@code backend.url} with the global settings. Routes with the same backend share one pool.
+ * {@code methods} (when given) include the request's. With no {@code routes} configured there is
+ * one route, {@code /}, to {@code backend.url} with the global settings. Routes with the same
+ * backend share one pool.
  */
 final class Router {
   /** A route as the request path uses it. */
-  record Route(String name, String pathPrefix, Set<String> methods, ClientAuth clientAuth, AccessPolicy access,
+  record Route(
+      String name,
+      String pathPrefix,
+      Set<String> methods,
+      ClientAuth clientAuth,
+      AccessPolicy access,
       BackendPool pool) {
     boolean matches(String method, String path) {
-      return (methods.isEmpty() || methods.contains(method)) && RouteSettings.pathMatches(pathPrefix, path);
+      return (methods.isEmpty() || methods.contains(method))
+          && RouteSettings.pathMatches(pathPrefix, path);
     }
   }
 
@@ -38,20 +45,28 @@ final class Router {
     this.routes = routes;
   }
 
-  static Router of(ChainsightConfig config, Transport transport, TlsEngine engine, ProxyMetrics metrics)
+  static Router of(
+      ChainsightConfig config, Transport transport, TlsEngine engine, ProxyMetrics metrics)
       throws ConfigException {
     ClientAuth global = config.tls().clientAuth();
     if (config.routes().isEmpty()) {
       BackendPool pool = new BackendPool(transport, BackendTarget.plain(config.backend()), metrics);
-      return new Router(List.of(new Route("default", "/", Set.of(), global, AccessPolicy.of(config.allow()), pool)));
+      return new Router(
+          List.of(
+              new Route("default", "/", Set.of(), global, AccessPolicy.of(config.allow()), pool)));
     }
     Map<String, BackendPool> pools = new HashMap<>();
     List<Route> routes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < config.routes().size(); i++) {
       RouteSettings settings = config.routes().get(i);
-      String name = "routes[" + i + "] (" + settings.pathPrefix()
-          + (settings.methods().isEmpty() ? "" : " " + String.join("|", settings.methods())) + ")";
+      String name =
+          "routes["
+              + i
+              + "] ("
+              + settings.pathPrefix()
+              + (settings.methods().isEmpty() ? "" : " " + String.join("|", settings.methods()))
+              + ")";
       try {
         BackendTarget target = target(config, settings, "routes[" + i + "].tls", engine);
         BackendPool pool = pools.get(key(settings, target));
@@ -59,8 +74,14 @@ final class Router {
           pool = new BackendPool(transport, target, metrics);
           pools.put(key(settings, target), pool);
         }
-        routes.add(new Route(name, settings.pathPrefix(), settings.methods(), settings.clientAuth().orElse(global),
-            AccessPolicy.of(settings.allow().orElse(config.allow())), pool));
+        routes.add(
+            new Route(
+                name,
+                settings.pathPrefix(),
+                settings.methods(),
+                settings.clientAuth().orElse(global),
+                AccessPolicy.of(settings.allow().orElse(config.allow())),
+                pool));
       } catch (ConfigException e) {
         problems.addAll(e.problems());
       }
@@ -72,7 +93,8 @@ final class Router {
     return new Router(List.copyOf(routes));
   }
 
-  private static BackendTarget target(ChainsightConfig config, RouteSettings route, String where, TlsEngine engine)
+  private static BackendTarget target(
+      ChainsightConfig config, RouteSettings route, String where, TlsEngine engine)
       throws ConfigException {
     var url = route.backend().orElse(config.backend().url());
     var connect = route.connectTimeout().orElse(config.backend().connectTimeout());
@@ -87,7 +109,13 @@ final class Router {
   }
 
   private static String key(RouteSettings route, BackendTarget target) {
-    return target.url() + "|" + route.tls() + "|" + target.connectTimeout() + "|" + target.responseTimeout();
+    return target.url()
+        + "|"
+        + route.tls()
+        + "|"
+        + target.connectTimeout()
+        + "|"
+        + target.responseTimeout();
   }
 
   /** The route for this request, if any. */
@@ -103,7 +131,10 @@ final class Router {
     return Optional.empty();
   }
 
-  /** Whether some route lets clients in without a certificate: then the listener asks but does not require. */
+  /**
+   * Whether some route lets clients in without a certificate: then the listener asks but does not
+   * require.
+   */
   boolean anyOptional() {
     return routes.stream().anyMatch(r -> r.clientAuth() == ClientAuth.OPTIONAL);
   }
@@ -114,7 +145,15 @@ final class Router {
 
   /** The routes, longest prefix first, for a 404's body. */
   String describe() {
-    return String.join(", ", routes.stream().map(r -> r.pathPrefix()
-        + (r.methods().isEmpty() ? "" : " " + String.join("|", new java.util.TreeSet<>(r.methods())))).toList());
+    return String.join(
+        ", ",
+        routes.stream()
+            .map(
+                r ->
+                    r.pathPrefix()
+                        + (r.methods().isEmpty()
+                            ? ""
+                            : " " + String.join("|", new java.util.TreeSet<>(r.methods()))))
+            .toList());
   }
 }

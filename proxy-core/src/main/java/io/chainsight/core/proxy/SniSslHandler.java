@@ -9,9 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.function.Supplier;
 
 /**
- * Reads the server name from the ClientHello (so failure reports can name it), then replaces itself with the
- * SslHandler, named {@link PipelineNames#TLS}, built from the context current at that moment: a reload applies
- * to every handshake that starts after it.
+ * Reads the server name from the ClientHello (so failure reports can name it), then replaces itself
+ * with the SslHandler, named {@link PipelineNames#TLS}, built from the context current at that
+ * moment: a reload applies to every handshake that starts after it.
  */
 final class SniSslHandler extends SniHandler {
   SniSslHandler(Supplier<SslContext> context, long handshakeTimeoutMillis) {

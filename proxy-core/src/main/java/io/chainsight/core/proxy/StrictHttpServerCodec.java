@@ -18,21 +18,26 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Netty's HTTP/1.1 server codec with the request head checked as raw bytes before it is parsed: obsolete line
- * folding, a bare CR, and control characters are refused (Netty's decoder would unfold or pass them), so no
- * head that two parsers could read differently is ever forwarded. A refused head becomes a request whose
- * decoder result is the failure, and everything after it on the connection is dropped. The encoder knows
- * which responses answer HEAD (like HttpServerCodec), so their headers are sent without a body.
+ * Netty's HTTP/1.1 server codec with the request head checked as raw bytes before it is parsed:
+ * obsolete line folding, a bare CR, and control characters are refused (Netty's decoder would
+ * unfold or pass them), so no head that two parsers could read differently is ever forwarded. A
+ * refused head becomes a request whose decoder result is the failure, and everything after it on
+ * the connection is dropped. The encoder knows which responses answer HEAD (like HttpServerCodec),
+ * so their headers are sent without a body.
  */
 final class StrictHttpServerCodec
-    extends CombinedChannelDuplexHandler<StrictHttpServerCodec.Decoder, StrictHttpServerCodec.Encoder> {
+    extends CombinedChannelDuplexHandler<
+        StrictHttpServerCodec.Decoder, StrictHttpServerCodec.Encoder> {
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
 
   StrictHttpServerCodec(HttpDecoderConfig config, int maxHead) {
     init(new Decoder(config, maxHead), new Encoder());
   }
 
-  /** Whether part of a request head has arrived and waits for the rest (RequestTimeouts' header clock). */
+  /**
+   * Whether part of a request head has arrived and waits for the rest (RequestTimeouts' header
+   * clock).
+   */
   boolean headPending() {
     return inboundHandler().headPending();
   }
@@ -48,7 +53,8 @@ final class StrictHttpServerCodec
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+        throws Exception {
       if (refused) {
         buffer.skipBytes(buffer.readableBytes());
         return;
@@ -87,14 +93,19 @@ final class StrictHttpServerCodec
       return inHead && !refused && internalBuffer().isReadable();
     }
 
-    /** Index just past the blank line ending the head (CRLF CRLF, or LF LF for the decoder to refuse), or -1. */
+    /**
+     * Index just past the blank line ending the head (CRLF CRLF, or LF LF for the decoder to
+     * refuse), or -1.
+     */
     private int headEnd(ByteBuf buffer) {
       int limit = buffer.readerIndex() + Math.min(buffer.readableBytes(), maxHead + 4);
       for (int i = buffer.readerIndex() + 1; i < limit; i++) {
         if (buffer.getByte(i) == '\n') {
           byte previous = buffer.getByte(i - 1);
-          if (previous == '\n' || (previous == '\r' && i >= 2 + buffer.readerIndex()
-              && buffer.getByte(i - 2) == '\n')) {
+          if (previous == '\n'
+              || (previous == '\r'
+                  && i >= 2 + buffer.readerIndex()
+                  && buffer.getByte(i - 2) == '\n')) {
             return i + 1;
           }
         }

@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler, and this
- * handler makes way for the {@link ClientAlertSniffer}. A plain HTTP request (an upper-case method name) gets
- * a plain-text 400 that says to use https; anything else is closed. Both are reported, with their reason codes.
+ * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler,
+ * and this handler makes way for the {@link ClientAlertSniffer}. A plain HTTP request (an
+ * upper-case method name) gets a plain-text 400 that says to use https; anything else is closed.
+ * Both are reported, with their reason codes.
  */
 final class TlsDetector extends ByteToMessageDecoder {
   private static final int TLS_HANDSHAKE_RECORD = 0x16;
@@ -32,14 +33,21 @@ final class TlsDetector extends ByteToMessageDecoder {
       ctx.pipeline().replace(this, PipelineNames.ALERT_SNIFFER, new ClientAlertSniffer());
       return;
     }
-    String preview = in.toString(in.readerIndex(), Math.min(in.readableBytes(), 64), StandardCharsets.ISO_8859_1);
+    String preview =
+        in.toString(
+            in.readerIndex(), Math.min(in.readableBytes(), 64), StandardCharsets.ISO_8859_1);
     in.skipBytes(in.readableBytes());
     if (first >= 'A' && first <= 'Z') {
       reporter.plaintextHttp(ctx.channel(), preview);
-      String body = "This port speaks HTTPS only: use https:// (chainsight got a plain HTTP request on its TLS "
-          + "port).\n";
-      String response = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-          + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+      String body =
+          "This port speaks HTTPS only: use https:// (chainsight got a plain HTTP request on its TLS "
+              + "port).\n";
+      String response =
+          "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              + "Content-Length: "
+              + body.length()
+              + "\r\nConnection: close\r\n\r\n"
+              + body;
       ctx.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
           .addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -1,17 +1,18 @@
 package io.chainsight.core.report;
 
+import io.chainsight.core.diagnose.Cause;
 import io.chainsight.core.diagnose.ChainDiagnosis;
 import io.chainsight.core.diagnose.Failure;
-import io.chainsight.core.diagnose.Cause;
 import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * How a failure reads in the log. Text: a headline with the id, client, reason and certificate, then why, the
- * fix, the OpenSSL equivalent and the presented chain on indented lines. The same facts go out as key-value
- * pairs, which {@code log.format = json} turns into fields with these stable names.
+ * How a failure reads in the log. Text: a headline with the id, client, reason and certificate,
+ * then why, the fix, the OpenSSL equivalent and the presented chain on indented lines. The same
+ * facts go out as key-value pairs, which {@code log.format = json} turns into fields with these
+ * stable names.
  */
 final class FailureLog {
   private FailureLog() {}
@@ -19,15 +20,21 @@ final class FailureLog {
   static String text(HandshakeFailure failure) {
     ChainDiagnosis d = failure.diagnosis();
     Failure f = d.failure().orElseThrow();
-    StringBuilder line = new StringBuilder(failure.stage() == HandshakeFailure.Stage.HANDSHAKE
-        ? "TLS handshake failed [" : "request refused [").append(failure.id()).append("] client=")
-        .append(failure.clientText());
+    StringBuilder line =
+        new StringBuilder(
+                failure.stage() == HandshakeFailure.Stage.HANDSHAKE
+                    ? "TLS handshake failed ["
+                    : "request refused [")
+            .append(failure.id())
+            .append("] client=")
+            .append(failure.clientText());
     failure.serverName().ifPresent(sni -> line.append(" sni=").append(sni));
     failure.protocol().ifPresent(p -> line.append(' ').append(p));
     failure.cipher().ifPresent(c -> line.append(' ').append(c));
     line.append(':');
     line.append(" ").append(f.reason().name());
-    d.receivedAlert().ifPresent(a -> line.append(" (client sent alert ").append(a.alertName()).append(')'));
+    d.receivedAlert()
+        .ifPresent(a -> line.append(" (client sent alert ").append(a.alertName()).append(')'));
     f.step().ifPresent(step -> line.append(" at step ").append(step));
     d.failingStep().ifPresent(step -> line.append(" (").append(step.check().title()).append(')'));
     f.certificate().ifPresent(c -> line.append(", certificate ").append(c.shortName()));
@@ -35,7 +42,9 @@ final class FailureLog {
     line.append("\n  fix: ").append(f.fix());
     f.openssl().ifPresent(o -> line.append("\n  openssl: a C client reports error ").append(o));
     for (Cause cause : d.causes()) {
-      line.append("\n  ").append(cause.likelihood().name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(": ");
+      line.append("\n  ")
+          .append(cause.likelihood().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+          .append(": ");
       cause.openssl().ifPresent(o -> line.append("[OpenSSL ").append(o).append("] "));
       line.append(cause.cause()).append(" Fix: ").append(cause.fix());
     }
@@ -66,8 +75,16 @@ final class FailureLog {
     fields.put("fix", f.fix());
     f.openssl().ifPresent(o -> fields.put("openssl_error", o.toString()));
     if (!d.causes().isEmpty()) {
-      fields.put("causes", d.causes().stream().map(c -> c.openssl().map(o -> "[OpenSSL " + o + "] ").orElse("")
-          + c.cause() + " Fix: " + c.fix()).collect(Collectors.toList()));
+      fields.put(
+          "causes",
+          d.causes().stream()
+              .map(
+                  c ->
+                      c.openssl().map(o -> "[OpenSSL " + o + "] ").orElse("")
+                          + c.cause()
+                          + " Fix: "
+                          + c.fix())
+              .collect(Collectors.toList()));
     }
     fields.put("chain", d.presentedSummary());
     return fields;

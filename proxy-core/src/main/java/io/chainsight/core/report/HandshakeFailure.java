@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One failed handshake (or a request refused for the client's identity) as reported: its id (printed in the log, accepted by the admin endpoint), who, when, over
- * which TLS version and cipher when they were negotiated, and the full diagnosis.
+ * One failed handshake (or a request refused for the client's identity) as reported: its id
+ * (printed in the log, accepted by the admin endpoint), who, when, over which TLS version and
+ * cipher when they were negotiated, and the full diagnosis.
  */
 public record HandshakeFailure(
     String id,
@@ -22,10 +23,13 @@ public record HandshakeFailure(
     ChainDiagnosis diagnosis) {
 
   /**
-   * Where the client was stopped: in the TLS handshake, or at a request after a completed handshake (a route
-   * that needs a certificate the client did not send, access rules that do not name it).
+   * Where the client was stopped: in the TLS handshake, or at a request after a completed handshake
+   * (a route that needs a certificate the client did not send, access rules that do not name it).
    */
-  public enum Stage { HANDSHAKE, REQUEST }
+  public enum Stage {
+    HANDSHAKE,
+    REQUEST
+  }
 
   public HandshakeFailure {
     Objects.requireNonNull(id, "id");
@@ -49,9 +53,17 @@ public record HandshakeFailure(
     return client.getAddress().getHostAddress() + ":" + client.getPort();
   }
 
-  /** Failures with equal keys are the same failure repeated: same client address, reason, alert and chain. */
+  /**
+   * Failures with equal keys are the same failure repeated: same client address, reason, alert and
+   * chain.
+   */
   String dedupKey() {
-    return client.getAddress().getHostAddress() + "|" + reason() + "|"
-        + diagnosis.receivedAlert().map(Enum::name).orElse("") + "|" + diagnosis.presentedFingerprint();
+    return client.getAddress().getHostAddress()
+        + "|"
+        + reason()
+        + "|"
+        + diagnosis.receivedAlert().map(Enum::name).orElse("")
+        + "|"
+        + diagnosis.presentedFingerprint();
   }
 }

@@ -1,2 +1,5 @@
-/** Reporting failed handshakes: one log event each (deduplicated), counted, and kept for the admin endpoint. */
+/**
+ * Reporting failed handshakes: one log event each (deduplicated), counted, and kept for the admin
+ * endpoint.
+ */
 package io.chainsight.core.report;

@@ -15,20 +15,26 @@ public final class BackendTlsContext {
    * @param where the setting's name in messages, e.g. {@code routes[2].tls}
    * @param serverName the name the backend's certificate must carry
    */
-  public static SslContext build(String where, BackendTlsSettings settings, String serverName, TlsEngine engine)
+  public static SslContext build(
+      String where, BackendTlsSettings settings, String serverName, TlsEngine engine)
       throws ConfigException {
     // The same loading and checks as check-config.
     BackendTlsMaterial material = BackendTlsMaterial.load(where, settings);
     try {
-      SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(engine.provider())
-          .protocols("TLSv1.3", "TLSv1.2")
-          .trustManager(new BackendChainVerifier(material.trustAnchors(), serverName, where + ".trusted-cas"));
+      SslContextBuilder builder =
+          SslContextBuilder.forClient()
+              .sslProvider(engine.provider())
+              .protocols("TLSv1.3", "TLSv1.2")
+              .trustManager(
+                  new BackendChainVerifier(
+                      material.trustAnchors(), serverName, where + ".trusted-cas"));
       if (material.chain().isPresent()) {
         builder.keyManager(material.privateKey().orElseThrow(), material.chain().get());
       }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new ConfigException(where + ": the TLS engine refused the client certificate or key: " + e.getMessage());
+      throw new ConfigException(
+          where + ": the TLS engine refused the client certificate or key: " + e.getMessage());
     }
   }
 }

@@ -5,15 +5,16 @@ import java.security.cert.CertificateException;
 import java.util.Optional;
 
 /**
- * A client chain the PKIX check refused, with the step-by-step diagnosis (made once, when it failed) and the TLS
- * version and cipher the handshake had negotiated by then.
+ * A client chain the PKIX check refused, with the step-by-step diagnosis (made once, when it
+ * failed) and the TLS version and cipher the handshake had negotiated by then.
  */
 public final class ClientChainRejectedException extends CertificateException {
   private final transient ChainDiagnosis diagnosis;
   private final String protocol;
   private final String cipher;
 
-  ClientChainRejectedException(ChainDiagnosis diagnosis, String protocol, String cipher, CertificateException cause) {
+  ClientChainRejectedException(
+      ChainDiagnosis diagnosis, String protocol, String cipher, CertificateException cause) {
     super(diagnosis.summary(), cause);
     this.diagnosis = diagnosis;
     this.protocol = protocol;

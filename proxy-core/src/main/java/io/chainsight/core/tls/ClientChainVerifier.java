@@ -34,9 +34,9 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Verifies client certificates against {@code tls.trusted-cas} (and {@code tls.crls}) with the JDK's PKIX
- * validator: the fast path, run on every handshake. Only when it fails does the step-by-step diagnosis run; the
- * rejection carries it to the handshake report.
+ * Verifies client certificates against {@code tls.trusted-cas} (and {@code tls.crls}) with the
+ * JDK's PKIX validator: the fast path, run on every handshake. Only when it fails does the
+ * step-by-step diagnosis run; the rejection carries it to the handshake report.
  */
 public final class ClientChainVerifier extends X509ExtendedTrustManager
     implements ResumableX509ExtendedTrustManager {
@@ -47,30 +47,40 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
   private final VerifiedChains verified;
 
   /**
-   * @param deferred null to fail the handshake with the alert OpenSSL would send (tls.client-auth-failure = alert);
-   *     else where rejections wait while the handshake completes (= http)
+   * @param deferred null to fail the handshake with the alert OpenSSL would send
+   *     (tls.client-auth-failure = alert); else where rejections wait while the handshake completes
+   *     (= http)
    */
   public ClientChainVerifier(TlsMaterial material, DeferredRejections deferred) {
     this.acceptedIssuers = material.trustAnchors().toArray(X509Certificate[]::new);
     this.pkix = pkixTrustManager(material);
-    // Like the JDK's PKIX check, a path may end at any configured CA (partial chain), so the two agree.
-    this.analyzer = ChainAnalyzer.builder().trustAnchors(material.trustAnchors()).crls(material.crls())
-        .purpose(Purpose.CLIENT_AUTH).partialChain(true).build();
+    // Like the JDK's PKIX check, a path may end at any configured CA (partial chain), so the two
+    // agree.
+    this.analyzer =
+        ChainAnalyzer.builder()
+            .trustAnchors(material.trustAnchors())
+            .crls(material.crls())
+            .purpose(Purpose.CLIENT_AUTH)
+            .partialChain(true)
+            .build();
     this.deferred = deferred;
     this.verified = new VerifiedChains(material.crls());
   }
 
   private static X509ExtendedTrustManager pkixTrustManager(TlsMaterial material) {
-    Set<TrustAnchor> anchors = material.trustAnchors().stream()
-        .map(certificate -> new TrustAnchor(certificate, null))
-        .collect(Collectors.toSet());
+    Set<TrustAnchor> anchors =
+        material.trustAnchors().stream()
+            .map(certificate -> new TrustAnchor(certificate, null))
+            .collect(Collectors.toSet());
     try {
       PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, new X509CertSelector());
-      // Like OpenSSL with a CRL file: check revocation of every certificate only when CRLs are configured.
+      // Like OpenSSL with a CRL file: check revocation of every certificate only when CRLs are
+      // configured.
       parameters.setRevocationEnabled(!material.crls().isEmpty());
       if (!material.crls().isEmpty()) {
-        parameters.addCertStore(CertStore.getInstance("Collection",
-            new CollectionCertStoreParameters(material.crls())));
+        parameters.addCertStore(
+            CertStore.getInstance(
+                "Collection", new CollectionCertStoreParameters(material.crls())));
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(new CertPathTrustManagerParameters(parameters));
@@ -79,9 +89,11 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
           return (X509ExtendedTrustManager) manager;
         }
       }
-      throw new IllegalStateException("the JDK's PKIX TrustManagerFactory returned no X509ExtendedTrustManager");
+      throw new IllegalStateException(
+          "the JDK's PKIX TrustManagerFactory returned no X509ExtendedTrustManager");
     } catch (InvalidAlgorithmParameterException e) {
-      throw new IllegalArgumentException("tls.trusted-cas: no usable trust anchor (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "tls.trusted-cas: no usable trust anchor (" + e.getMessage() + ")", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up PKIX verification: " + e.getMessage(), e);
     }
@@ -94,21 +106,25 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
   }
 
   /**
-   * A resumed session skips certificate verification in the handshake; Netty calls this instead. The chain is
-   * checked again now, against today's date and this trust generation (the cache makes a good chain cheap): a
-   * client whose certificate was rejected, or has expired since, must not get back in by resuming.
+   * A resumed session skips certificate verification in the handshake; Netty calls this instead.
+   * The chain is checked again now, against today's date and this trust generation (the cache makes
+   * a good chain cheap): a client whose certificate was rejected, or has expired since, must not
+   * get back in by resuming.
    */
   @Override
-  public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+  public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine)
+      throws CertificateException {
     verify(chain, "UNKNOWN", engine, engine.getSession());
   }
 
   @Override
-  public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+  public void resumeServerTrusted(X509Certificate[] chain, SSLEngine engine)
+      throws CertificateException {
     throw new CertificateException("this trust manager verifies client certificates only");
   }
 
-  private void verify(X509Certificate[] chain, String authType, SSLEngine engine, SSLSession session)
+  private void verify(
+      X509Certificate[] chain, String authType, SSLEngine engine, SSLSession session)
       throws CertificateException {
     Instant now = Instant.now();
     if (verified.contains(chain, now)) {
@@ -123,8 +139,12 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
       }
       verified.add(chain, now);
     } catch (CertificateException e) {
-      ClientChainRejectedException rejection = new ClientChainRejectedException(diagnose(chain, e),
-          session == null ? null : session.getProtocol(), session == null ? null : session.getCipherSuite(), e);
+      ClientChainRejectedException rejection =
+          new ClientChainRejectedException(
+              diagnose(chain, e),
+              session == null ? null : session.getProtocol(),
+              session == null ? null : session.getCipherSuite(),
+              e);
       if (deferred != null) {
         deferred.put(engine, rejection);
         return;
@@ -144,7 +164,8 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     try {
       pkix.checkClientTrusted(chain, authType);
     } catch (CertificateException e) {
@@ -153,8 +174,9 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
   }
 
   /**
-   * The step-by-step diagnosis, made only now that the fast check failed. Should the engine find the chain valid
-   * where the JDK did not, the JDK's reason is reported as it is, mapped to the nearest reason code.
+   * The step-by-step diagnosis, made only now that the fast check failed. Should the engine find
+   * the chain valid where the JDK did not, the JDK's reason is reported as it is, mapped to the
+   * nearest reason code.
    */
   private ChainDiagnosis diagnose(X509Certificate[] chain, CertificateException cause) {
     Instant now = Instant.now();
@@ -162,19 +184,28 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
     if (!diagnosis.valid()) {
       return diagnosis;
     }
-    return ChainDiagnosis.of(now, List.of(chain), nearestReason(cause),
+    return ChainDiagnosis.of(
+        now,
+        List.of(chain),
+        nearestReason(cause),
         "the JDK's PKIX validator rejected the chain: " + cause.getMessage(),
         "check the chain with `chainsight diagnose --chain CLIENT.pem --trust TRUSTED-CAS.pem`");
   }
 
   /**
-   * The exception BoringSSL turns into its verify error, and so into the alert the client receives (unknown_ca,
-   * certificate_expired, unsupported_certificate...), the one nginx would send for the same chain.
+   * The exception BoringSSL turns into its verify error, and so into the alert the client receives
+   * (unknown_ca, certificate_expired, unsupported_certificate...), the one nginx would send for the
+   * same chain.
    */
   private static CertificateException asOpenSslError(ClientChainRejectedException rejection) {
-    int code = rejection.diagnosis().failure().flatMap(Failure::openssl).map(OpenSslError::code)
-        .filter(CertificateVerifier::isValid)
-        .orElse(CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    int code =
+        rejection
+            .diagnosis()
+            .failure()
+            .flatMap(Failure::openssl)
+            .map(OpenSslError::code)
+            .filter(CertificateVerifier::isValid)
+            .orElse(CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
     return new OpenSslCertificateException(rejection.getMessage(), rejection, code);
   }
 
@@ -224,7 +255,8 @@ public final class ClientChainVerifier extends X509ExtendedTrustManager
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     throw new CertificateException("this trust manager verifies client certificates only");
   }
 

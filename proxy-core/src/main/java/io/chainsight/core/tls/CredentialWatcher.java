@@ -16,11 +16,12 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices when the certificate, key, trust or CRL files change, by reading them (they are small) every
- * {@code interval} and comparing digests. Reading through the path follows symlinks afresh each time, so an
- * editor's replace-by-rename and a Kubernetes-style swap of a whole directory symlink are seen like an in-place
- * write. A change is reported once the files have stayed the same for one more interval, so a rotation that
- * writes the certificate and then the key is loaded once, whole.
+ * Notices when the certificate, key, trust or CRL files change, by reading them (they are small)
+ * every {@code interval} and comparing digests. Reading through the path follows symlinks afresh
+ * each time, so an editor's replace-by-rename and a Kubernetes-style swap of a whole directory
+ * symlink are seen like an in-place write. A change is reported once the files have stayed the same
+ * for one more interval, so a rotation that writes the certificate and then the key is loaded once,
+ * whole.
  */
 public final class CredentialWatcher implements AutoCloseable {
   private final List<Path> files;
@@ -34,15 +35,19 @@ public final class CredentialWatcher implements AutoCloseable {
     this.onChange = onChange;
     this.loaded = digest();
     this.lastSeen = loaded;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "chainsight-credential-watcher");
-      thread.setDaemon(true);
-      return thread;
-    });
-    timer.scheduleWithFixedDelay(this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "chainsight-credential-watcher");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.scheduleWithFixedDelay(
+        this::check, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
-  public static CredentialWatcher watch(TlsSettings settings, long intervalMillis, Consumer<String> onChange) {
+  public static CredentialWatcher watch(
+      TlsSettings settings, long intervalMillis, Consumer<String> onChange) {
     List<Path> files = new ArrayList<>(List.of(settings.certificateChain(), settings.privateKey()));
     settings.trustedCas().ifPresent(files::add);
     files.addAll(settings.crls());
@@ -53,8 +58,10 @@ public final class CredentialWatcher implements AutoCloseable {
     try {
       checkOnce();
     } catch (RuntimeException e) {
-      // An exception would cancel every later run of the schedule: reloads would stop for good, silently.
-      LoggerFactory.getLogger(CredentialWatcher.class).warn("watching the TLS files: {}; still watching", e.toString());
+      // An exception would cancel every later run of the schedule: reloads would stop for good,
+      // silently.
+      LoggerFactory.getLogger(CredentialWatcher.class)
+          .warn("watching the TLS files: {}; still watching", e.toString());
     }
   }
 
@@ -71,7 +78,10 @@ public final class CredentialWatcher implements AutoCloseable {
     lastSeen = now;
   }
 
-  /** One digest over every file's path and content; a missing or unreadable file counts as its own state. */
+  /**
+   * One digest over every file's path and content; a missing or unreadable file counts as its own
+   * state.
+   */
   private byte[] digest() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -80,7 +90,9 @@ public final class CredentialWatcher implements AutoCloseable {
         try {
           sha.update(Files.readAllBytes(file));
         } catch (IOException e) {
-          sha.update(("unreadable:" + e.getClass().getSimpleName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          sha.update(
+              ("unreadable:" + e.getClass().getSimpleName())
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
       }
       return sha.digest();

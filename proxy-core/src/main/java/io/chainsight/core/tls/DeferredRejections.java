@@ -7,9 +7,10 @@ import java.util.WeakHashMap;
 import javax.net.ssl.SSLEngine;
 
 /**
- * Under {@code tls.client-auth-failure = http} a rejected client chain does not fail the handshake: the rejection
- * waits here, by engine, until the connection picks it up and answers every request with 401. Weak keys: an
- * engine whose connection died first leaves nothing behind. One instance outlives reloads.
+ * Under {@code tls.client-auth-failure = http} a rejected client chain does not fail the handshake:
+ * the rejection waits here, by engine, until the connection picks it up and answers every request
+ * with 401. Weak keys: an engine whose connection died first leaves nothing behind. One instance
+ * outlives reloads.
  */
 public final class DeferredRejections {
   private final Map<SSLEngine, ClientChainRejectedException> byEngine =

@@ -12,28 +12,53 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
- * The listener's credential source: the loaded chain, key, trust and CRLs, and the SslContext built from them.
- * {@link #reload} loads everything again and checks it completely before swapping; on any problem the old
- * material keeps serving. Every handshake that starts after a swap uses the new context; a new context also has
- * new session-ticket keys, so a session resumed after a change of trust is never let in under the old checks.
+ * The listener's credential source: the loaded chain, key, trust and CRLs, and the SslContext built
+ * from them. {@link #reload} loads everything again and checks it completely before swapping; on
+ * any problem the old material keeps serving. Every handshake that starts after a swap uses the new
+ * context; a new context also has new session-ticket keys, so a session resumed after a change of
+ * trust is never let in under the old checks.
  */
 public final class ServerCredentials {
   /** What is being served, and since when. */
-  public record Generation(long number, TlsMaterial material, SslContext context, Instant loadedAt) {}
+  public record Generation(
+      long number, TlsMaterial material, SslContext context, Instant loadedAt) {}
 
-  /** How a reload went: {@code CHANGED}, {@code UNCHANGED} (same certificates) or {@code FAILED} (old kept). */
-  public record ReloadResult(Outcome outcome, String trigger, Instant at, String before, String after,
+  /**
+   * How a reload went: {@code CHANGED}, {@code UNCHANGED} (same certificates) or {@code FAILED}
+   * (old kept).
+   */
+  public record ReloadResult(
+      Outcome outcome,
+      String trigger,
+      Instant at,
+      String before,
+      String after,
       List<String> problems) {
-    public enum Outcome { CHANGED, UNCHANGED, FAILED }
+    public enum Outcome {
+      CHANGED,
+      UNCHANGED,
+      FAILED
+    }
 
     public String describe() {
       switch (outcome) {
         case CHANGED:
-          return "reloaded TLS material (" + trigger + "): now serving " + after + " (was " + before + ")";
+          return "reloaded TLS material ("
+              + trigger
+              + "): now serving "
+              + after
+              + " (was "
+              + before
+              + ")";
         case UNCHANGED:
           return "reloaded TLS material (" + trigger + "): no change, still serving " + before;
         default:
-          return "reload (" + trigger + ") refused, still serving " + before + ": " + String.join("; ", problems);
+          return "reload ("
+              + trigger
+              + ") refused, still serving "
+              + before
+              + ": "
+              + String.join("; ", problems);
       }
     }
   }
@@ -52,7 +77,8 @@ public final class ServerCredentials {
     this.current = build(1);
   }
 
-  public static ServerCredentials load(TlsSettings settings, TlsEngine engine) throws ConfigException {
+  public static ServerCredentials load(TlsSettings settings, TlsEngine engine)
+      throws ConfigException {
     return new ServerCredentials(settings, engine, new DeferredRejections());
   }
 
@@ -64,11 +90,18 @@ public final class ServerCredentials {
   private Generation build(long number) throws ConfigException {
     TlsMaterial material = TlsMaterial.load(settings);
     try {
-      return new Generation(number, material, ServerTlsContext.build(settings, material, engine, deferred),
+      return new Generation(
+          number,
+          material,
+          ServerTlsContext.build(settings, material, engine, deferred),
           Instant.now());
     } catch (SSLException | IllegalArgumentException e) {
-      throw new ConfigException("tls: the TLS engine refused the material: " + e.getMessage()
-          + " (expected: a key and chain " + engine.description() + " supports, e.g. EC P-256/P-384 or RSA 2048+)");
+      throw new ConfigException(
+          "tls: the TLS engine refused the material: "
+              + e.getMessage()
+              + " (expected: a key and chain "
+              + engine.description()
+              + " supports, e.g. EC P-256/P-384 or RSA 2048+)");
     }
   }
 
@@ -89,7 +122,10 @@ public final class ServerCredentials {
     return Optional.ofNullable(lastFailure);
   }
 
-  /** Loads and checks the files again; swaps only when everything is usable. Serialised: one reload at a time. */
+  /**
+   * Loads and checks the files again; swaps only when everything is usable. Serialised: one reload
+   * at a time.
+   */
   public synchronized ReloadResult reload(String trigger) {
     Generation old = current;
     String before = describe(old.material());
@@ -97,8 +133,9 @@ public final class ServerCredentials {
     try {
       fresh = build(old.number() + 1);
     } catch (ConfigException e) {
-      ReloadResult failed = new ReloadResult(ReloadResult.Outcome.FAILED, trigger, Instant.now(), before, before,
-          e.problems());
+      ReloadResult failed =
+          new ReloadResult(
+              ReloadResult.Outcome.FAILED, trigger, Instant.now(), before, before, e.problems());
       lastFailure = failed;
       return failed;
     }
@@ -106,21 +143,28 @@ public final class ServerCredentials {
     String after = describe(fresh.material());
     boolean same = sameCertificates(old.material(), fresh.material());
     if (same) {
-      return new ReloadResult(ReloadResult.Outcome.UNCHANGED, trigger, Instant.now(), before, after, List.of());
+      return new ReloadResult(
+          ReloadResult.Outcome.UNCHANGED, trigger, Instant.now(), before, after, List.of());
     }
     current = fresh;
-    return new ReloadResult(ReloadResult.Outcome.CHANGED, trigger, Instant.now(), before, after, List.of());
+    return new ReloadResult(
+        ReloadResult.Outcome.CHANGED, trigger, Instant.now(), before, after, List.of());
   }
 
   private static boolean sameCertificates(TlsMaterial a, TlsMaterial b) {
-    return a.chain().equals(b.chain()) && a.trustAnchors().equals(b.trustAnchors()) && a.crls().equals(b.crls())
+    return a.chain().equals(b.chain())
+        && a.trustAnchors().equals(b.trustAnchors())
+        && a.crls().equals(b.crls())
         && a.privateKey().equals(b.privateKey());
   }
 
   /** The served leaf as operators compare it: serial and SHA-256. */
   static String describe(TlsMaterial material) {
     X509Certificate leaf = material.leaf();
-    return Certificates.subject(leaf) + " serial " + Certificates.serialHex(leaf) + " SHA-256 "
+    return Certificates.subject(leaf)
+        + " serial "
+        + Certificates.serialHex(leaf)
+        + " SHA-256 "
         + Certificates.sha256(leaf);
   }
 }

@@ -3,53 +3,67 @@ package io.chainsight.core.tls;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
-/** Builds the listener's SslContext: credentials from {@link TlsMaterial}, policy from {@link TlsSettings}. */
+/**
+ * Builds the listener's SslContext: credentials from {@link TlsMaterial}, policy from {@link
+ * TlsSettings}.
+ */
 public final class ServerTlsContext {
   /**
-   * TLS 1.2 suites: ECDHE key exchange (forward secrecy) with AEAD ciphers only; no CBC, no RSA key transport,
-   * nothing weaker. TLS 1.3 suites are all AEAD and always on.
+   * TLS 1.2 suites: ECDHE key exchange (forward secrecy) with AEAD ciphers only; no CBC, no RSA key
+   * transport, nothing weaker. TLS 1.3 suites are all AEAD and always on.
    */
-  public static final List<String> TLS12_CIPHERS = List.of(
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-      "TLS_AES_128_GCM_SHA256",
-      "TLS_AES_256_GCM_SHA384",
-      "TLS_CHACHA20_POLY1305_SHA256");
+  public static final List<String> TLS12_CIPHERS =
+      List.of(
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256");
 
   /** Key-exchange groups, strongest-and-fastest first. */
   public static final String[] GROUPS = {"X25519", "P-256", "P-384"};
 
   private ServerTlsContext() {}
 
-  public static SslContext build(TlsSettings settings, TlsMaterial material, TlsEngine engine,
-      DeferredRejections deferred) throws SSLException {
-    // The chain goes out exactly as configured: leaf, intermediates, and the root when the file has it.
-    SslContextBuilder builder = SslContextBuilder.forServer(material.privateKey(), material.chain())
-        .sslProvider(engine.provider())
-        .protocols(settings.protocols())
-        .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-        .clientAuth(clientAuth(settings.clientAuth()));
+  public static SslContext build(
+      TlsSettings settings, TlsMaterial material, TlsEngine engine, DeferredRejections deferred)
+      throws SSLException {
+    // The chain goes out exactly as configured: leaf, intermediates, and the root when the file has
+    // it.
+    SslContextBuilder builder =
+        SslContextBuilder.forServer(material.privateKey(), material.chain())
+            .sslProvider(engine.provider())
+            .protocols(settings.protocols())
+            .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .clientAuth(clientAuth(settings.clientAuth()));
     if (engine.isOpenSsl()) {
-      // BoringSSL: no renegotiation and no compression at all. Netty keeps session tickets off unless ticket keys
-      // are set (so TLS 1.3 sends no NewSessionTicket) and resumes TLS 1.2 sessions from a cache that belongs to
-      // this context: a reload (a new context) starts afresh, and a resumed session's chain is verified again
+      // BoringSSL: no renegotiation and no compression at all. Netty keeps session tickets off
+      // unless ticket keys
+      // are set (so TLS 1.3 sends no NewSessionTicket) and resumes TLS 1.2 sessions from a cache
+      // that belongs to
+      // this context: a reload (a new context) starts afresh, and a resumed session's chain is
+      // verified again
       // anyway (ClientChainVerifier).
       builder.option(OpenSslContextOption.GROUPS, GROUPS);
     }
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
-      builder.trustManager(new ClientChainVerifier(material,
-          settings.clientAuthFailure() == TlsSettings.ClientAuthFailure.HTTP ? deferred : null));
+      builder.trustManager(
+          new ClientChainVerifier(
+              material,
+              settings.clientAuthFailure() == TlsSettings.ClientAuthFailure.HTTP
+                  ? deferred
+                  : null));
     }
     return builder.build();
   }

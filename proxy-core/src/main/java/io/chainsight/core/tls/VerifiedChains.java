@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Client chains that passed the PKIX check, keyed by the exact bytes presented, so an agent reconnecting with the
- * same chain skips the certificate-path work. Only successes are cached, each until the earliest notAfter on the
- * chain (and, with CRLs, the earliest nextUpdate), and one instance belongs to one trust generation: a reload of
- * trust or CRLs starts an empty cache. TLS itself still checks the CertificateVerify signature on every handshake,
- * which proves the client holds the key.
+ * Client chains that passed the PKIX check, keyed by the exact bytes presented, so an agent
+ * reconnecting with the same chain skips the certificate-path work. Only successes are cached, each
+ * until the earliest notAfter on the chain (and, with CRLs, the earliest nextUpdate), and one
+ * instance belongs to one trust generation: a reload of trust or CRLs starts an empty cache. TLS
+ * itself still checks the CertificateVerify signature on every handshake, which proves the client
+ * holds the key.
  */
 final class VerifiedChains {
   private static final int MAX_ENTRIES = 10_000;
@@ -69,7 +70,8 @@ final class VerifiedChains {
       }
     }
     if (validUntil.size() >= MAX_ENTRIES) {
-      // A flood of distinct valid chains is not the case to optimise: start over rather than track recency.
+      // A flood of distinct valid chains is not the case to optimise: start over rather than track
+      // recency.
       validUntil.clear();
     }
     validUntil.put(key, until);

@@ -2,19 +2,19 @@ package io.chainsight.core.admin;
 
 import static io.chainsight.core.admin.TestJson.list;
 import static io.chainsight.core.admin.TestJson.object;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import com.codahale.metrics.MetricRegistry;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.proxy.ChainsightServer;
+import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
@@ -34,19 +34,18 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The admin endpoint of a running proxy, through real HTTP requests. */
 class AdminIT {
   private static AdminFixture pki;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -70,7 +69,9 @@ class AdminIT {
   private void start(AdminSettings admin) throws Exception {
     backend = RecordingBackend.start();
     files = pki.write(dir, pki.server);
-    proxy = ChainsightServer.start(AdminFixture.config(files, backend.port(), admin), new MetricRegistry());
+    proxy =
+        ChainsightServer.start(
+            AdminFixture.config(files, backend.port(), admin), new MetricRegistry());
   }
 
   private void start() throws Exception {
@@ -78,7 +79,8 @@ class AdminIT {
   }
 
   private URI admin(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + pathAndQuery);
+    return URI.create(
+        "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + pathAndQuery);
   }
 
   private HttpResponse<String> get(String pathAndQuery) {
@@ -86,22 +88,32 @@ class AdminIT {
   }
 
   private static Map<String, Object> json(HttpResponse<String> response) {
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .contains("application/json; charset=utf-8");
     return TestJson.parse(response.body());
   }
 
-  /** One connection without a client certificate (the JDK HttpClient would retry and fail twice). */
+  /**
+   * One connection without a client certificate (the JDK HttpClient would retry and fail twice).
+   */
   private void failOneHandshakeWithoutACertificate() throws IOException {
-    try (SSLSocket socket = (SSLSocket) pki.clientContext(null).getSocketFactory()
-        .createSocket("localhost", proxy.tlsAddress().getPort())) {
+    try (SSLSocket socket =
+        (SSLSocket)
+            pki.clientContext(null)
+                .getSocketFactory()
+                .createSocket("localhost", proxy.tlsAddress().getPort())) {
       socket.setSoTimeout(5_000);
-      assertThatThrownBy(() -> {
-        socket.startHandshake();
-        socket.getOutputStream().write("GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(US_ASCII));
-        if (socket.getInputStream().read() == -1) {
-          throw new IOException("closed without an answer");
-        }
-      }).isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () -> {
+                socket.startHandshake();
+                socket
+                    .getOutputStream()
+                    .write("GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(US_ASCII));
+                if (socket.getInputStream().read() == -1) {
+                  throw new IOException("closed without an answer");
+                }
+              })
+          .isInstanceOf(IOException.class);
     }
   }
 
@@ -120,32 +132,42 @@ class AdminIT {
   }
 
   @Test
-  void readyzTurns503WhenTheBackendStopsAnd200WhenSomethingListensOnItsPortAgain() throws Exception {
+  void readyzTurns503WhenTheBackendStopsAnd200WhenSomethingListensOnItsPortAgain()
+      throws Exception {
     start();
     int port = backend.port();
-    AdminFixture.await("/readyz 200", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 200);
+    AdminFixture.await(
+        "/readyz 200", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 200);
     Map<String, Object> ready = json(get("/readyz"));
     assertThat(ready).containsEntry("status", "ready").containsEntry("failed", List.of());
-    assertThat(list(ready.get("checks"))).extracting(c -> object(c).get("check"))
+    assertThat(list(ready.get("checks")))
+        .extracting(c -> object(c).get("check"))
         .containsExactly("serving", "tls-listener", "certificate", "backend", "reload");
 
     backend.close();
     backend = null;
-    AdminFixture.await("/readyz 503", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 503);
+    AdminFixture.await(
+        "/readyz 503", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 503);
     Map<String, Object> notReady = json(get("/readyz"));
     assertThat(notReady).containsEntry("status", "not ready");
-    assertThat(list(notReady.get("failed"))).singleElement().asString()
+    assertThat(list(notReady.get("failed")))
+        .singleElement()
+        .asString()
         .startsWith("backend 127.0.0.1:" + port + " does not accept TCP connections: ");
     HttpResponse<String> text = get("/readyz?format=text");
     assertThat(text.statusCode()).isEqualTo(503);
-    assertThat(text.body()).startsWith("not ready\n")
-        .contains("  ok   tls-listener  TLS listener bound on 127.0.0.1:" + proxy.tlsAddress().getPort())
-        .contains("  FAIL backend       backend 127.0.0.1:" + port + " does not accept TCP connections");
+    assertThat(text.body())
+        .startsWith("not ready\n")
+        .contains(
+            "  ok   tls-listener  TLS listener bound on 127.0.0.1:" + proxy.tlsAddress().getPort())
+        .contains(
+            "  FAIL backend       backend 127.0.0.1:" + port + " does not accept TCP connections");
 
     try (ServerSocket again = new ServerSocket()) {
       again.setReuseAddress(true);
       again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      AdminFixture.await("/readyz 200 again", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 200);
+      AdminFixture.await(
+          "/readyz 200 again", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 200);
     }
   }
 
@@ -154,49 +176,75 @@ class AdminIT {
     start();
     Map<String, String> noCertificate = Map.of("reason", "NO_CLIENT_CERTIFICATE");
     PrometheusText before = PrometheusText.parse(get("/metrics").body());
-    double failuresBefore = before.value("chainsight_handshake_failures_total", noCertificate).orElse(0.0);
+    double failuresBefore =
+        before.value("chainsight_handshake_failures_total", noCertificate).orElse(0.0);
 
     failOneHandshakeWithoutACertificate();
 
-    AdminFixture.await("the NO_CLIENT_CERTIFICATE counter to go up", Duration.ofSeconds(5), () ->
-        PrometheusText.parse(get("/metrics").body()).value("chainsight_handshake_failures_total", noCertificate)
-            .orElse(0.0) == failuresBefore + 1);
+    AdminFixture.await(
+        "the NO_CLIENT_CERTIFICATE counter to go up",
+        Duration.ofSeconds(5),
+        () ->
+            PrometheusText.parse(get("/metrics").body())
+                    .value("chainsight_handshake_failures_total", noCertificate)
+                    .orElse(0.0)
+                == failuresBefore + 1);
     HttpResponse<String> response = get("/metrics");
-    assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .contains("text/plain; version=0.0.4; charset=utf-8");
     PrometheusText after = PrometheusText.parse(response.body());
     assertThat(after.family("chainsight_handshake_failures_total").type()).isEqualTo("counter");
     assertThat(after.family("chainsight_handshake_failures_total").help())
         .isEqualTo("Failed TLS handshakes, by diagnostics reason code.");
-    assertThat(after.value("chainsight_handshakes_total", Map.of("result", "failure"))).contains(1.0);
+    assertThat(after.value("chainsight_handshakes_total", Map.of("result", "failure")))
+        .contains(1.0);
   }
 
   @Test
   void metricsExportRequestsConnectionsReloadsCertificateExpiryAndJvmBasics() throws Exception {
     start();
     HttpClient agent = HttpClient.newBuilder().sslContext(pki.clientContext(pki.agent)).build();
-    HttpResponse<String> proxied = agent.send(HttpRequest.newBuilder(
-        URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> proxied =
+        agent.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(proxied.statusCode()).isEqualTo(200);
 
     PrometheusText text = PrometheusText.parse(get("/metrics?format=text").body());
 
     assertThat(text.value("chainsight_requests_total", Map.of("code", "200"))).contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success"))).contains(1.0);
+    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success")))
+        .contains(1.0);
     assertThat(text.value("chainsight_request_duration_seconds_count", Map.of())).contains(1.0);
     assertThat(text.family("chainsight_client_connections_open").type()).isEqualTo("gauge");
     assertThat(text.value("chainsight_client_connections_open", Map.of())).contains(1.0);
     assertThat(text.value("chainsight_reloads_total", Map.of("result", "failed"))).contains(0.0);
-    double leafSeconds = text.value("chainsight_certificate_expiry_seconds", Map.of("role", "served",
-        "subject", "CN=registrar.keylime.test", "serial", Certificates.serialHex(pki.server.certificate()))).orElseThrow();
-    assertThat(leafSeconds).isBetween(Duration.ofDays(45).toSeconds() * 1.0, Duration.ofDays(46).toSeconds() * 1.0);
+    double leafSeconds =
+        text.value(
+                "chainsight_certificate_expiry_seconds",
+                Map.of(
+                    "role",
+                    "served",
+                    "subject",
+                    "CN=registrar.keylime.test",
+                    "serial",
+                    Certificates.serialHex(pki.server.certificate())))
+            .orElseThrow();
+    assertThat(leafSeconds)
+        .isBetween(Duration.ofDays(45).toSeconds() * 1.0, Duration.ofDays(46).toSeconds() * 1.0);
     assertThat(text.family("chainsight_certificate_expiry_seconds").samples())
         .extracting(s -> s.labels().get("role") + " " + s.labels().get("subject"))
-        .containsExactlyInAnyOrder("served CN=registrar.keylime.test",
-            "served CN=admin test intermediate", "served CN=admin test root",
-            "trusted CN=admin test intermediate", "trusted CN=admin test root");
-    assertThat(text.families()).containsKeys("jvm_memory_used_bytes", "jvm_gc_collection_seconds",
-        "process_cpu_seconds_total");
+        .containsExactlyInAnyOrder(
+            "served CN=registrar.keylime.test",
+            "served CN=admin test intermediate",
+            "served CN=admin test root",
+            "trusted CN=admin test intermediate",
+            "trusted CN=admin test root");
+    assertThat(text.families())
+        .containsKeys(
+            "jvm_memory_used_bytes", "jvm_gc_collection_seconds", "process_cpu_seconds_total");
   }
 
   @Test
@@ -205,10 +253,15 @@ class AdminIT {
 
     Map<String, Object> json = json(get("/metrics?format=json"));
 
-    Map<String, Object> reloads = list(json.get("families")).stream().map(TestJson::object)
-        .filter(f -> f.get("name").equals("chainsight_reloads_total")).findFirst().orElseThrow();
+    Map<String, Object> reloads =
+        list(json.get("families")).stream()
+            .map(TestJson::object)
+            .filter(f -> f.get("name").equals("chainsight_reloads_total"))
+            .findFirst()
+            .orElseThrow();
     assertThat(reloads).containsEntry("type", "counter");
-    assertThat(list(reloads.get("samples"))).extracting(s -> object(object(s).get("labels")).get("result"))
+    assertThat(list(reloads.get("samples")))
+        .extracting(s -> object(object(s).get("labels")).get("result"))
         .containsExactlyInAnyOrder("changed", "unchanged", "failed");
   }
 
@@ -220,14 +273,21 @@ class AdminIT {
 
     Map<String, Object> served = object(json.get("served"));
     assertThat(served).containsEntry("file", files.chain().toString());
-    List<Map<String, Object>> chain = list(served.get("certificates")).stream().map(TestJson::object)
-        .collect(Collectors.toList());
-    assertThat(chain).extracting(c -> c.get("subject")).containsExactly("CN=registrar.keylime.test",
-        "CN=admin test intermediate", "CN=admin test root");
-    assertThat(chain).extracting(c -> ((Number) c.get("daysLeft")).intValue())
-        .containsExactly(AdminFixture.LEAF_DAYS, AdminFixture.INTERMEDIATE_DAYS, AdminFixture.ROOT_DAYS);
+    List<Map<String, Object>> chain =
+        list(served.get("certificates")).stream()
+            .map(TestJson::object)
+            .collect(Collectors.toList());
+    assertThat(chain)
+        .extracting(c -> c.get("subject"))
+        .containsExactly(
+            "CN=registrar.keylime.test", "CN=admin test intermediate", "CN=admin test root");
+    assertThat(chain)
+        .extracting(c -> ((Number) c.get("daysLeft")).intValue())
+        .containsExactly(
+            AdminFixture.LEAF_DAYS, AdminFixture.INTERMEDIATE_DAYS, AdminFixture.ROOT_DAYS);
     Map<String, Object> leaf = chain.get(0);
-    assertThat(leaf).containsEntry("issuer", "CN=admin test intermediate")
+    assertThat(leaf)
+        .containsEntry("issuer", "CN=admin test intermediate")
         .containsEntry("serial", Certificates.serialHex(pki.server.certificate()))
         .containsEntry("sha256", Certificates.sha256(pki.server.certificate()))
         .containsEntry("subjectKeyId", Certificates.subjectKeyId(pki.server.certificate()))
@@ -236,19 +296,35 @@ class AdminIT {
         .containsEntry("basicConstraints", "CA:FALSE")
         .containsEntry("source", files.chain() + ", PEM block 1");
     assertThat(object(leaf.get("key"))).containsEntry("type", "EC").containsEntry("bits", 256);
-    assertThat(object(leaf.get("subjectAltNames"))).containsEntry("dns", List.of("localhost"))
+    assertThat(object(leaf.get("subjectAltNames")))
+        .containsEntry("dns", List.of("localhost"))
         .containsEntry("ip", List.of("127.0.0.1"));
     assertThat(chain.get(1)).containsEntry("basicConstraints", "CA:TRUE, pathLen:0");
 
     Map<String, Object> trusted = object(json.get("trusted"));
     assertThat(trusted).containsEntry("file", files.trustedCas().toString());
-    assertThat(list(trusted.get("certificates"))).extracting(c -> object(c).get("source"))
-        .containsExactly(files.trustedCas() + ", PEM block 1", files.trustedCas() + ", PEM block 2");
+    assertThat(list(trusted.get("certificates")))
+        .extracting(c -> object(c).get("source"))
+        .containsExactly(
+            files.trustedCas() + ", PEM block 1", files.trustedCas() + ", PEM block 2");
 
     Map<String, Object> lint = object(json.get("lint"));
-    assertThat(lint).containsEntry("listenHost", "127.0.0.1").containsEntry("errors", 0).containsEntry("warnings", 0);
-    assertThat(list(lint.get("findings"))).extracting(f -> object(f).get("check"))
-        .contains("order", "key", "signature", "ca", "path-length", "validity", "purpose", "root", "host");
+    assertThat(lint)
+        .containsEntry("listenHost", "127.0.0.1")
+        .containsEntry("errors", 0)
+        .containsEntry("warnings", 0);
+    assertThat(list(lint.get("findings")))
+        .extracting(f -> object(f).get("check"))
+        .contains(
+            "order",
+            "key",
+            "signature",
+            "ca",
+            "path-length",
+            "validity",
+            "purpose",
+            "root",
+            "host");
   }
 
   @Test
@@ -257,21 +333,33 @@ class AdminIT {
 
     String text = get("/certs?format=text").body();
 
-    assertThat(text).startsWith("served chain, sent to clients in this order (tls.certificate-chain = "
-        + files.chain() + "):\n  [1] CN=registrar.keylime.test\n      issuer     CN=admin test intermediate\n");
-    assertThat(text).contains("(45 days left)").contains("(400 days left)").contains("(3650 days left)")
+    assertThat(text)
+        .startsWith(
+            "served chain, sent to clients in this order (tls.certificate-chain = "
+                + files.chain()
+                + "):\n  [1] CN=registrar.keylime.test\n      issuer     CN=admin test intermediate\n");
+    assertThat(text)
+        .contains("(45 days left)")
+        .contains("(400 days left)")
+        .contains("(3650 days left)")
         .contains("      SANs       DNS:localhost, IP:127.0.0.1\n")
         .contains("      key        EC 256 bits (prime256v1)\n")
-        .contains("\ntrust anchors for client certificates (tls.trusted-cas = " + files.trustedCas() + "):\n")
+        .contains(
+            "\ntrust anchors for client certificates (tls.trusted-cas = "
+                + files.trustedCas()
+                + "):\n")
         .contains("\nlint of the served chain (listen.host = 127.0.0.1): 0 errors, 0 warnings\n")
-        .contains("  ok       host         listen.host 127.0.0.1 is in the SANs (DNS:localhost, IP:127.0.0.1)\n");
+        .contains(
+            "  ok       host         listen.host 127.0.0.1 is in the SANs (DNS:localhost, IP:127.0.0.1)\n");
   }
 
   @Test
   void configShowsEveryKeyWithoutKeyMaterialAndWithTheTokenRedacted() throws Exception {
     start(AdminFixture.loopbackAdmin(Optional.of("admin-token-4711")));
-    List<String> keyBase64 = Files.readAllLines(files.key()).stream()
-        .filter(line -> !line.startsWith("-----") && !line.isBlank()).collect(Collectors.toList());
+    List<String> keyBase64 =
+        Files.readAllLines(files.key()).stream()
+            .filter(line -> !line.startsWith("-----") && !line.isBlank())
+            .collect(Collectors.toList());
     assertThat(keyBase64).isNotEmpty();
 
     HttpResponse<String> asJson = pki.send(admin("/config"), "GET", "admin-token-4711");
@@ -284,9 +372,14 @@ class AdminIT {
         assertThat(response.body()).doesNotContain(line);
       }
     }
-    Map<String, String> entries = list(json(asJson).get("entries")).stream().map(TestJson::object)
-        .collect(Collectors.toMap(e -> (String) e.get("key"), e -> e.get("value") + " # " + e.get("origin")));
-    assertThat(entries).containsEntry("admin.token", "<redacted> # unknown")
+    Map<String, String> entries =
+        list(json(asJson).get("entries")).stream()
+            .map(TestJson::object)
+            .collect(
+                Collectors.toMap(
+                    e -> (String) e.get("key"), e -> e.get("value") + " # " + e.get("origin")));
+    assertThat(entries)
+        .containsEntry("admin.token", "<redacted> # unknown")
         .containsEntry("tls.private-key", "\"" + files.key() + "\" # unknown")
         .containsEntry("tls.client-auth", "require # unknown")
         .containsEntry("tls.handshake-timeout", "10s # unknown");
@@ -302,11 +395,15 @@ class AdminIT {
     HttpResponse<String> right = pki.send(admin("/healthz"), "GET", "s3cret");
 
     assertThat(none.statusCode()).isEqualTo(401);
-    assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"chainsight admin\"");
-    assertThat(json(none)).containsEntry("error",
-        "missing or wrong bearer token (expected: Authorization: Bearer <admin.token>)");
+    assertThat(none.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"chainsight admin\"");
+    assertThat(json(none))
+        .containsEntry(
+            "error",
+            "missing or wrong bearer token (expected: Authorization: Bearer <admin.token>)");
     assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(pki.send(admin("/nowhere"), "GET", null).statusCode()).as("no endpoint list without the token")
+    assertThat(pki.send(admin("/nowhere"), "GET", null).statusCode())
+        .as("no endpoint list without the token")
         .isEqualTo(401);
     assertThat(right.statusCode()).isEqualTo(200);
   }
@@ -314,7 +411,8 @@ class AdminIT {
   @Test
   void everyInterfaceWorksWithATokenAndIsRefusedWithoutOne() throws Exception {
     assertThatThrownBy(() -> new AdminSettings(true, "0.0.0.0", 0, Optional.empty()))
-        .hasMessageStartingWith("admin.host: 0.0.0.0 is not a loopback address and admin.token is not set");
+        .hasMessageStartingWith(
+            "admin.host: 0.0.0.0 is not a loopback address and admin.token is not set");
 
     start(new AdminSettings(true, "0.0.0.0", 0, Optional.of("s3cret")));
 
@@ -333,12 +431,24 @@ class AdminIT {
     assertThat(asJson.statusCode()).isEqualTo(404);
     Map<String, Object> json = json(asJson);
     assertThat(json).containsEntry("error", "no endpoint at /status");
-    assertThat(list(json.get("endpoints"))).extracting(e -> object(e).get("method") + " " + object(e).get("path"))
-        .containsExactly("GET /healthz", "GET /readyz", "GET /metrics", "GET /certs", "GET /debug/handshakes",
-            "GET /debug/handshakes/{id}", "GET /config", "POST /reload", "GET /version");
+    assertThat(list(json.get("endpoints")))
+        .extracting(e -> object(e).get("method") + " " + object(e).get("path"))
+        .containsExactly(
+            "GET /healthz",
+            "GET /readyz",
+            "GET /metrics",
+            "GET /certs",
+            "GET /debug/handshakes",
+            "GET /debug/handshakes/{id}",
+            "GET /config",
+            "POST /reload",
+            "GET /version");
     assertThat(asText.statusCode()).isEqualTo(404);
-    assertThat(asText.body()).startsWith("404 no endpoint at /status\n\nendpoints (JSON by default, readable text "
-        + "with ?format=text):\n  GET   /healthz ").contains("  POST  /reload ");
+    assertThat(asText.body())
+        .startsWith(
+            "404 no endpoint at /status\n\nendpoints (JSON by default, readable text "
+                + "with ?format=text):\n  GET   /healthz ")
+        .contains("  POST  /reload ");
   }
 
   @Test
@@ -350,7 +460,8 @@ class AdminIT {
 
     assertThat(deleteCerts.statusCode()).isEqualTo(405);
     assertThat(deleteCerts.headers().firstValue("Allow")).contains("GET");
-    assertThat(json(deleteCerts)).containsEntry("error", "method DELETE is not allowed on /certs (expected: GET)");
+    assertThat(json(deleteCerts))
+        .containsEntry("error", "method DELETE is not allowed on /certs (expected: GET)");
     assertThat(getReload.statusCode()).isEqualTo(405);
     assertThat(getReload.headers().firstValue("Allow")).contains("POST");
   }
@@ -362,7 +473,8 @@ class AdminIT {
     HttpResponse<String> response = get("/certs?format=xml");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(json(response)).containsEntry("error", "format: \"xml\" is not a format (expected: json or text)");
+    assertThat(json(response))
+        .containsEntry("error", "format: \"xml\" is not a format (expected: json or text)");
   }
 
   @Test
@@ -375,30 +487,39 @@ class AdminIT {
 
     HeldCertificate renewed = pki.serverBuilder().build();
     Files.writeString(files.key(), renewed.privateKeyPem());
-    Files.writeString(files.chain(), renewed.certificatePem() + pki.intermediate.certificatePem()
-        + pki.root.certificatePem());
+    Files.writeString(
+        files.chain(),
+        renewed.certificatePem() + pki.intermediate.certificatePem() + pki.root.certificatePem());
     HttpResponse<String> changed = pki.send(admin("/reload?format=text"), "POST", null);
     // The file watcher may have reloaded first; either way the renewed leaf is served afterwards.
     assertThat(changed.statusCode()).isEqualTo(200);
     assertThat(changed.body()).startsWith("reloaded TLS material (");
-    Map<String, Object> leaf = object(list(object(json(get("/certs")).get("served")).get("certificates")).get(0));
+    Map<String, Object> leaf =
+        object(list(object(json(get("/certs")).get("served")).get("certificates")).get(0));
     assertThat(leaf).containsEntry("serial", Certificates.serialHex(renewed.certificate()));
 
-    Files.writeString(files.key(), "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n");
+    Files.writeString(
+        files.key(), "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n");
     HttpResponse<String> refused = pki.send(admin("/reload"), "POST", null);
     assertThat(refused.statusCode()).isEqualTo(422);
     Map<String, Object> failed = json(refused);
     assertThat(failed).containsEntry("result", "failed");
     assertThat(failed.get("message").toString()).contains("refused, still serving");
     assertThat(list(failed.get("problems"))).isNotEmpty();
-    assertThat(PrometheusText.parse(get("/metrics").body()).value("chainsight_reloads_total",
-        Map.of("result", "failed")).orElseThrow()).isGreaterThanOrEqualTo(1.0);
+    assertThat(
+            PrometheusText.parse(get("/metrics").body())
+                .value("chainsight_reloads_total", Map.of("result", "failed"))
+                .orElseThrow())
+        .isGreaterThanOrEqualTo(1.0);
     assertThat(object(list(object(json(get("/certs")).get("served")).get("certificates")).get(0)))
         .containsEntry("serial", Certificates.serialHex(renewed.certificate()));
-    // The refused reload is shown where operators look, while the proxy stays ready on the previous material.
+    // The refused reload is shown where operators look, while the proxy stays ready on the previous
+    // material.
     HttpResponse<String> ready = get("/readyz?format=text");
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("WARNING: the last reload was refused").contains("tls.private-key");
+    assertThat(ready.body())
+        .contains("WARNING: the last reload was refused")
+        .contains("tls.private-key");
     assertThat(json(get("/certs")).get("refusedReload").toString()).contains("tls.private-key");
   }
 
@@ -410,11 +531,13 @@ class AdminIT {
     String text = get("/version?format=text").body();
 
     String engine = proxy.engine().isOpenSsl() ? "BoringSSL" : "JDK";
-    assertThat(json).containsEntry("java", Runtime.version().toString())
+    assertThat(json)
+        .containsEntry("java", Runtime.version().toString())
         .containsEntry("tlsEngine", engine)
         .containsEntry("transport", proxy.transport().name());
     assertThat((String) json.get("version")).isNotBlank();
-    assertThat(text).startsWith("chainsight " + json.get("version") + "\n")
+    assertThat(text)
+        .startsWith("chainsight " + json.get("version") + "\n")
         .contains("tls engine  " + engine)
         .contains("transport   " + proxy.transport().name());
   }
@@ -428,12 +551,14 @@ class AdminIT {
     handshakeLog.addAppender(events);
     try {
       failOneHandshakeWithoutACertificate();
-      AdminFixture.await("the failure to be logged", Duration.ofSeconds(5), () -> !events.list.isEmpty());
+      AdminFixture.await(
+          "the failure to be logged", Duration.ofSeconds(5), () -> !events.list.isEmpty());
     } finally {
       handshakeLog.detachAppender(events);
     }
-    Matcher logged = Pattern.compile("TLS handshake failed \\[([0-9a-f]+)\\]")
-        .matcher(events.list.get(0).getFormattedMessage());
+    Matcher logged =
+        Pattern.compile("TLS handshake failed \\[([0-9a-f]+)\\]")
+            .matcher(events.list.get(0).getFormattedMessage());
     assertThat(logged.find()).as("an id in %s", events.list.get(0).getFormattedMessage()).isTrue();
     String id = logged.group(1);
 
@@ -462,7 +587,10 @@ class AdminIT {
   @Test
   void anAdminPortInUseRefusesToStartNamingTheAddress() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> start(new AdminSettings(true, "127.0.0.1", taken.getLocalPort(), Optional.empty())))
+      assertThatThrownBy(
+              () ->
+                  start(
+                      new AdminSettings(true, "127.0.0.1", taken.getLocalPort(), Optional.empty())))
           .isInstanceOf(io.chainsight.core.config.ConfigException.class)
           .hasMessageStartingWith("admin: cannot bind 127.0.0.1:" + taken.getLocalPort() + ": ")
           .hasMessageContaining("choose another admin.port, or set admin.enabled = false");

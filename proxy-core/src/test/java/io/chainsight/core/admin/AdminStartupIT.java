@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
 class AdminStartupIT {
   private final AdminFixture pki = new AdminFixture();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -51,8 +50,12 @@ class AdminStartupIT {
 
   @Test
   void lintProblemsOfTheServedChainAreLoggedAtWarnOnStartup() throws Exception {
-    HeldCertificate expiringSoon = pki.serverBuilder().validity(pki.made.minus(Duration.ofDays(300)),
-        pki.made.plus(Duration.ofDays(10)).plus(Duration.ofHours(12))).build();
+    HeldCertificate expiringSoon =
+        pki.serverBuilder()
+            .validity(
+                pki.made.minus(Duration.ofDays(300)),
+                pki.made.plus(Duration.ofDays(10)).plus(Duration.ofHours(12)))
+            .build();
     backend = RecordingBackend.start();
     TestPki.ServerFiles files = pki.write(dir, expiringSoon);
     Logger lintLog = (Logger) LoggerFactory.getLogger("io.chainsight.lint");
@@ -60,45 +63,81 @@ class AdminStartupIT {
     events.start();
     lintLog.addAppender(events);
     try {
-      proxy = ChainsightServer.start(AdminFixture.config(files, backend.port(),
-          AdminFixture.loopbackAdmin(Optional.empty())), new MetricRegistry());
+      proxy =
+          ChainsightServer.start(
+              AdminFixture.config(
+                  files, backend.port(), AdminFixture.loopbackAdmin(Optional.empty())),
+              new MetricRegistry());
     } finally {
       lintLog.detachAppender(events);
     }
 
-    List<String> warnings = events.list.stream().filter(e -> e.getLevel() == Level.WARN)
-        .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
-    assertThat(warnings).singleElement().asString()
-        .startsWith("served chain WARNING validity: certificate 1 (CN=registrar.keylime.test) expires at ")
+    List<String> warnings =
+        events.list.stream()
+            .filter(e -> e.getLevel() == Level.WARN)
+            .map(ILoggingEvent::getFormattedMessage)
+            .collect(Collectors.toList());
+    assertThat(warnings)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "served chain WARNING validity: certificate 1 (CN=registrar.keylime.test) expires at ")
         .endsWith(", in 10 days: renew it before then");
-    assertThat(events.list).filteredOn(e -> e.getLevel() == Level.INFO).extracting(ILoggingEvent::getFormattedMessage)
-        .anyMatch(message -> message.startsWith("served chain root: the chain includes the root CN=admin test root"));
+    assertThat(events.list)
+        .filteredOn(e -> e.getLevel() == Level.INFO)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            message ->
+                message.startsWith(
+                    "served chain root: the chain includes the root CN=admin test root"));
   }
 
   @Test
   void configFromTheLoaderShowsFileAndEnvironmentOrigins() throws Exception {
     backend = RecordingBackend.start();
     TestPki.ServerFiles files = pki.write(dir, pki.server);
-    Path file = Files.writeString(dir.resolve("chainsight.conf"), "chainsight {\n"
-        + "  listen { host = \"127.0.0.1\", port = 0 }\n"
-        + "  tls {\n"
-        + "    certificate-chain = \"" + files.chain().getFileName() + "\"\n"
-        + "    private-key = \"" + files.key().getFileName() + "\"\n"
-        + "    trusted-cas = \"" + files.trustedCas().getFileName() + "\"\n"
-        + "  }\n"
-        + "  admin { port = 0, token = \"t0ken-from-file\" }\n"
-        + "}\n");
-    EffectiveConfig effective = ConfigLoader.loadEffective(Optional.of(file),
-        Map.of("CHAINSIGHT_BACKEND_URL", "http://127.0.0.1:" + backend.port()), Map.of());
+    Path file =
+        Files.writeString(
+            dir.resolve("chainsight.conf"),
+            "chainsight {\n"
+                + "  listen { host = \"127.0.0.1\", port = 0 }\n"
+                + "  tls {\n"
+                + "    certificate-chain = \""
+                + files.chain().getFileName()
+                + "\"\n"
+                + "    private-key = \""
+                + files.key().getFileName()
+                + "\"\n"
+                + "    trusted-cas = \""
+                + files.trustedCas().getFileName()
+                + "\"\n"
+                + "  }\n"
+                + "  admin { port = 0, token = \"t0ken-from-file\" }\n"
+                + "}\n");
+    EffectiveConfig effective =
+        ConfigLoader.loadEffective(
+            Optional.of(file),
+            Map.of("CHAINSIGHT_BACKEND_URL", "http://127.0.0.1:" + backend.port()),
+            Map.of());
     proxy = ChainsightServer.start(effective);
 
-    String body = pki.send(URI.create("http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + "/config"),
-        "GET", "t0ken-from-file").body();
+    String body =
+        pki.send(
+                URI.create(
+                    "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + "/config"),
+                "GET",
+                "t0ken-from-file")
+            .body();
 
-    Map<String, Map<String, Object>> entries = list(TestJson.parse(body).get("entries")).stream()
-        .map(TestJson::object).collect(Collectors.toMap(e -> (String) e.get("key"), e -> e));
-    assertThat(entries.get("listen.port").get("origin").toString()).startsWith(file.toString()).endsWith(":2");
-    assertThat(entries.get("backend.url").get("origin").toString()).contains("CHAINSIGHT_BACKEND_URL");
+    Map<String, Map<String, Object>> entries =
+        list(TestJson.parse(body).get("entries")).stream()
+            .map(TestJson::object)
+            .collect(Collectors.toMap(e -> (String) e.get("key"), e -> e));
+    assertThat(entries.get("listen.port").get("origin").toString())
+        .startsWith(file.toString())
+        .endsWith(":2");
+    assertThat(entries.get("backend.url").get("origin").toString())
+        .contains("CHAINSIGHT_BACKEND_URL");
     assertThat(entries.get("admin.token").get("value")).isEqualTo(EffectiveConfig.REDACTED);
     assertThat(body).doesNotContain("t0ken-from-file");
     for (String line : Files.readAllLines(files.key())) {
@@ -112,13 +151,23 @@ class AdminStartupIT {
   void theLoaderRefusesAnAdminListenerOnEveryInterfaceWithoutAToken() throws Exception {
     TestPki.ServerFiles files = pki.write(dir, pki.server);
 
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of(
-        "CHAINSIGHT_TLS_CERTIFICATE_CHAIN", files.chain().toString(),
-        "CHAINSIGHT_TLS_PRIVATE_KEY", files.key().toString(),
-        "CHAINSIGHT_TLS_TRUSTED_CAS", files.trustedCas().toString(),
-        "CHAINSIGHT_ADMIN_HOST", "0.0.0.0"), Map.of()))
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                        "CHAINSIGHT_TLS_CERTIFICATE_CHAIN", files.chain().toString(),
+                        "CHAINSIGHT_TLS_PRIVATE_KEY", files.key().toString(),
+                        "CHAINSIGHT_TLS_TRUSTED_CAS", files.trustedCas().toString(),
+                        "CHAINSIGHT_ADMIN_HOST", "0.0.0.0"),
+                    Map.of()))
         .isInstanceOf(ConfigException.class)
-        .satisfies(e -> assertThat(((ConfigException) e).problems()).anyMatch(problem -> problem.contains(
-            "admin.host: 0.0.0.0 is not a loopback address and admin.token is not set")));
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .anyMatch(
+                        problem ->
+                            problem.contains(
+                                "admin.host: 0.0.0.0 is not a loopback address and admin.token is not set")));
   }
 }

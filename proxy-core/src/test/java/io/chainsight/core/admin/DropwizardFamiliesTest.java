@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** ProxyMetrics' dotted Dropwizard names become one Prometheus family each, with the label from the name. */
+/**
+ * ProxyMetrics' dotted Dropwizard names become one Prometheus family each, with the label from the
+ * name.
+ */
 class DropwizardFamiliesTest {
   private static PrometheusText scrape(MetricRegistry registry) {
     PrometheusRegistry prometheus = new PrometheusRegistry();
     prometheus.register(new DropwizardFamilies(registry));
-    return PrometheusText.parse(PrometheusTextFormatWriter.create().toDebugString(prometheus.scrape()));
+    return PrometheusText.parse(
+        PrometheusTextFormatWriter.create().toDebugString(prometheus.scrape()));
   }
 
   @Test
@@ -32,10 +36,15 @@ class DropwizardFamiliesTest {
     assertThat(failures.type()).isEqualTo("counter");
     assertThat(failures.help()).isEqualTo("Failed TLS handshakes, by diagnostics reason code.");
     assertThat(failures.samples()).hasSize(2);
-    assertThat(text.value("chainsight_handshake_failures_total", Map.of("reason", "EXPIRED"))).contains(2.0);
-    assertThat(text.value("chainsight_handshake_failures_total", Map.of("reason", "ISSUER_NOT_FOUND"))).contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success"))).contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "failure"))).contains(3.0);
+    assertThat(text.value("chainsight_handshake_failures_total", Map.of("reason", "EXPIRED")))
+        .contains(2.0);
+    assertThat(
+            text.value("chainsight_handshake_failures_total", Map.of("reason", "ISSUER_NOT_FOUND")))
+        .contains(1.0);
+    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success")))
+        .contains(1.0);
+    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "failure")))
+        .contains(3.0);
   }
 
   @Test
@@ -50,7 +59,8 @@ class DropwizardFamiliesTest {
     assertThat(text.family("chainsight_client_connections_open").type()).isEqualTo("gauge");
     assertThat(text.value("chainsight_client_connections_open", Map.of())).contains(1.0);
     assertThat(text.value("chainsight_backend_connections_open", Map.of())).contains(0.0);
-    assertThat(text.family("chainsight_reloads_total").samples()).extracting(s -> s.labels().get("result"))
+    assertThat(text.family("chainsight_reloads_total").samples())
+        .extracting(s -> s.labels().get("result"))
         .containsExactlyInAnyOrder("changed", "unchanged", "failed");
     assertThat(text.value("chainsight_reloads_total", Map.of("result", "failed"))).contains(0.0);
   }
@@ -65,7 +75,8 @@ class DropwizardFamiliesTest {
 
     assertThat(text.family("chainsight_request_duration_seconds").type()).isEqualTo("summary");
     assertThat(text.value("chainsight_request_duration_seconds_count", Map.of())).contains(2.0);
-    assertThat(text.value("chainsight_request_duration_seconds", Map.of("quantile", "0.5"))).contains(0.25);
+    assertThat(text.value("chainsight_request_duration_seconds", Map.of("quantile", "0.5")))
+        .contains(0.25);
     assertThat(text.value("chainsight_requests_total", Map.of("code", "502"))).contains(1.0);
   }
 
@@ -77,7 +88,8 @@ class DropwizardFamiliesTest {
 
     PrometheusText text = scrape(registry);
 
-    // Unmapped, the dots become underscores and each name is its own family (add it to MetricCatalog).
+    // Unmapped, the dots become underscores and each name is its own family (add it to
+    // MetricCatalog).
     assertThat(text.value("chainsight_something_new_total_kind_a_total", Map.of())).contains(1.0);
     assertThat(text.value("chainsight_something_new_total_kind_b_total", Map.of())).contains(1.0);
   }

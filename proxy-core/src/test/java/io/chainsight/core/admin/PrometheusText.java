@@ -10,18 +10,23 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A parser for the Prometheus text exposition format (version 0.0.4), strict enough to reject what Prometheus
- * would: malformed lines, bad escapes, a TYPE after its samples, a sample outside its declared family, the same
- * series twice. Tests read /metrics through it instead of matching lines with regexes.
+ * A parser for the Prometheus text exposition format (version 0.0.4), strict enough to reject what
+ * Prometheus would: malformed lines, bad escapes, a TYPE after its samples, a sample outside its
+ * declared family, the same series twice. Tests read /metrics through it instead of matching lines
+ * with regexes.
  */
 final class PrometheusText {
-  /** One sample line: the full sample name ({@code foo_total}, {@code foo_count}), its labels and value. */
+  /**
+   * One sample line: the full sample name ({@code foo_total}, {@code foo_count}), its labels and
+   * value.
+   */
   record Sample(String name, Map<String, String> labels, double value) {}
 
   /** One family: the name from its TYPE line, the type, the help, and its samples in order. */
   record Family(String name, String type, String help, List<Sample> samples) {}
 
-  private static final List<String> SUFFIXES = List.of("_total", "_created", "_count", "_sum", "_bucket", "_info");
+  private static final List<String> SUFFIXES =
+      List.of("_total", "_created", "_count", "_sum", "_bucket", "_info");
 
   private final Map<String, Family> families;
 
@@ -85,8 +90,12 @@ final class PrometheusText {
       samples.get(family).add(sample);
     }
     Map<String, Family> families = new LinkedHashMap<>();
-    types.forEach((name, type) -> families.put(name,
-        new Family(name, type, helps.getOrDefault(name, ""), List.copyOf(samples.get(name)))));
+    types.forEach(
+        (name, type) ->
+            families.put(
+                name,
+                new Family(
+                    name, type, helps.getOrDefault(name, ""), List.copyOf(samples.get(name)))));
     return new PrometheusText(families);
   }
 
@@ -97,16 +106,19 @@ final class PrometheusText {
   Family family(String name) {
     Family family = families.get(name);
     if (family == null) {
-      throw new AssertionError("no family " + name + " in the exposition; families: " + families.keySet());
+      throw new AssertionError(
+          "no family " + name + " in the exposition; families: " + families.keySet());
     }
     return family;
   }
 
   /** The value of the sample with exactly these labels, if present. */
   Optional<Double> value(String sampleName, Map<String, String> labels) {
-    return families.values().stream().flatMap(f -> f.samples().stream())
+    return families.values().stream()
+        .flatMap(f -> f.samples().stream())
         .filter(s -> s.name().equals(sampleName) && s.labels().equals(labels))
-        .map(Sample::value).findFirst();
+        .map(Sample::value)
+        .findFirst();
   }
 
   private static String familyOf(String sampleName, Map<String, String> types) {

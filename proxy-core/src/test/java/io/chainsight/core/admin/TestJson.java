@@ -7,15 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Parses a JSON object strictly (Typesafe Config in JSON syntax: a real JSON parser already on the classpath),
- * so tests check the admin output is valid JSON and read its fields.
+ * Parses a JSON object strictly (Typesafe Config in JSON syntax: a real JSON parser already on the
+ * classpath), so tests check the admin output is valid JSON and read its fields.
  */
 final class TestJson {
   private TestJson() {}
 
   static Map<String, Object> parse(String json) {
-    return ConfigFactory.parseString(json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON))
-        .root().unwrapped();
+    return ConfigFactory.parseString(
+            json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON))
+        .root()
+        .unwrapped();
   }
 
   @SuppressWarnings("unchecked")

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A route's {@code tls} files: loaded as a whole, each broken one a problem naming the route's setting. */
+/**
+ * A route's {@code tls} files: loaded as a whole, each broken one a problem naming the route's
+ * setting.
+ */
 class BackendTlsMaterialTest {
   private static final String WHERE = "routes[2].tls";
 
@@ -27,8 +30,12 @@ class BackendTlsMaterialTest {
   @BeforeAll
   static void pki() {
     pki = TestPki.create();
-    proxyClient = HeldCertificate.builder().subject("CN=chainsight-proxy").signedBy(pki.intermediate())
-        .purpose(Purpose.CLIENT_AUTH).build();
+    proxyClient =
+        HeldCertificate.builder()
+            .subject("CN=chainsight-proxy")
+            .signedBy(pki.intermediate())
+            .purpose(Purpose.CLIENT_AUTH)
+            .build();
   }
 
   private Path write(String name, String content) throws IOException {
@@ -48,7 +55,8 @@ class BackendTlsMaterialTest {
   }
 
   private static BackendTlsSettings settings(Path chain, Path key, Path trustedCas) {
-    return new BackendTlsSettings(Optional.ofNullable(chain), Optional.ofNullable(key), trustedCas, Optional.empty());
+    return new BackendTlsSettings(
+        Optional.ofNullable(chain), Optional.ofNullable(key), trustedCas, Optional.empty());
   }
 
   private static List<String> problems(BackendTlsSettings settings) {
@@ -72,10 +80,11 @@ class BackendTlsMaterialTest {
 
   @Test
   void aClientCertificateLoadsWithItsChainAndKey() throws Exception {
-    BackendTlsMaterial material = BackendTlsMaterial.load(WHERE,
-        settings(chain(proxyClient), key(proxyClient), rootCa()));
+    BackendTlsMaterial material =
+        BackendTlsMaterial.load(WHERE, settings(chain(proxyClient), key(proxyClient), rootCa()));
 
-    assertThat(material.chain()).hasValue(List.of(proxyClient.certificate(), pki.intermediate().certificate()));
+    assertThat(material.chain())
+        .hasValue(List.of(proxyClient.certificate(), pki.intermediate().certificate()));
     assertThat(material.leaf()).contains(proxyClient.certificate());
     assertThat(material.privateKey()).isPresent();
   }
@@ -84,28 +93,41 @@ class BackendTlsMaterialTest {
   void aMissingTrustFileNamesTheRoutesSetting() {
     Path missing = dir.resolve("cv_ca/cacert.crt");
 
-    assertThat(problems(settings(null, null, missing))).containsExactly(WHERE + ".trusted-cas: " + missing
-        + " does not exist (expected: a PEM file; check the path and that the process can read it)");
+    assertThat(problems(settings(null, null, missing)))
+        .containsExactly(
+            WHERE
+                + ".trusted-cas: "
+                + missing
+                + " does not exist (expected: a PEM file; check the path and that the process can read it)");
   }
 
   @Test
   void aServerCertificateReusedAsTheClientCertificateIsRefused() throws Exception {
     Path chain = chain(pki.server());
 
-    assertThat(problems(settings(chain, key(pki.server()), rootCa()))).containsExactly(WHERE
-        + ".certificate-chain: " + chain + ": CN=registrar.keylime.test is not a client certificate: its "
-        + "extendedKeyUsage is serverAuth without clientAuth, so the backend would refuse it (OpenSSL error 26, "
-        + "unsupported certificate purpose) (expected: a certificate issued with extendedKeyUsage clientAuth for "
-        + "chainsight to present; a server certificate cannot be reused unless it has both serverAuth and "
-        + "clientAuth)");
+    assertThat(problems(settings(chain, key(pki.server()), rootCa())))
+        .containsExactly(
+            WHERE
+                + ".certificate-chain: "
+                + chain
+                + ": CN=registrar.keylime.test is not a client certificate: its "
+                + "extendedKeyUsage is serverAuth without clientAuth, so the backend would refuse it (OpenSSL error 26, "
+                + "unsupported certificate purpose) (expected: a certificate issued with extendedKeyUsage clientAuth for "
+                + "chainsight to present; a server certificate cannot be reused unless it has both serverAuth and "
+                + "clientAuth)");
   }
 
   @Test
   void aCertificateWithoutExtendedKeyUsageMayBePresented() throws Exception {
-    HeldCertificate anyPurpose = HeldCertificate.builder().subject("CN=chainsight-proxy")
-        .signedBy(pki.intermediate()).build();
+    HeldCertificate anyPurpose =
+        HeldCertificate.builder()
+            .subject("CN=chainsight-proxy")
+            .signedBy(pki.intermediate())
+            .build();
 
-    assertThat(BackendTlsMaterial.load(WHERE, settings(chain(anyPurpose), key(anyPurpose), rootCa())).leaf())
+    assertThat(
+            BackendTlsMaterial.load(WHERE, settings(chain(anyPurpose), key(anyPurpose), rootCa()))
+                .leaf())
         .contains(anyPurpose.certificate());
   }
 
@@ -114,16 +136,27 @@ class BackendTlsMaterialTest {
     Path chain = chain(proxyClient);
     Path key = key(pki.server());
 
-    assertThat(problems(settings(chain, key, rootCa()))).singleElement().asString()
-        .startsWith(WHERE + ".private-key: " + key + " does not match the leaf certificate in " + chain
-            + " (CN=chainsight-proxy, SHA-256 ");
+    assertThat(problems(settings(chain, key, rootCa())))
+        .singleElement()
+        .asString()
+        .startsWith(
+            WHERE
+                + ".private-key: "
+                + key
+                + " does not match the leaf certificate in "
+                + chain
+                + " (CN=chainsight-proxy, SHA-256 ");
   }
 
   @Test
   void aChainOutOfOrderIsRefused() throws Exception {
-    Path chain = write("client-cert.pem", pki.intermediate().certificatePem() + proxyClient.certificatePem());
+    Path chain =
+        write(
+            "client-cert.pem", pki.intermediate().certificatePem() + proxyClient.certificatePem());
 
-    assertThat(problems(settings(chain, key(proxyClient), rootCa()))).singleElement().asString()
+    assertThat(problems(settings(chain, key(proxyClient), rootCa())))
+        .singleElement()
+        .asString()
         .startsWith(WHERE + ".certificate-chain: " + chain + ": the certificates are out of order");
   }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Each broken file the TLS settings can name gives one problem naming the key, the file and the fix. */
+/**
+ * Each broken file the TLS settings can name gives one problem naming the key, the file and the
+ * fix.
+ */
 class TlsMaterialChecksTest {
   private static TestPki pki;
   private static String root;
@@ -45,8 +48,15 @@ class TlsMaterialChecksTest {
   }
 
   private static TlsSettings settings(Path chain, Path key, Path trustedCas) {
-    return new TlsSettings(chain, key, ClientAuth.REQUIRE, Optional.of(trustedCas), List.of(),
-        TlsSettings.SUPPORTED_PROTOCOLS, Duration.ofSeconds(10), ClientAuthFailure.ALERT);
+    return new TlsSettings(
+        chain,
+        key,
+        ClientAuth.REQUIRE,
+        Optional.of(trustedCas),
+        List.of(),
+        TlsSettings.SUPPORTED_PROTOCOLS,
+        Duration.ofSeconds(10),
+        ClientAuthFailure.ALERT);
   }
 
   private Path goodChain() throws IOException {
@@ -70,8 +80,9 @@ class TlsMaterialChecksTest {
   void aGoodChainKeyAndBundleLoad() throws Exception {
     TlsMaterial material = TlsMaterial.load(settings(goodChain(), key(pki.server()), goodCas()));
 
-    assertThat(material.chain()).containsExactly(
-        pki.server().certificate(), pki.intermediate().certificate(), pki.root().certificate());
+    assertThat(material.chain())
+        .containsExactly(
+            pki.server().certificate(), pki.intermediate().certificate(), pki.root().certificate());
     assertThat(material.leaf()).isEqualTo(pki.server().certificate());
     assertThat(material.trustAnchors()).hasSize(2);
   }
@@ -80,9 +91,12 @@ class TlsMaterialChecksTest {
   void aMissingPemFileNamesTheKeyAndPath() throws IOException {
     Path missing = dir.resolve("missing-chain.pem");
 
-    assertThat(problems(settings(missing, key(pki.server()), goodCas()))).containsExactly(
-        "tls.certificate-chain: " + missing + " does not exist (expected: a PEM file; check the path and that the "
-            + "process can read it)");
+    assertThat(problems(settings(missing, key(pki.server()), goodCas())))
+        .containsExactly(
+            "tls.certificate-chain: "
+                + missing
+                + " does not exist (expected: a PEM file; check the path and that the "
+                + "process can read it)");
   }
 
   @Test
@@ -90,9 +104,17 @@ class TlsMaterialChecksTest {
     Path chain = goodChain();
     Path otherKey = key(pki.agent("agent-1"));
 
-    assertThat(problems(settings(chain, otherKey, goodCas()))).singleElement().asString()
-        .startsWith("tls.private-key: " + otherKey + " does not match the leaf certificate in " + chain
-            + " (CN=registrar.keylime.test, SHA-256 " + Certificates.sha256(pki.server().certificate()) + ")")
+    assertThat(problems(settings(chain, otherKey, goodCas())))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "tls.private-key: "
+                + otherKey
+                + " does not match the leaf certificate in "
+                + chain
+                + " (CN=registrar.keylime.test, SHA-256 "
+                + Certificates.sha256(pki.server().certificate())
+                + ")")
         .contains("openssl pkey -pubout");
   }
 
@@ -100,50 +122,84 @@ class TlsMaterialChecksTest {
   void aChainInTheWrongOrderIsOneProblemGivingTheRightOrder() throws IOException {
     Path chain = write("chain.pem", pki.root(), pki.intermediate(), pki.server());
 
-    assertThat(problems(settings(chain, key(pki.server()), goodCas()))).containsExactly(
-        "tls.certificate-chain: " + chain + ": the certificates are out of order (found: "
-            + root + ", then " + intermediate + ", then "
-            + "CN=registrar.keylime.test; expected: leaf first, then each issuer in turn: CN=registrar.keylime.test, "
-            + "then " + intermediate + ", then " + root + "; "
-            + "reorder the PEM blocks)");
+    assertThat(problems(settings(chain, key(pki.server()), goodCas())))
+        .containsExactly(
+            "tls.certificate-chain: "
+                + chain
+                + ": the certificates are out of order (found: "
+                + root
+                + ", then "
+                + intermediate
+                + ", then "
+                + "CN=registrar.keylime.test; expected: leaf first, then each issuer in turn: CN=registrar.keylime.test, "
+                + "then "
+                + intermediate
+                + ", then "
+                + root
+                + "; "
+                + "reorder the PEM blocks)");
   }
 
   @Test
   void aMissingIntermediateIsNamed() throws IOException {
     Path chain = write("chain.pem", pki.server(), pki.root());
 
-    assertThat(problems(settings(chain, key(pki.server()), goodCas()))).containsExactly(
-        "tls.certificate-chain: " + chain + ": certificate 1 (CN=registrar.keylime.test) is issued by "
-            + intermediate + ", which is not in the file; certificate 2 is " + root + " (expected: each certificate "
-            + "followed by its issuer; add the " + intermediate + " certificate after certificate 1)");
+    assertThat(problems(settings(chain, key(pki.server()), goodCas())))
+        .containsExactly(
+            "tls.certificate-chain: "
+                + chain
+                + ": certificate 1 (CN=registrar.keylime.test) is issued by "
+                + intermediate
+                + ", which is not in the file; certificate 2 is "
+                + root
+                + " (expected: each certificate "
+                + "followed by its issuer; add the "
+                + intermediate
+                + " certificate after certificate 1)");
   }
 
   @Test
   void anIntermediateFromARegeneratedCaIsNamed() throws IOException {
-    HeldCertificate regenerated = HeldCertificate.builder()
-        .subject("CN=test intermediate CA,O=chainsight tests").certificateAuthority(0).signedBy(pki.root()).build();
+    HeldCertificate regenerated =
+        HeldCertificate.builder()
+            .subject("CN=test intermediate CA,O=chainsight tests")
+            .certificateAuthority(0)
+            .signedBy(pki.root())
+            .build();
     Path chain = write("chain.pem", pki.server(), regenerated, pki.root());
 
-    assertThat(problems(settings(chain, key(pki.server()), goodCas()))).singleElement().asString()
-        .startsWith("tls.certificate-chain: " + chain + ": certificate 1 (CN=registrar.keylime.test) names "
-            + intermediate + " as issuer, but its signature does not verify with "
-            + "certificate 2's key");
+    assertThat(problems(settings(chain, key(pki.server()), goodCas())))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "tls.certificate-chain: "
+                + chain
+                + ": certificate 1 (CN=registrar.keylime.test) names "
+                + intermediate
+                + " as issuer, but its signature does not verify with "
+                + "certificate 2's key");
   }
 
   @Test
   void anEmptyTrustBundleIsRefused() throws IOException {
     Path empty = Files.writeString(dir.resolve("cas.pem"), "");
 
-    assertThat(problems(settings(goodChain(), key(pki.server()), empty))).containsExactly(
-        "tls.trusted-cas: " + empty + " holds 0 certificates (expected: at least one -----BEGIN CERTIFICATE----- "
-            + "block)");
+    assertThat(problems(settings(goodChain(), key(pki.server()), empty)))
+        .containsExactly(
+            "tls.trusted-cas: "
+                + empty
+                + " holds 0 certificates (expected: at least one -----BEGIN CERTIFICATE----- "
+                + "block)");
   }
 
   @Test
   void aTrustBundleHoldingAKeyIsRefused() throws IOException {
     Path notCertificates = Files.writeString(dir.resolve("cas.pem"), pki.root().privateKeyPem());
 
-    assertThat(problems(settings(goodChain(), key(pki.server()), notCertificates))).containsExactly(
-        "tls.trusted-cas: " + notCertificates + ": PEM block 1 is a private key (expected: CERTIFICATE)");
+    assertThat(problems(settings(goodChain(), key(pki.server()), notCertificates)))
+        .containsExactly(
+            "tls.trusted-cas: "
+                + notCertificates
+                + ": PEM block 1 is a private key (expected: CERTIFICATE)");
   }
 }

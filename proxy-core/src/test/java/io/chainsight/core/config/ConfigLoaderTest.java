@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  private static final String TLS = "chainsight.tls { certificate-chain = chain.pem, private-key = key.pem, "
-      + "trusted-cas = cas.pem }\n";
+  private static final String TLS =
+      "chainsight.tls { certificate-chain = chain.pem, private-key = key.pem, "
+          + "trusted-cas = cas.pem }\n";
 
   @TempDir Path dir;
 
@@ -54,26 +55,52 @@ class ConfigLoaderTest {
 
   @Test
   void theKeysAreTheDocumentedContract() {
-    assertThat(ConfigLoader.keys()).containsExactly(
-        "access.allow",
-        "admin.enabled", "admin.host", "admin.port", "admin.token",
-        "backend.connect-timeout", "backend.max-idle-connections", "backend.response-timeout", "backend.url",
-        "diagnostics.dedup-window", "diagnostics.recent",
-        "limits.idle-timeout", "limits.max-body-size", "limits.max-connections", "limits.max-connections-per-ip",
-        "limits.max-header-size", "limits.max-headers", "limits.max-request-line", "limits.request-header-timeout",
-        "listen.host", "listen.port",
-        "log.access", "log.format", "routes", "shutdown.drain-timeout",
-        "tls.certificate-chain", "tls.client-auth", "tls.client-auth-failure", "tls.crls",
-        "tls.handshake-timeout", "tls.private-key", "tls.protocols", "tls.trusted-cas");
+    assertThat(ConfigLoader.keys())
+        .containsExactly(
+            "access.allow",
+            "admin.enabled",
+            "admin.host",
+            "admin.port",
+            "admin.token",
+            "backend.connect-timeout",
+            "backend.max-idle-connections",
+            "backend.response-timeout",
+            "backend.url",
+            "diagnostics.dedup-window",
+            "diagnostics.recent",
+            "limits.idle-timeout",
+            "limits.max-body-size",
+            "limits.max-connections",
+            "limits.max-connections-per-ip",
+            "limits.max-header-size",
+            "limits.max-headers",
+            "limits.max-request-line",
+            "limits.request-header-timeout",
+            "listen.host",
+            "listen.port",
+            "log.access",
+            "log.format",
+            "routes",
+            "shutdown.drain-timeout",
+            "tls.certificate-chain",
+            "tls.client-auth",
+            "tls.client-auth-failure",
+            "tls.crls",
+            "tls.handshake-timeout",
+            "tls.private-key",
+            "tls.protocols",
+            "tls.trusted-cas");
   }
 
   @Test
   void everyKeyHasAnEnvironmentVariableThatReferenceConfDocuments() throws IOException {
     String reference;
-    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("reference.conf")) {
+    try (InputStream in =
+        ConfigLoader.class.getClassLoader().getResourceAsStream("reference.conf")) {
       reference = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    assertThat(ConfigLoader.envName("tls.certificate-chain")).isEqualTo("CHAINSIGHT_TLS_CERTIFICATE_CHAIN");
+    assertThat(ConfigLoader.envName("tls.certificate-chain"))
+        .isEqualTo("CHAINSIGHT_TLS_CERTIFICATE_CHAIN");
     assertThat(ConfigLoader.envName("backend.url")).isEqualTo("CHAINSIGHT_BACKEND_URL");
     for (String key : ConfigLoader.keys()) {
       if (ConfigLoader.fileOnly(key)) {
@@ -82,8 +109,11 @@ class ConfigLoaderTest {
         assertThat(reference).as("env var of " + key).contains("env: " + ConfigLoader.envName(key));
       }
     }
-    assertThat(ConfigLoader.keys()).filteredOn(ConfigLoader::fileOnly).containsExactly("access.allow", "routes");
-    assertThat(reference).contains("Config file only (a list of objects does not fit in an environment variable)");
+    assertThat(ConfigLoader.keys())
+        .filteredOn(ConfigLoader::fileOnly)
+        .containsExactly("access.allow", "routes");
+    assertThat(reference)
+        .contains("Config file only (a list of objects does not fit in an environment variable)");
     assertThat(new HashSet<>(ConfigLoader.keys().stream().map(ConfigLoader::envName).toList()))
         .hasSize(ConfigLoader.keys().size());
   }
@@ -98,23 +128,33 @@ class ConfigLoaderTest {
     assertThat(config.tls().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.tls().clientAuthFailure()).isEqualTo(TlsSettings.ClientAuthFailure.ALERT);
     assertThat(config.tls().crls()).isEmpty();
-    assertThat(config.backend()).isEqualTo(new BackendSettings(URI.create("http://127.0.0.1:8890"),
-        Duration.ofSeconds(2), Duration.ofSeconds(60), 64));
-    assertThat(config.admin()).isEqualTo(new AdminSettings(true, "127.0.0.1", 9901, Optional.empty()));
-    assertThat(config.diagnostics()).isEqualTo(new DiagnosticsSettings(Duration.ofSeconds(60), 200));
+    assertThat(config.backend())
+        .isEqualTo(
+            new BackendSettings(
+                URI.create("http://127.0.0.1:8890"),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(60),
+                64));
+    assertThat(config.admin())
+        .isEqualTo(new AdminSettings(true, "127.0.0.1", 9901, Optional.empty()));
+    assertThat(config.diagnostics())
+        .isEqualTo(new DiagnosticsSettings(Duration.ofSeconds(60), 200));
     assertThat(config.log()).isEqualTo(new LogSettings(LogSettings.Format.TEXT, false));
     assertThat(config.source()).contains(dir.resolve("chainsight.conf"));
   }
 
   @Test
   void fileValuesOverrideDefaults() throws Exception {
-    ChainsightConfig config = load(TLS + "chainsight {\n"
-        + "  listen { host = 127.0.0.1, port = 9443 }\n"
-        + "  tls { client-auth = optional, protocols = [TLSv1.3], handshake-timeout = 3s, crls = [a.crl, b.crl] }\n"
-        + "  backend.url = \"http://10.0.0.5:8891\"\n"
-        + "  admin { enabled = false, token = s3cret }\n"
-        + "  log { format = json, access = true }\n"
-        + "}\n");
+    ChainsightConfig config =
+        load(
+            TLS
+                + "chainsight {\n"
+                + "  listen { host = 127.0.0.1, port = 9443 }\n"
+                + "  tls { client-auth = optional, protocols = [TLSv1.3], handshake-timeout = 3s, crls = [a.crl, b.crl] }\n"
+                + "  backend.url = \"http://10.0.0.5:8891\"\n"
+                + "  admin { enabled = false, token = s3cret }\n"
+                + "  log { format = json, access = true }\n"
+                + "}\n");
 
     assertThat(config.listen()).isEqualTo(new ListenSettings("127.0.0.1", 9443));
     assertThat(config.tls().clientAuth()).isEqualTo(ClientAuth.OPTIONAL);
@@ -129,24 +169,39 @@ class ConfigLoaderTest {
 
   @Test
   void environmentOverridesTheFileAndIsNamedAsTheOrigin() throws Exception {
-    Path conf = file("chainsight.conf", TLS + "chainsight.listen.port = 9443\nchainsight.listen.host = 127.0.0.1\n");
-    EffectiveConfig effective = ConfigLoader.loadEffective(Optional.of(conf),
-        Map.of("CHAINSIGHT_LISTEN_PORT", "10443", "CHAINSIGHT_TLS_PROTOCOLS", "TLSv1.3, TLSv1.2",
-            "CHAINSIGHT_JAVA_OPTS", "-Xmx64m"),
-        Map.of());
+    Path conf =
+        file(
+            "chainsight.conf",
+            TLS + "chainsight.listen.port = 9443\nchainsight.listen.host = 127.0.0.1\n");
+    EffectiveConfig effective =
+        ConfigLoader.loadEffective(
+            Optional.of(conf),
+            Map.of(
+                "CHAINSIGHT_LISTEN_PORT",
+                "10443",
+                "CHAINSIGHT_TLS_PROTOCOLS",
+                "TLSv1.3, TLSv1.2",
+                "CHAINSIGHT_JAVA_OPTS",
+                "-Xmx64m"),
+            Map.of());
 
     assertThat(effective.config().listen().port()).isEqualTo(10443);
     assertThat(effective.config().tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
-    assertThat(effective.entries()).contains(
-        new EffectiveConfig.Entry("listen.port", "\"10443\"", "environment variable CHAINSIGHT_LISTEN_PORT"),
-        new EffectiveConfig.Entry("listen.host", "\"127.0.0.1\"", conf + ":3"),
-        new EffectiveConfig.Entry("backend.url", "\"http://127.0.0.1:8890\"", "default"));
+    assertThat(effective.entries())
+        .contains(
+            new EffectiveConfig.Entry(
+                "listen.port", "\"10443\"", "environment variable CHAINSIGHT_LISTEN_PORT"),
+            new EffectiveConfig.Entry("listen.host", "\"127.0.0.1\"", conf + ":3"),
+            new EffectiveConfig.Entry("backend.url", "\"http://127.0.0.1:8890\"", "default"));
   }
 
   @Test
   void overridesBeatTheEnvironment() throws Exception {
-    ChainsightConfig config = ConfigLoader.load(Optional.of(file("chainsight.conf", TLS)),
-        Map.of("CHAINSIGHT_LISTEN_PORT", "10443"), Map.of("listen.port", "11443", "chainsight.admin.port", "0"));
+    ChainsightConfig config =
+        ConfigLoader.load(
+            Optional.of(file("chainsight.conf", TLS)),
+            Map.of("CHAINSIGHT_LISTEN_PORT", "10443"),
+            Map.of("listen.port", "11443", "chainsight.admin.port", "0"));
 
     assertThat(config.listen().port()).isEqualTo(11443);
     assertThat(config.admin().port()).isZero();
@@ -154,10 +209,14 @@ class ConfigLoaderTest {
 
   @Test
   void withoutAFileTheEnvironmentAndDefaultsAreEnough() throws Exception {
-    ChainsightConfig config = ConfigLoader.load(Optional.empty(), Map.of(
-        "CHAINSIGHT_TLS_CERTIFICATE_CHAIN", "/certs/chain.pem",
-        "CHAINSIGHT_TLS_PRIVATE_KEY", "/certs/key.pem",
-        "CHAINSIGHT_TLS_CLIENT_AUTH", "none"), Map.of());
+    ChainsightConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "CHAINSIGHT_TLS_CERTIFICATE_CHAIN", "/certs/chain.pem",
+                "CHAINSIGHT_TLS_PRIVATE_KEY", "/certs/key.pem",
+                "CHAINSIGHT_TLS_CLIENT_AUTH", "none"),
+            Map.of());
 
     assertThat(config.tls().certificateChain()).isEqualTo(Path.of("/certs/chain.pem"));
     assertThat(config.tls().trustedCas()).isEmpty();
@@ -166,11 +225,15 @@ class ConfigLoaderTest {
 
   @Test
   void relativePathsResolveAgainstTheFileDirectoryOrTheWorkingDirectory() throws Exception {
-    Path conf = file("etc/chainsight.conf", "chainsight.tls { certificate-chain = certs/chain.pem, "
-        + "private-key = \"../keys/key.pem\", trusted-cas = /abs/cas.pem }\n");
+    Path conf =
+        file(
+            "etc/chainsight.conf",
+            "chainsight.tls { certificate-chain = certs/chain.pem, "
+                + "private-key = \"../keys/key.pem\", trusted-cas = /abs/cas.pem }\n");
 
-    ChainsightConfig config = ConfigLoader.load(Optional.of(conf),
-        Map.of("CHAINSIGHT_TLS_CRLS", "crl/one.pem"), Map.of());
+    ChainsightConfig config =
+        ConfigLoader.load(
+            Optional.of(conf), Map.of("CHAINSIGHT_TLS_CRLS", "crl/one.pem"), Map.of());
 
     assertThat(config.tls().certificateChain()).isEqualTo(dir.resolve("etc/certs/chain.pem"));
     assertThat(config.tls().privateKey()).isEqualTo(dir.resolve("keys/key.pem"));
@@ -180,61 +243,81 @@ class ConfigLoaderTest {
 
   @Test
   void aWrongTypeNamesTheKeyTheValueItsLineAndAnExample() throws IOException {
-    assertThat(problems(TLS + "chainsight.listen.port = \"abc\"\n")).containsExactly(
-        "listen.port: \"abc\" (expected: an integer, e.g. 8443), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.listen.port = \"abc\"\n"))
+        .containsExactly(
+            "listen.port: \"abc\" (expected: an integer, e.g. 8443), at " + conf() + ":2");
   }
 
   @Test
   void aBadDurationNamesTheKeyAndTheDurationForm() throws IOException {
-    assertThat(problems(TLS + "chainsight.tls.handshake-timeout = ten\n")).containsExactly(
-        "tls.handshake-timeout: \"ten\" (expected: a duration such as 10s, 500ms or 2m), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.tls.handshake-timeout = ten\n"))
+        .containsExactly(
+            "tls.handshake-timeout: \"ten\" (expected: a duration such as 10s, 500ms or 2m), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void aWrongTypeFromTheEnvironmentNamesTheVariable() throws IOException {
-    assertThat(problems(TLS, Map.of("CHAINSIGHT_ADMIN_PORT", "nine"))).containsExactly(
-        "admin.port: \"nine\" (expected: an integer, e.g. 9901), from environment variable CHAINSIGHT_ADMIN_PORT");
+    assertThat(problems(TLS, Map.of("CHAINSIGHT_ADMIN_PORT", "nine")))
+        .containsExactly(
+            "admin.port: \"nine\" (expected: an integer, e.g. 9901), from environment variable CHAINSIGHT_ADMIN_PORT");
   }
 
   @Test
   void anUnknownChoiceListsTheChoices() throws IOException {
-    assertThat(problems(TLS + "chainsight.tls.client-auth = required\n")).containsExactly(
-        "tls.client-auth: \"required\" (expected: one of require, optional, none), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.tls.client-auth = required\n"))
+        .containsExactly(
+            "tls.client-auth: \"required\" (expected: one of require, optional, none), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void aRecordCheckGetsTheOriginAppended() throws IOException {
-    assertThat(problems(TLS + "chainsight.listen.port = 70000\n")).containsExactly(
-        "listen.port: 70000 (expected: 0-65535), at " + conf() + ":2");
-    assertThat(problems(TLS + "chainsight.backend.url = \"https://registrar:8891\"\n")).containsExactly(
-        "backend.url: https://registrar:8891 (expected: http://HOST:PORT, e.g. http://127.0.0.1:8890), at "
-            + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.listen.port = 70000\n"))
+        .containsExactly("listen.port: 70000 (expected: 0-65535), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.backend.url = \"https://registrar:8891\"\n"))
+        .containsExactly(
+            "backend.url: https://registrar:8891 (expected: http://HOST:PORT, e.g. http://127.0.0.1:8890), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void anUnknownKeyIsAnErrorWithTheClosestKnownKey() throws IOException {
-    assertThat(problems(TLS + "chainsight {\n  tls {\n    client_auth = none\n  }\n}\n")).containsExactly(
-        "tls.client_auth: unknown key (did you mean tls.client-auth?), at " + conf() + ":4");
+    assertThat(problems(TLS + "chainsight {\n  tls {\n    client_auth = none\n  }\n}\n"))
+        .containsExactly(
+            "tls.client_auth: unknown key (did you mean tls.client-auth?), at " + conf() + ":4");
   }
 
   @Test
   void anUnknownKeyFarFromAnyKnownOneListsItsSection() throws IOException {
-    assertThat(problems(TLS + "chainsight.listen.interface = eth0\n")).containsExactly(
-        "listen.interface: unknown key (expected: one of listen.host, listen.port), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.listen.interface = eth0\n"))
+        .containsExactly(
+            "listen.interface: unknown key (expected: one of listen.host, listen.port), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void aSectionOutsideChainsightIsCaught() throws IOException {
-    assertThat(problems(TLS + "listen { port = 9443 }\n")).containsExactly(
-        "listen: found at the top level, outside chainsight { } (expected: chainsight { listen { ... } }; "
-            + "move it inside), at " + conf() + ":2");
+    assertThat(problems(TLS + "listen { port = 9443 }\n"))
+        .containsExactly(
+            "listen: found at the top level, outside chainsight { } (expected: chainsight { listen { ... } }; "
+                + "move it inside), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void aValueWhereASectionBelongsIsOneProblem() throws IOException {
-    assertThat(problems(TLS + "chainsight.backend = \"http://127.0.0.1:8890\"\n")).containsExactly(
-        "backend: \"http://127.0.0.1:8890\" (expected: an object with backend.connect-timeout, "
-            + "backend.max-idle-connections, backend.response-timeout, backend.url), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.backend = \"http://127.0.0.1:8890\"\n"))
+        .containsExactly(
+            "backend: \"http://127.0.0.1:8890\" (expected: an object with backend.connect-timeout, "
+                + "backend.max-idle-connections, backend.response-timeout, backend.url), at "
+                + conf()
+                + ":2");
   }
 
   @Test
@@ -243,13 +326,18 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(missing), Map.of(), Map.of()))
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems())
-        .isEqualTo(List.of(missing + " does not exist (expected: a HOCON config file; check the path given with "
-            + "-c/--config or CHAINSIGHT_CONFIG)"));
+        .isEqualTo(
+            List.of(
+                missing
+                    + " does not exist (expected: a HOCON config file; check the path given with "
+                    + "-c/--config or CHAINSIGHT_CONFIG)"));
   }
 
   @Test
   void aSyntaxErrorNamesTheFileAndLine() throws IOException {
-    assertThat(problems("chainsight {\n  listen {\n    port = \n")).singleElement().asString()
+    assertThat(problems("chainsight {\n  listen {\n    port = \n"))
+        .singleElement()
+        .asString()
         .startsWith(conf() + ":4: HOCON syntax error: ")
         .endsWith("(expected: valid HOCON, e.g. chainsight { listen { port = 8443 } })");
   }
@@ -257,7 +345,8 @@ class ConfigLoaderTest {
   @Test
   void anUndefinedSubstitutionNamesTheFileAndLine() throws IOException {
     assertThat(problems(TLS + "chainsight.admin.token = ${ADMIN_TOKEN_NOT_DEFINED_ANYWHERE}\n"))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .startsWith(conf() + ":2: ")
         .contains("${ADMIN_TOKEN_NOT_DEFINED_ANYWHERE}")
         .endsWith("write ${?NAME} for one that may be absent)");
@@ -265,35 +354,43 @@ class ConfigLoaderTest {
 
   @Test
   void anUnsupportedProtocolIsRefused() throws IOException {
-    assertThat(problems(TLS + "chainsight.tls.protocols = [TLSv1.3, TLSv1.1]\n")).containsExactly(
-        "tls.protocols: \"TLSv1.1\" is not supported (expected: one or more of [TLSv1.3, TLSv1.2]; older versions "
-            + "are insecure), at " + conf() + ":2");
+    assertThat(problems(TLS + "chainsight.tls.protocols = [TLSv1.3, TLSv1.1]\n"))
+        .containsExactly(
+            "tls.protocols: \"TLSv1.1\" is not supported (expected: one or more of [TLSv1.3, TLSv1.2]; older versions "
+                + "are insecure), at "
+                + conf()
+                + ":2");
   }
 
   @Test
   void requireWithoutTrustedCasIsRefused() throws IOException {
-    assertThat(problems("chainsight.tls { certificate-chain = chain.pem, private-key = key.pem }\n"))
-        .containsExactly("tls.trusted-cas: not set, but tls.client-auth = require (expected: a PEM bundle of the "
-            + "CAs that issue client certificates, or tls.client-auth = none)");
+    assertThat(
+            problems("chainsight.tls { certificate-chain = chain.pem, private-key = key.pem }\n"))
+        .containsExactly(
+            "tls.trusted-cas: not set, but tls.client-auth = require (expected: a PEM bundle of the "
+                + "CAs that issue client certificates, or tls.client-auth = none)");
   }
 
   @Test
   void missingRequiredPathsAreEachNamedWithTheirVariable() throws IOException {
-    assertThat(problems("chainsight.tls.client-auth = none\n")).containsExactly(
-        "tls.certificate-chain: not set (expected: the path of a PEM file; set tls.certificate-chain in the config "
-            + "file or CHAINSIGHT_TLS_CERTIFICATE_CHAIN in the environment)",
-        "tls.private-key: not set (expected: the path of a PEM file; set tls.private-key in the config file or "
-            + "CHAINSIGHT_TLS_PRIVATE_KEY in the environment)");
+    assertThat(problems("chainsight.tls.client-auth = none\n"))
+        .containsExactly(
+            "tls.certificate-chain: not set (expected: the path of a PEM file; set tls.certificate-chain in the config "
+                + "file or CHAINSIGHT_TLS_CERTIFICATE_CHAIN in the environment)",
+            "tls.private-key: not set (expected: the path of a PEM file; set tls.private-key in the config file or "
+                + "CHAINSIGHT_TLS_PRIVATE_KEY in the environment)");
   }
 
   @Test
   void everyProblemIsReportedAtOnce() throws IOException {
-    assertThat(problems("chainsight {\n"
-        + "  listen.port = abc\n"
-        + "  listen.host = \"\"\n"
-        + "  tls.handshake-timeout = ten\n"
-        + "  backend.connect_timeout = 1s\n"
-        + "}\n"))
+    assertThat(
+            problems(
+                "chainsight {\n"
+                    + "  listen.port = abc\n"
+                    + "  listen.host = \"\"\n"
+                    + "  tls.handshake-timeout = ten\n"
+                    + "  backend.connect_timeout = 1s\n"
+                    + "}\n"))
         // the four above, the two required paths, and trusted-cas under client-auth = require
         .hasSize(7)
         .anyMatch(p -> p.startsWith("backend.connect_timeout: unknown key"))
@@ -304,20 +401,25 @@ class ConfigLoaderTest {
   @Test
   void anUnknownOverrideIsAnError() throws IOException {
     Path conf = file("chainsight.conf", TLS);
-    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(conf), Map.of(), Map.of("listen.prot", "1")))
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.of(conf), Map.of(), Map.of("listen.prot", "1")))
         .extracting(e -> ((ConfigException) e).problems())
-        .isEqualTo(List.of("listen.prot: unknown key (did you mean listen.port?), from command-line option"));
+        .isEqualTo(
+            List.of(
+                "listen.prot: unknown key (did you mean listen.port?), from command-line option"));
   }
 
   @Test
   void renderShowsEffectiveValuesAndOriginsWithSecretsRedacted() throws Exception {
     Path conf = file("chainsight.conf", TLS + "chainsight.admin.token = s3cret\n");
-    String rendered = ConfigLoader.loadEffective(Optional.of(conf), Map.of(), Map.of()).render(true);
+    String rendered =
+        ConfigLoader.loadEffective(Optional.of(conf), Map.of(), Map.of()).render(true);
 
     assertThat(rendered)
         .contains("admin.token = <redacted>  # " + conf + ":2\n")
         .contains("tls.private-key = <redacted>  # " + conf + ":1\n")
-        .contains("tls.certificate-chain = \"" + dir.resolve("chain.pem") + "\"  # " + conf + ":1\n")
+        .contains(
+            "tls.certificate-chain = \"" + dir.resolve("chain.pem") + "\"  # " + conf + ":1\n")
         .contains("tls.crls = []  # default\n")
         .contains("listen.port = 8443  # default\n")
         .doesNotContain("s3cret");
@@ -328,14 +430,15 @@ class ConfigLoaderTest {
   void theExampleConfigsLoad() throws Exception {
     Path examples = Path.of("..", "config").toAbsolutePath().normalize();
 
-    ChainsightConfig demo = ConfigLoader.load(Optional.of(examples.resolve("demo.conf")), Map.of(), Map.of());
+    ChainsightConfig demo =
+        ConfigLoader.load(Optional.of(examples.resolve("demo.conf")), Map.of(), Map.of());
     assertThat(demo.listen()).isEqualTo(new ListenSettings("127.0.0.1", 8443));
     assertThat(demo.tls().certificateChain())
         .isEqualTo(examples.resolveSibling("certs-example").resolve("registrar-chain.pem"));
     assertThat(demo.admin().port()).isEqualTo(9901);
 
-    ChainsightConfig production = ConfigLoader.load(Optional.of(examples.resolve("chainsight.conf")), Map.of(),
-        Map.of());
+    ChainsightConfig production =
+        ConfigLoader.load(Optional.of(examples.resolve("chainsight.conf")), Map.of(), Map.of());
     assertThat(production.tls().certificateChain()).startsWithRaw(Path.of("/etc/chainsight"));
     assertThat(production.tls().clientAuth()).isEqualTo(ClientAuth.REQUIRE);
   }

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code config/keylime-registrar.conf} from the repository: it loads, its files load as check-config loads them,
- * each Keylime request lands on the route meant for it, and its rules let the tenant in and nobody else.
+ * {@code config/keylime-registrar.conf} from the repository: it loads, its files load as
+ * check-config loads them, each Keylime request lands on the route meant for it, and its rules let
+ * the tenant in and nobody else.
  */
 class KeylimeRegistrarPresetTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -34,14 +35,21 @@ class KeylimeRegistrarPresetTest {
 
   @BeforeAll
   static void load() throws Exception {
-    preset = ConfigLoader.load(Optional.of(REPO.resolve("config/keylime-registrar.conf")), Map.of(), Map.of());
+    preset =
+        ConfigLoader.load(
+            Optional.of(REPO.resolve("config/keylime-registrar.conf")), Map.of(), Map.of());
   }
 
-  /** The route a request takes, ranked as the proxy ranks them: longest path-prefix first, ties as written. */
+  /**
+   * The route a request takes, ranked as the proxy ranks them: longest path-prefix first, ties as
+   * written.
+   */
   private static Optional<Integer> route(String method, String path) {
     List<RouteSettings> routes = preset.routes();
-    return IntStream.range(0, routes.size()).boxed()
-        .sorted(Comparator.comparingInt((Integer i) -> routes.get(i).pathPrefix().length()).reversed())
+    return IntStream.range(0, routes.size())
+        .boxed()
+        .sorted(
+            Comparator.comparingInt((Integer i) -> routes.get(i).pathPrefix().length()).reversed())
         .filter(i -> routes.get(i).matches(method, path))
         .findFirst();
   }
@@ -54,35 +62,48 @@ class KeylimeRegistrarPresetTest {
   void itsFilesLoadAsCheckConfigLoadsThem() throws Exception {
     TlsMaterial served = TlsMaterial.load(preset.tls());
     RouteSettings admin = preset.routes().get(2);
-    BackendTlsMaterial toRegistrar = BackendTlsMaterial.load("routes[2].tls", admin.tls().orElseThrow());
+    BackendTlsMaterial toRegistrar =
+        BackendTlsMaterial.load("routes[2].tls", admin.tls().orElseThrow());
 
-    assertThat(served.chain()).extracting(Certificates::subject).startsWith(ExamplePki.REGISTRAR_SUBJECT);
-    assertThat(toRegistrar.leaf()).map(Certificates::subject).contains(ExamplePki.PROXY_CLIENT_SUBJECT);
-    assertThat(toRegistrar.trustAnchors()).extracting(Certificates::subject).containsExactly(ExamplePki.ROOT_SUBJECT);
+    assertThat(served.chain())
+        .extracting(Certificates::subject)
+        .startsWith(ExamplePki.REGISTRAR_SUBJECT);
+    assertThat(toRegistrar.leaf())
+        .map(Certificates::subject)
+        .contains(ExamplePki.PROXY_CLIENT_SUBJECT);
+    assertThat(toRegistrar.trustAnchors())
+        .extracting(Certificates::subject)
+        .containsExactly(ExamplePki.ROOT_SUBJECT);
   }
 
   @Test
   void agentRoutesGoToThePlainPortWithoutRequiringACertificate() {
-    for (String[] request : new String[][] {
-        {"GET", "/version"},
-        {"POST", "/v2.1/agents/" + UUID},
-        {"PUT", "/v2.1/agents/" + UUID + "/activate"},
-        {"PUT", "/v2.0/agents/" + UUID},
-        {"POST", "/v3.0/agents"},
-        {"POST", "/v3.0/agents/" + UUID + "/activate"}}) {
+    for (String[] request :
+        new String[][] {
+          {"GET", "/version"},
+          {"POST", "/v2.1/agents/" + UUID},
+          {"PUT", "/v2.1/agents/" + UUID + "/activate"},
+          {"PUT", "/v2.0/agents/" + UUID},
+          {"POST", "/v3.0/agents"},
+          {"POST", "/v3.0/agents/" + UUID + "/activate"}
+        }) {
       RouteSettings route = preset.routes().get(route(request[0], request[1]).orElseThrow());
-      assertThat(route.backend()).as(String.join(" ", request)).contains(URI.create("http://127.0.0.1:8890"));
+      assertThat(route.backend())
+          .as(String.join(" ", request))
+          .contains(URI.create("http://127.0.0.1:8890"));
       assertThat(route.clientAuth()).as(String.join(" ", request)).contains(ClientAuth.OPTIONAL);
     }
   }
 
   @Test
   void tenantRoutesGoToTheTlsPortRequiringACertificate() {
-    for (String[] request : new String[][] {
-        {"GET", "/v2.1/agents/"},
-        {"GET", "/v3.0/agents"},
-        {"GET", "/v2.6/agents/" + UUID},
-        {"DELETE", "/v2.1/agents/" + UUID}}) {
+    for (String[] request :
+        new String[][] {
+          {"GET", "/v2.1/agents/"},
+          {"GET", "/v3.0/agents"},
+          {"GET", "/v2.6/agents/" + UUID},
+          {"DELETE", "/v2.1/agents/" + UUID}
+        }) {
       assertThat(route(request[0], request[1])).as(String.join(" ", request)).contains(2);
     }
     RouteSettings admin = preset.routes().get(2);
@@ -105,9 +126,13 @@ class KeylimeRegistrarPresetTest {
     assertThat(admin.evaluate(leaf(ExamplePkiFile.TENANT_CERT)).allowed()).isTrue();
     AccessPolicy.Decision agent = admin.evaluate(leaf(ExamplePkiFile.AGENT_CERT));
     assertThat(agent.allowed()).isFalse();
-    assertThat(agent.explanation()).isEqualTo("authenticated as CN=" + UUID + ",O=chainsight example, SANs "
-        + "[DNS:agent.keylime.test]; no rule matched (tried: #1 {subject-cn = \"keylime-tenant\", "
-        + "issuer-cn = \"chainsight example intermediate CA\"})");
+    assertThat(agent.explanation())
+        .isEqualTo(
+            "authenticated as CN="
+                + UUID
+                + ",O=chainsight example, SANs "
+                + "[DNS:agent.keylime.test]; no rule matched (tried: #1 {subject-cn = \"keylime-tenant\", "
+                + "issuer-cn = \"chainsight example intermediate CA\"})");
   }
 
   @Test

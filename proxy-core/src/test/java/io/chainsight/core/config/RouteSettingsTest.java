@@ -10,20 +10,42 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Route matching (a plain prefix, or one with wildcards inside a segment) and the checks a route makes on itself. */
+/**
+ * Route matching (a plain prefix, or one with wildcards inside a segment) and the checks a route
+ * makes on itself.
+ */
 class RouteSettingsTest {
   private static RouteSettings route(String prefix, String... methods) {
-    return new RouteSettings(prefix, Set.of(methods), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty());
+    return new RouteSettings(
+        prefix,
+        Set.of(methods),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static RouteSettings withBackend(String url, Optional<BackendTlsSettings> tls) {
-    return new RouteSettings("/", Set.of(), Optional.of(URI.create(url)), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), tls);
+    return new RouteSettings(
+        "/",
+        Set.of(),
+        Optional.of(URI.create(url)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        tls);
   }
 
-  private static final Optional<BackendTlsSettings> TLS = Optional.of(new BackendTlsSettings(Optional.empty(),
-      Optional.empty(), Path.of("/etc/chainsight/registrar-ca.pem"), Optional.empty()));
+  private static final Optional<BackendTlsSettings> TLS =
+      Optional.of(
+          new BackendTlsSettings(
+              Optional.empty(),
+              Optional.empty(),
+              Path.of("/etc/chainsight/registrar-ca.pem"),
+              Optional.empty()));
 
   @Test
   void aPlainPrefixMatchesPathsThatStartWithIt() {
@@ -71,41 +93,57 @@ class RouteSettingsTest {
 
   @Test
   void aPrefixMustStartWithASlash() {
-    assertThatThrownBy(() -> route("v2.1/agents")).hasMessage("routes[].path-prefix: \"v2.1/agents\" (expected: a "
-        + "path starting with /, e.g. /v2.1/agents/ or /v*/agents)");
+    assertThatThrownBy(() -> route("v2.1/agents"))
+        .hasMessage(
+            "routes[].path-prefix: \"v2.1/agents\" (expected: a "
+                + "path starting with /, e.g. /v2.1/agents/ or /v*/agents)");
   }
 
   @Test
   void anUnknownMethodIsRefused() {
-    assertThatThrownBy(() -> route("/", "FETCH")).hasMessage("routes[].methods: \"FETCH\" (expected: some of GET, "
-        + "HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, in upper case; leave methods out for all of them)");
+    assertThatThrownBy(() -> route("/", "FETCH"))
+        .hasMessage(
+            "routes[].methods: \"FETCH\" (expected: some of GET, "
+                + "HEAD, POST, PUT, DELETE, PATCH, OPTIONS, TRACE, in upper case; leave methods out for all of them)");
   }
 
   @Test
   void aBackendWithAPathIsRefused() {
     assertThatThrownBy(() -> withBackend("http://127.0.0.1:8890/api", Optional.empty()))
-        .hasMessage("routes[].backend: http://127.0.0.1:8890/api has a path (expected: http://HOST:PORT only; "
-            + "request paths are forwarded unchanged)");
+        .hasMessage(
+            "routes[].backend: http://127.0.0.1:8890/api has a path (expected: http://HOST:PORT only; "
+                + "request paths are forwarded unchanged)");
   }
 
   @Test
   void anHttpsBackendNeedsTls() {
     assertThatThrownBy(() -> withBackend("https://127.0.0.1:8891", Optional.empty()))
-        .hasMessageStartingWith("routes[].backend: https://127.0.0.1:8891 is https but the route has no tls");
+        .hasMessageStartingWith(
+            "routes[].backend: https://127.0.0.1:8891 is https but the route has no tls");
     assertThat(withBackend("https://127.0.0.1:8891", TLS).tls()).isEqualTo(TLS);
   }
 
   @Test
   void tlsToAPlainBackendIsRefused() {
     assertThatThrownBy(() -> withBackend("http://127.0.0.1:8890", TLS))
-        .hasMessage("routes[].tls: set, but the route's backend is http://127.0.0.1:8890 (expected: backend = "
-            + "\"https://HOST:PORT\" with tls, or no tls)");
+        .hasMessage(
+            "routes[].tls: set, but the route's backend is http://127.0.0.1:8890 (expected: backend = "
+                + "\"https://HOST:PORT\" with tls, or no tls)");
   }
 
   @Test
   void aZeroTimeoutIsRefused() {
-    assertThatThrownBy(() -> new RouteSettings("/", Set.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(Duration.ZERO), Optional.empty(), Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                new RouteSettings(
+                    "/",
+                    Set.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(Duration.ZERO),
+                    Optional.empty(),
+                    Optional.empty()))
         .hasMessage("routes[].connect-timeout: PT0S (expected: > 0, e.g. 10s)");
   }
 }

@@ -22,13 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every curl command the demo prints, as printed, against the proxy with the example PKI in front of the
- * registrar stand-in: the one said to succeed succeeds and shows the agent's identity, the others fail the way
- * their line says.
+ * Runs every curl command the demo prints, as printed, against the proxy with the example PKI in
+ * front of the registrar stand-in: the one said to succeed succeeds and shows the agent's identity,
+ * the others fail the way their line says.
  */
 class DemoInstructionsIT {
-  @TempDir
-  static Path certs;
+  @TempDir static Path certs;
 
   private static RegistrarStandIn standIn;
   private static ChainsightServer proxy;
@@ -38,12 +37,21 @@ class DemoInstructionsIT {
   static void start() throws Exception {
     ExamplePki.generate(certs, Instant.now());
     standIn = RegistrarStandIn.start(0);
-    TlsSettings tls = new TlsSettings(ExamplePkiFile.REGISTRAR_CHAIN.in(certs), ExamplePkiFile.REGISTRAR_KEY.in(certs),
-        ClientAuth.REQUIRE, Optional.of(ExamplePkiFile.TRUSTED_CAS.in(certs)), List.of(),
-        TlsSettings.SUPPORTED_PROTOCOLS, Duration.ofSeconds(10), ClientAuthFailure.ALERT);
-    proxy = ChainsightServer.start(ProxyFixture.config(tls,
-        ProxyFixture.backend(standIn.port(), Duration.ofSeconds(10))));
-    steps = DemoInstructions.steps(certs.toString(), proxy.tlsAddress().getPort(), "bin/chainsight");
+    TlsSettings tls =
+        new TlsSettings(
+            ExamplePkiFile.REGISTRAR_CHAIN.in(certs),
+            ExamplePkiFile.REGISTRAR_KEY.in(certs),
+            ClientAuth.REQUIRE,
+            Optional.of(ExamplePkiFile.TRUSTED_CAS.in(certs)),
+            List.of(),
+            TlsSettings.SUPPORTED_PROTOCOLS,
+            Duration.ofSeconds(10),
+            ClientAuthFailure.ALERT);
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(tls, ProxyFixture.backend(standIn.port(), Duration.ofSeconds(10))));
+    steps =
+        DemoInstructions.steps(certs.toString(), proxy.tlsAddress().getPort(), "bin/chainsight");
   }
 
   @AfterAll
@@ -64,9 +72,14 @@ class DemoInstructionsIT {
 
     assertThat(step.expectedStatus()).isEqualTo(200);
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).startsWith("{\"code\": 200, \"status\": \"Success\", \"results\": "
-        + "{\"current_version\": \"2.5\"")
-        .contains("\"forwarded_client_subject\": \"CN=" + ExamplePki.AGENT_UUID + ",O=chainsight example\"")
+    assertThat(result.stdout())
+        .startsWith(
+            "{\"code\": 200, \"status\": \"Success\", \"results\": "
+                + "{\"current_version\": \"2.5\"")
+        .contains(
+            "\"forwarded_client_subject\": \"CN="
+                + ExamplePki.AGENT_UUID
+                + ",O=chainsight example\"")
         .endsWith("\n200");
   }
 
@@ -86,7 +99,8 @@ class DemoInstructionsIT {
 
   @Test
   void plainHttpToTheTlsPortGets400() {
-    DemoInstructions.Step step = steps.stream().filter(s -> s.expectedStatus() == 400).findFirst().orElseThrow();
+    DemoInstructions.Step step =
+        steps.stream().filter(s -> s.expectedStatus() == 400).findFirst().orElseThrow();
 
     Command.Result result = curl(step);
 
@@ -96,9 +110,21 @@ class DemoInstructionsIT {
   @Test
   void theIntermediateFirstCaFileIsOnlyShownWithProbeBecauseCurlPassesWithIt() {
     DemoInstructions.Step probe = steps.get(steps.size() - 1);
-    List<String> curlWithTrap = List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-        "--cacert", probe.command().get(4), "--cert", probe.command().get(6), "--key", probe.command().get(8),
-        "https://localhost:" + proxy.tlsAddress().getPort() + "/version");
+    List<String> curlWithTrap =
+        List.of(
+            "curl",
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--cacert",
+            probe.command().get(4),
+            "--cert",
+            probe.command().get(6),
+            "--key",
+            probe.command().get(8),
+            "https://localhost:" + proxy.tlsAddress().getPort() + "/version");
 
     assertThat(probe.command()).startsWith("bin/chainsight", "probe");
     assertThat(probe.command().get(4)).endsWith("agent-ca-intermediate-first.pem");
@@ -108,7 +134,8 @@ class DemoInstructionsIT {
   /** The printed command, with -sS and the status code appended to its output. */
   private static Command.Result curl(DemoInstructions.Step step) {
     List<String> command = new ArrayList<>(step.command());
-    command.addAll(1, List.of("-sS", "-w", (step.expectedStatus() == 0 ? "" : "\n") + "%{http_code}"));
+    command.addAll(
+        1, List.of("-sS", "-w", (step.expectedStatus() == 0 ? "" : "\n") + "%{http_code}"));
     return Command.run(command, null, 20);
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The registrar stand-in on a real loopback socket, called with the JDK HTTP client. */
 class RegistrarStandInIT {
   private static final String AGENT = "d432fbb3-d2f1-4a97-9ef7-75bd81c00000";
-  private static final String REGISTRATION = "{\"ek_tpm\": \"AAEA\", \"aik_tpm\": \"ARgA\", \"mtls_cert\": null}";
+  private static final String REGISTRATION =
+      "{\"ek_tpm\": \"AAEA\", \"aik_tpm\": \"ARgA\", \"mtls_cert\": null}";
 
   private final HttpClient client = HttpClient.newHttpClient();
   private RegistrarStandIn standIn;
@@ -47,15 +48,21 @@ class RegistrarStandInIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(response.body()).isEqualTo("{\"code\": 200, \"status\": \"Success\", \"results\": "
-        + "{\"current_version\": \"2.5\", \"supported_versions\": [\"1.0\", \"2.0\", \"2.1\", \"2.2\", \"2.3\", "
-        + "\"2.4\", \"2.5\", \"3.0\"], \"forwarded_client_subject\": null}}\n");
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"code\": 200, \"status\": \"Success\", \"results\": "
+                + "{\"current_version\": \"2.5\", \"supported_versions\": [\"1.0\", \"2.0\", \"2.1\", \"2.2\", \"2.3\", "
+                + "\"2.4\", \"2.5\", \"3.0\"], \"forwarded_client_subject\": null}}\n");
   }
 
   @Test
   void forwardedClientSubjectIsEchoedBack() throws Exception {
-    HttpResponse<String> response = send("GET", "/version", null,
-        "Hash=ab12;Subject=\"CN=" + AGENT + ",O=chainsight example\";DNS=agent.keylime.test");
+    HttpResponse<String> response =
+        send(
+            "GET",
+            "/version",
+            null,
+            "Hash=ab12;Subject=\"CN=" + AGENT + ",O=chainsight example\";DNS=agent.keylime.test");
 
     assertThat(response.body())
         .contains("\"forwarded_client_subject\": \"CN=" + AGENT + ",O=chainsight example\"");
@@ -66,8 +73,11 @@ class RegistrarStandInIT {
     HttpResponse<String> response = send("POST", "/v2.5/agents/" + AGENT, REGISTRATION, null);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    Matcher blob = Pattern.compile("\\{\"code\": 200, \"status\": \"Success\", \"results\": "
-        + "\\{\"blob\": \"([A-Za-z0-9+/=]+)\", \"forwarded_client_subject\": null}}\n").matcher(response.body());
+    Matcher blob =
+        Pattern.compile(
+                "\\{\"code\": 200, \"status\": \"Success\", \"results\": "
+                    + "\\{\"blob\": \"([A-Za-z0-9+/=]+)\", \"forwarded_client_subject\": null}}\n")
+            .matcher(response.body());
     assertThat(blob.matches()).as(response.body()).isTrue();
     assertThat(Base64.getDecoder().decode(blob.group(1))).hasSize(32);
   }
@@ -77,25 +87,34 @@ class RegistrarStandInIT {
     HttpResponse<String> response = send("POST", "/v2.1/agents/" + AGENT, "ek=1", null);
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).startsWith("{\"code\": 400, \"status\": \"Bad Request: the registration body is "
-        + "not a JSON object").endsWith("\"results\": {}}\n");
+    assertThat(response.body())
+        .startsWith(
+            "{\"code\": 400, \"status\": \"Bad Request: the registration body is "
+                + "not a JSON object")
+        .endsWith("\"results\": {}}\n");
   }
 
   @Test
   void activateAndUpdateAnswerEmptyResults() throws Exception {
-    String empty = "{\"code\": 200, \"status\": \"Success\", \"results\": {\"forwarded_client_subject\": null}}\n";
+    String empty =
+        "{\"code\": 200, \"status\": \"Success\", \"results\": {\"forwarded_client_subject\": null}}\n";
 
-    assertThat(send("PUT", "/v2.5/agents/" + AGENT + "/activate", "{\"auth_tag\": \"ab\"}", null).body())
+    assertThat(
+            send("PUT", "/v2.5/agents/" + AGENT + "/activate", "{\"auth_tag\": \"ab\"}", null)
+                .body())
         .isEqualTo(empty);
-    assertThat(send("PUT", "/v2/agents/" + AGENT, "{\"auth_tag\": \"ab\"}", null).body()).isEqualTo(empty);
-    assertThat(send("PUT", "/v1.0/agents/" + AGENT + "/activate", "{}", null).statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/v2/agents/" + AGENT, "{\"auth_tag\": \"ab\"}", null).body())
+        .isEqualTo(empty);
+    assertThat(send("PUT", "/v1.0/agents/" + AGENT + "/activate", "{}", null).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void v3RegistrationAndActivation() throws Exception {
     assertThat(send("POST", "/v3.0/agents", REGISTRATION, null).body()).contains("\"blob\": \"");
     assertThat(send("POST", "/v3/agents", REGISTRATION, null).statusCode()).isEqualTo(200);
-    assertThat(send("POST", "/v3.0/agents/" + AGENT + "/activate", "{}", null).statusCode()).isEqualTo(200);
+    assertThat(send("POST", "/v3.0/agents/" + AGENT + "/activate", "{}", null).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
@@ -103,13 +122,17 @@ class RegistrarStandInIT {
     HttpResponse<String> response = send("GET", "/v2.5/agents", null, null);
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.body()).startsWith("{\"code\": 404, \"status\": \"Not Found: /v2.5/agents is not a route "
-        + "of the registrar stand-in (expected one of: GET /version, ").endsWith("\"results\": {}}\n");
+    assertThat(response.body())
+        .startsWith(
+            "{\"code\": 404, \"status\": \"Not Found: /v2.5/agents is not a route "
+                + "of the registrar stand-in (expected one of: GET /version, ")
+        .endsWith("\"results\": {}}\n");
   }
 
   @Test
   void unknownApiVersionIs404() throws Exception {
-    assertThat(send("POST", "/v4.0/agents/" + AGENT, REGISTRATION, null).statusCode()).isEqualTo(404);
+    assertThat(send("POST", "/v4.0/agents/" + AGENT, REGISTRATION, null).statusCode())
+        .isEqualTo(404);
   }
 
   @Test
@@ -118,8 +141,11 @@ class RegistrarStandInIT {
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("Allow")).contains("POST, PUT");
-    assertThat(response.body()).isEqualTo("{\"code\": 405, \"status\": \"Method Not Allowed: GET /v2.5/agents/"
-        + AGENT + " (expected: POST, PUT)\", \"results\": {}}\n");
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"code\": 405, \"status\": \"Method Not Allowed: GET /v2.5/agents/"
+                + AGENT
+                + " (expected: POST, PUT)\", \"results\": {}}\n");
   }
 
   @Test
@@ -136,7 +162,8 @@ class RegistrarStandInIT {
 
   @Test
   void secondStandInOnTheSamePortFailsToBind() {
-    assertThatThrownBy(() -> RegistrarStandIn.start(standIn.port())).isInstanceOf(BindException.class);
+    assertThatThrownBy(() -> RegistrarStandIn.start(standIn.port()))
+        .isInstanceOf(BindException.class);
   }
 
   @Test
@@ -144,13 +171,20 @@ class RegistrarStandInIT {
     int port = standIn.port();
     standIn.close();
 
-    assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/version"))
-        .build(), BodyHandlers.ofString())).isInstanceOf(java.net.ConnectException.class);
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/version"))
+                        .build(),
+                    BodyHandlers.ofString()))
+        .isInstanceOf(java.net.ConnectException.class);
   }
 
-  private HttpResponse<String> send(String method, String path, String body, String xfcc) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + path))
-        .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+  private HttpResponse<String> send(String method, String path, String body, String xfcc)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + standIn.port() + path))
+            .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
     if (xfcc != null) {
       request.header("X-Forwarded-Client-Cert", xfcc);
     }

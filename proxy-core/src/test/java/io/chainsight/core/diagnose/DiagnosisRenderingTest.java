@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class DiagnosisRenderingTest {
   private static final Instant AT = Instant.parse("2026-06-01T12:00:00Z");
-  private final TestPki pki = new TestPki(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"));
-  private final HeldCertificate agent = pki.agent("agent-1")
-      .validity(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z")).build();
+  private final TestPki pki =
+      new TestPki(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"));
+  private final HeldCertificate agent =
+      pki.agent("agent-1")
+          .validity(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"))
+          .build();
 
   @Test
   void textReportNumbersTheStepsAndExplainsTheFailure() {
@@ -23,16 +26,25 @@ class DiagnosisRenderingTest {
 
     String text = DiagnosisText.render(d);
 
-    assertThat(text).startsWith("INVALID: ISSUER_NOT_FOUND (issuer not found), for client authentication at "
-        + "2026-06-01T12:00:00Z.\n");
-    assertThat(text).contains("  presented[0] CN=agent-1\n    issuer CN=Keylime Intermediate, serial "
-        + Certificates.serialHex(agent.certificate()) + ", valid 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z\n");
-    assertThat(text).contains("  1. ok   validity period     presented[0] CN=agent-1: valid from "
-        + "2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z\n");
+    assertThat(text)
+        .startsWith(
+            "INVALID: ISSUER_NOT_FOUND (issuer not found), for client authentication at "
+                + "2026-06-01T12:00:00Z.\n");
+    assertThat(text)
+        .contains(
+            "  presented[0] CN=agent-1\n    issuer CN=Keylime Intermediate, serial "
+                + Certificates.serialHex(agent.certificate())
+                + ", valid 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z\n");
+    assertThat(text)
+        .contains(
+            "  1. ok   validity period     presented[0] CN=agent-1: valid from "
+                + "2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z\n");
     assertThat(text).contains("  5. FAIL issuer lookup       presented[0] CN=agent-1: ");
     assertThat(text).contains("Failed at step 5: ISSUER_NOT_FOUND\n");
-    assertThat(text).contains("  OpenSSL:     error 20 \"unable to get local issuer certificate\"; a C client sends "
-        + "alert unknown_ca (48)\n");
+    assertThat(text)
+        .contains(
+            "  OpenSSL:     error 20 \"unable to get local issuer certificate\"; a C client sends "
+                + "alert unknown_ca (48)\n");
     assertThat(text).contains("Remarks:\n  - nginx and openssl s_client");
   }
 
@@ -40,7 +52,9 @@ class DiagnosisRenderingTest {
   void textReportOfAValidChain() {
     String text = DiagnosisText.render(analyzer().analyze(chain(agent, pki.intermediate), AT));
 
-    assertThat(text).startsWith("VALID: the chain verifies for client authentication at 2026-06-01T12:00:00Z.\n");
+    assertThat(text)
+        .startsWith(
+            "VALID: the chain verifies for client authentication at 2026-06-01T12:00:00Z.\n");
     assertThat(text).doesNotContain("Failed", "Remarks");
   }
 
@@ -54,7 +68,9 @@ class DiagnosisRenderingTest {
     assertThat(json.getString("reason")).isEqualTo("ISSUER_NOT_FOUND");
     assertThat(json.getString("purpose")).isEqualTo("clientAuth");
     assertThat(json.getIsNull("expectedHost")).isTrue();
-    assertThat(json.getString("presentedFingerprint")).isEqualTo(d.presentedFingerprint()).hasSize(64);
+    assertThat(json.getString("presentedFingerprint"))
+        .isEqualTo(d.presentedFingerprint())
+        .hasSize(64);
     assertThat(json.getConfigList("presented").get(0).getString("sha256"))
         .isEqualTo(Certificates.sha256(agent.certificate()));
     assertThat(json.getConfigList("steps")).hasSize(5);
@@ -63,9 +79,11 @@ class DiagnosisRenderingTest {
     assertThat(step.getString("verdict")).isEqualTo("FAIL");
     assertThat(step.getString("certificate.ref")).isEqualTo("presented[0]");
     assertThat(json.getInt("failure.step")).isEqualTo(5);
-    assertThat(json.getString("failure.certificate.subjectKeyId")).isEqualTo(Certificates.subjectKeyId(agent.certificate()));
+    assertThat(json.getString("failure.certificate.subjectKeyId"))
+        .isEqualTo(Certificates.subjectKeyId(agent.certificate()));
     assertThat(json.getInt("failure.openssl.code")).isEqualTo(20);
-    assertThat(json.getString("failure.openssl.text")).isEqualTo("unable to get local issuer certificate");
+    assertThat(json.getString("failure.openssl.text"))
+        .isEqualTo("unable to get local issuer certificate");
     assertThat(json.getString("failure.alert.name")).isEqualTo("unknown_ca");
     assertThat(json.getStringList("remarks")).hasSize(1);
     assertThat(json.getIsNull("receivedAlert")).isTrue();
@@ -74,8 +92,13 @@ class DiagnosisRenderingTest {
   @Test
   void jsonOfAClientRejectionCarriesTheAlertAndCauses() {
     HeldCertificate server = pki.server("registrar.example").build();
-    ChainDiagnosis d = ClientRejection.explain(TlsAlert.UNKNOWN_CA, chain(server, pki.intermediate, pki.root), AT,
-        Optional.empty(), Optional.empty());
+    ChainDiagnosis d =
+        ClientRejection.explain(
+            TlsAlert.UNKNOWN_CA,
+            chain(server, pki.intermediate, pki.root),
+            AT,
+            Optional.empty(),
+            Optional.empty());
 
     Config json = JsonTest.parse(DiagnosisJson.render(d));
 
@@ -84,23 +107,32 @@ class DiagnosisRenderingTest {
     assertThat(json.getInt("receivedAlert.code")).isEqualTo(48);
     assertThat(json.getConfigList("causes").get(1).getInt("openssl.code")).isEqualTo(2);
     assertThat(json.getConfigList("causes").get(0).getString("likelihood")).isEqualTo("POSSIBLE");
-    assertThat(DiagnosisText.render(d)).contains("What the alert can mean, most likely first:\n  - [possible] "
-        + "OpenSSL error 19 \"self-signed certificate in certificate chain\": ");
+    assertThat(DiagnosisText.render(d))
+        .contains(
+            "What the alert can mean, most likely first:\n  - [possible] "
+                + "OpenSSL error 19 \"self-signed certificate in certificate chain\": ");
   }
 
   @Test
   void summaryIsOneLine() {
     ChainDiagnosis d = analyzer().analyze(chain(agent), AT);
 
-    assertThat(d.summary()).startsWith("ISSUER_NOT_FOUND at step 5 (presented[0] CN=agent-1): ")
-        .contains(" Fix: ", " OpenSSL: 20 \"unable to get local issuer certificate\"").doesNotContain("\n");
+    assertThat(d.summary())
+        .startsWith("ISSUER_NOT_FOUND at step 5 (presented[0] CN=agent-1): ")
+        .contains(" Fix: ", " OpenSSL: 20 \"unable to get local issuer certificate\"")
+        .doesNotContain("\n");
     assertThat(d.presentedSummary()).isEqualTo("CN=agent-1 <- CN=Keylime Intermediate");
   }
 
   @Test
   void nonCertificateFailuresUseTheSameValue() {
-    ChainDiagnosis d = ChainDiagnosis.of(AT, List.of(), ReasonCode.PLAINTEXT_HTTP_ON_TLS_PORT,
-        "The client sent a plain HTTP request to the TLS port.", "Use https://.");
+    ChainDiagnosis d =
+        ChainDiagnosis.of(
+            AT,
+            List.of(),
+            ReasonCode.PLAINTEXT_HTTP_ON_TLS_PORT,
+            "The client sent a plain HTTP request to the TLS port.",
+            "Use https://.");
 
     assertThat(d.valid()).isFalse();
     assertThat(d.presentedFingerprint()).isEqualTo("none");

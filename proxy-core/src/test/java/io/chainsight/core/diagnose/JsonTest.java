@@ -12,11 +12,23 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
   @Test
   void writesNestedObjectsAndArraysWithCommas() {
-    String json = new Json().beginObject()
-        .name("a").value(1)
-        .name("b").beginArray().value("x").value(true).nullValue().beginObject().endObject().endArray()
-        .name("c").value((String) null)
-        .endObject().toString();
+    String json =
+        new Json()
+            .beginObject()
+            .name("a")
+            .value(1)
+            .name("b")
+            .beginArray()
+            .value("x")
+            .value(true)
+            .nullValue()
+            .beginObject()
+            .endObject()
+            .endArray()
+            .name("c")
+            .value((String) null)
+            .endObject()
+            .toString();
 
     assertThat(json).isEqualTo("{\"a\":1,\"b\":[\"x\",true,null,{}],\"c\":null}");
   }
@@ -32,11 +44,13 @@ class JsonTest {
 
   @Test
   void refusesANameOutsideAnObject() {
-    assertThatThrownBy(() -> new Json().name("x")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> new Json().name("x"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("outside an object");
   }
 
   static Config parse(String json) {
-    return ConfigFactory.parseString(json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+    return ConfigFactory.parseString(
+        json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
   }
 }

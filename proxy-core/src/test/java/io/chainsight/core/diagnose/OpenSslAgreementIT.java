@@ -28,20 +28,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The engine's claim "a C client reports OpenSSL error N" checked against the real thing: each scenario is
- * verified by {@code openssl verify} (the first error it prints is what curl or the Rust agent stop at) and by
- * the engine, and the numbers must agree. Skipped where no openssl binary exists.
+ * The engine's claim "a C client reports OpenSSL error N" checked against the real thing: each
+ * scenario is verified by {@code openssl verify} (the first error it prints is what curl or the
+ * Rust agent stop at) and by the engine, and the numbers must agree. Skipped where no openssl
+ * binary exists.
  */
 class OpenSslAgreementIT {
-  private static final Pattern ERROR = Pattern.compile("error (\\d+) at (\\d+) depth lookup: ([^\\n]+)");
+  private static final Pattern ERROR =
+      Pattern.compile("error (\\d+) at (\\d+) depth lookup: ([^\\n]+)");
   private static final TestPki PKI = new TestPki();
   private static final HeldCertificate AGENT = PKI.agent("agent-1").build();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  record Scenario(String name, List<X509Certificate> presented, List<X509Certificate> anchors, List<X509CRL> crls,
-      io.chainsight.core.diagnose.Purpose purpose, String host, boolean partialChain) {
+  record Scenario(
+      String name,
+      List<X509Certificate> presented,
+      List<X509Certificate> anchors,
+      List<X509CRL> crls,
+      io.chainsight.core.diagnose.Purpose purpose,
+      String host,
+      boolean partialChain) {
     @Override
     public String toString() {
       return name;
@@ -51,28 +58,64 @@ class OpenSslAgreementIT {
   static Stream<Scenario> scenarios() {
     TestPki other = new TestPki();
     Instant now = Instant.now();
-    HeldCertificate regeneratedRoot = HeldCertificate.builder().commonName("Keylime Root").certificateAuthority(1)
-        .build();
-    HeldCertificate noIdsRoot = HeldCertificate.builder().commonName("Plain Root").certificateAuthority(1)
-        .withoutKeyIdentifiers().build();
-    HeldCertificate noIdsRootRegenerated = HeldCertificate.builder().commonName("Plain Root").certificateAuthority(1)
-        .withoutKeyIdentifiers().build();
-    HeldCertificate noIdsLeaf = HeldCertificate.builder().commonName("plain-agent").signedBy(noIdsRoot)
-        .purpose(Purpose.CLIENT_AUTH).withoutKeyIdentifiers().build();
-    HeldCertificate caFalse = HeldCertificate.builder().commonName("Not A CA").signedBy(PKI.root).caFalse().build();
-    HeldCertificate noBc = HeldCertificate.builder().commonName("No BC").signedBy(PKI.root)
-        .withoutBasicConstraints().build();
-    HeldCertificate noCertSign = HeldCertificate.builder().commonName("No CertSign").signedBy(PKI.root)
-        .certificateAuthority(0).withoutKeyCertSign().build();
-    HeldCertificate subIntermediate = HeldCertificate.builder().commonName("Sub Intermediate")
-        .signedBy(PKI.intermediate).certificateAuthority(-1).build();
-    HeldCertificate selfSigned = HeldCertificate.builder().commonName("lonely-agent").purpose(Purpose.CLIENT_AUTH)
-        .build();
-    HeldCertificate expiredIntermediate = HeldCertificate.builder().commonName("Old Intermediate").signedBy(PKI.root)
-        .certificateAuthority(0).validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(2))).build();
-    HeldCertificate futureIntermediate = HeldCertificate.builder().commonName("Future Intermediate")
-        .signedBy(PKI.root).certificateAuthority(0)
-        .validity(now.plus(Duration.ofDays(2)), now.plus(Duration.ofDays(400))).build();
+    HeldCertificate regeneratedRoot =
+        HeldCertificate.builder().commonName("Keylime Root").certificateAuthority(1).build();
+    HeldCertificate noIdsRoot =
+        HeldCertificate.builder()
+            .commonName("Plain Root")
+            .certificateAuthority(1)
+            .withoutKeyIdentifiers()
+            .build();
+    HeldCertificate noIdsRootRegenerated =
+        HeldCertificate.builder()
+            .commonName("Plain Root")
+            .certificateAuthority(1)
+            .withoutKeyIdentifiers()
+            .build();
+    HeldCertificate noIdsLeaf =
+        HeldCertificate.builder()
+            .commonName("plain-agent")
+            .signedBy(noIdsRoot)
+            .purpose(Purpose.CLIENT_AUTH)
+            .withoutKeyIdentifiers()
+            .build();
+    HeldCertificate caFalse =
+        HeldCertificate.builder().commonName("Not A CA").signedBy(PKI.root).caFalse().build();
+    HeldCertificate noBc =
+        HeldCertificate.builder()
+            .commonName("No BC")
+            .signedBy(PKI.root)
+            .withoutBasicConstraints()
+            .build();
+    HeldCertificate noCertSign =
+        HeldCertificate.builder()
+            .commonName("No CertSign")
+            .signedBy(PKI.root)
+            .certificateAuthority(0)
+            .withoutKeyCertSign()
+            .build();
+    HeldCertificate subIntermediate =
+        HeldCertificate.builder()
+            .commonName("Sub Intermediate")
+            .signedBy(PKI.intermediate)
+            .certificateAuthority(-1)
+            .build();
+    HeldCertificate selfSigned =
+        HeldCertificate.builder().commonName("lonely-agent").purpose(Purpose.CLIENT_AUTH).build();
+    HeldCertificate expiredIntermediate =
+        HeldCertificate.builder()
+            .commonName("Old Intermediate")
+            .signedBy(PKI.root)
+            .certificateAuthority(0)
+            .validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(2)))
+            .build();
+    HeldCertificate futureIntermediate =
+        HeldCertificate.builder()
+            .commonName("Future Intermediate")
+            .signedBy(PKI.root)
+            .certificateAuthority(0)
+            .validity(now.plus(Duration.ofDays(2)), now.plus(Duration.ofDays(400)))
+            .build();
     HeldCertificate server = PKI.server("registrar.example").build();
     HeldCertificate ipServer = PKI.server("127.0.0.1").build();
     HeldCertificate revoked = PKI.agent("revoked-agent").build();
@@ -80,78 +123,302 @@ class OpenSslAgreementIT {
     var client = io.chainsight.core.diagnose.Purpose.CLIENT_AUTH;
     var serverAuth = io.chainsight.core.diagnose.Purpose.SERVER_AUTH;
     return Stream.of(
-        new Scenario("valid", chain(AGENT, PKI.intermediate, PKI.root), anchors, List.of(), client, null, false),
+        new Scenario(
+            "valid",
+            chain(AGENT, PKI.intermediate, PKI.root),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
         new Scenario("missing intermediate", chain(AGENT), anchors, List.of(), client, null, false),
-        new Scenario("regenerated root, AKI differs", chain(AGENT, PKI.intermediate),
-            List.of(regeneratedRoot.certificate()), List.of(), client, null, false),
-        new Scenario("regenerated root, no key ids", chain(noIdsLeaf),
-            List.of(noIdsRootRegenerated.certificate()), List.of(), client, null, false),
-        new Scenario("untrusted root", chain(AGENT, PKI.intermediate, PKI.root),
-            List.of(other.root.certificate()), List.of(), client, null, false),
-        new Scenario("self-signed leaf", chain(selfSigned), anchors, List.of(), client, null, false),
-        new Scenario("expired leaf", chain(PKI.agent("old").validity(now.minus(Duration.ofDays(30)),
-            now.minus(Duration.ofDays(1))).build(), PKI.intermediate), anchors, List.of(), client, null, false),
-        new Scenario("not yet valid leaf", chain(PKI.agent("new").validity(now.plus(Duration.ofHours(3)),
-            now.plus(Duration.ofDays(30))).build(), PKI.intermediate), anchors, List.of(), client, null, false),
-        new Scenario("expired intermediate", chain(HeldCertificate.builder().commonName("a").signedBy(expiredIntermediate)
-            .purpose(Purpose.CLIENT_AUTH).build(), expiredIntermediate), anchors, List.of(), client, null, false),
-        new Scenario("not yet valid intermediate", chain(HeldCertificate.builder().commonName("a")
-            .signedBy(futureIntermediate).purpose(Purpose.CLIENT_AUTH).build(), futureIntermediate), anchors,
-            List.of(), client, null, false),
-        new Scenario("CA:FALSE issuer", chain(HeldCertificate.builder().commonName("a").signedBy(caFalse)
-            .purpose(Purpose.CLIENT_AUTH).build(), caFalse), anchors, List.of(), client, null, false),
-        new Scenario("issuer without basicConstraints", chain(HeldCertificate.builder().commonName("a").signedBy(noBc)
-            .purpose(Purpose.CLIENT_AUTH).build(), noBc), anchors, List.of(), client, null, false),
-        new Scenario("issuer without keyCertSign", chain(HeldCertificate.builder().commonName("a")
-            .signedBy(noCertSign).purpose(Purpose.CLIENT_AUTH).build(), noCertSign), anchors, List.of(), client,
-            null, false),
-        new Scenario("pathLen exceeded", chain(HeldCertificate.builder().commonName("a").signedBy(subIntermediate)
-            .purpose(Purpose.CLIENT_AUTH).build(), subIntermediate, PKI.intermediate), anchors, List.of(), client,
-            null, false),
-        new Scenario("serverAuth-only client certificate", chain(HeldCertificate.builder().commonName("srv")
-            .signedBy(PKI.intermediate).purpose(Purpose.SERVER_AUTH).build(), PKI.intermediate), anchors, List.of(), client, null, false),
-        new Scenario("first PEM block only", chain(server, PKI.intermediate, PKI.root),
-            List.of(PKI.intermediate.certificate()), List.of(), serverAuth, null, false),
-        new Scenario("first PEM block, partial chain", chain(server, PKI.intermediate, PKI.root),
-            List.of(PKI.intermediate.certificate()), List.of(), serverAuth, null, true),
-        new Scenario("hostname mismatch", chain(server, PKI.intermediate), anchors, List.of(), serverAuth,
-            "other.example", false),
-        new Scenario("IP mismatch", chain(server, PKI.intermediate), anchors, List.of(), serverAuth, "10.1.2.3",
+        new Scenario(
+            "regenerated root, AKI differs",
+            chain(AGENT, PKI.intermediate),
+            List.of(regeneratedRoot.certificate()),
+            List.of(),
+            client,
+            null,
             false),
-        new Scenario("IP match", chain(ipServer, PKI.intermediate), anchors, List.of(), serverAuth, "127.0.0.1",
+        new Scenario(
+            "regenerated root, no key ids",
+            chain(noIdsLeaf),
+            List.of(noIdsRootRegenerated.certificate()),
+            List.of(),
+            client,
+            null,
             false),
-        new Scenario("CRLs current for every CA", chain(AGENT, PKI.intermediate), anchors,
-            List.of(crl(PKI.intermediate), crl(PKI.root)), client, null, false),
-        new Scenario("revoked", chain(revoked, PKI.intermediate), anchors,
-            List.of(crl(PKI.intermediate, revoked), crl(PKI.root)), client, null, false),
-        new Scenario("CRL expired", chain(AGENT, PKI.intermediate), anchors,
-            List.of(crl(PKI.intermediate, now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(3))),
-                crl(PKI.root)), client, null, false),
-        new Scenario("CRL missing for the intermediate", chain(AGENT, PKI.intermediate), anchors,
-            List.of(crl(PKI.root)), client, null, false),
-        new Scenario("CRL signed by another key", chain(AGENT, PKI.intermediate), anchors,
-            List.of(crl(new TestPki("Keylime Root", "Keylime Intermediate").intermediate), crl(PKI.root)), client,
-            null, false),
-        new Scenario("SHA-1 signature", chain(PKI.agent("sha1").signatureAlgorithm("SHA1withECDSA").build(),
-            PKI.intermediate), anchors, List.of(), client, null, false),
-        new Scenario("RSA-1024 leaf", chain(PKI.agent("rsa").keyType(HeldCertificate.KeyType.RSA_1024).build(),
-            PKI.intermediate), anchors, List.of(), client, null, false),
-        new Scenario("unknown critical extension", chain(PKI.agent("crit").unknownCriticalExtension().build(),
-            PKI.intermediate), anchors, List.of(), client, null, false));
+        new Scenario(
+            "untrusted root",
+            chain(AGENT, PKI.intermediate, PKI.root),
+            List.of(other.root.certificate()),
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "self-signed leaf", chain(selfSigned), anchors, List.of(), client, null, false),
+        new Scenario(
+            "expired leaf",
+            chain(
+                PKI.agent("old")
+                    .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
+                    .build(),
+                PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "not yet valid leaf",
+            chain(
+                PKI.agent("new")
+                    .validity(now.plus(Duration.ofHours(3)), now.plus(Duration.ofDays(30)))
+                    .build(),
+                PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "expired intermediate",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(expiredIntermediate)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                expiredIntermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "not yet valid intermediate",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(futureIntermediate)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                futureIntermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "CA:FALSE issuer",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(caFalse)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                caFalse),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "issuer without basicConstraints",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(noBc)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                noBc),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "issuer without keyCertSign",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(noCertSign)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                noCertSign),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "pathLen exceeded",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("a")
+                    .signedBy(subIntermediate)
+                    .purpose(Purpose.CLIENT_AUTH)
+                    .build(),
+                subIntermediate,
+                PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "serverAuth-only client certificate",
+            chain(
+                HeldCertificate.builder()
+                    .commonName("srv")
+                    .signedBy(PKI.intermediate)
+                    .purpose(Purpose.SERVER_AUTH)
+                    .build(),
+                PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "first PEM block only",
+            chain(server, PKI.intermediate, PKI.root),
+            List.of(PKI.intermediate.certificate()),
+            List.of(),
+            serverAuth,
+            null,
+            false),
+        new Scenario(
+            "first PEM block, partial chain",
+            chain(server, PKI.intermediate, PKI.root),
+            List.of(PKI.intermediate.certificate()),
+            List.of(),
+            serverAuth,
+            null,
+            true),
+        new Scenario(
+            "hostname mismatch",
+            chain(server, PKI.intermediate),
+            anchors,
+            List.of(),
+            serverAuth,
+            "other.example",
+            false),
+        new Scenario(
+            "IP mismatch",
+            chain(server, PKI.intermediate),
+            anchors,
+            List.of(),
+            serverAuth,
+            "10.1.2.3",
+            false),
+        new Scenario(
+            "IP match",
+            chain(ipServer, PKI.intermediate),
+            anchors,
+            List.of(),
+            serverAuth,
+            "127.0.0.1",
+            false),
+        new Scenario(
+            "CRLs current for every CA",
+            chain(AGENT, PKI.intermediate),
+            anchors,
+            List.of(crl(PKI.intermediate), crl(PKI.root)),
+            client,
+            null,
+            false),
+        new Scenario(
+            "revoked",
+            chain(revoked, PKI.intermediate),
+            anchors,
+            List.of(crl(PKI.intermediate, revoked), crl(PKI.root)),
+            client,
+            null,
+            false),
+        new Scenario(
+            "CRL expired",
+            chain(AGENT, PKI.intermediate),
+            anchors,
+            List.of(
+                crl(
+                    PKI.intermediate,
+                    now.minus(Duration.ofDays(10)),
+                    now.minus(Duration.ofDays(3))),
+                crl(PKI.root)),
+            client,
+            null,
+            false),
+        new Scenario(
+            "CRL missing for the intermediate",
+            chain(AGENT, PKI.intermediate),
+            anchors,
+            List.of(crl(PKI.root)),
+            client,
+            null,
+            false),
+        new Scenario(
+            "CRL signed by another key",
+            chain(AGENT, PKI.intermediate),
+            anchors,
+            List.of(
+                crl(new TestPki("Keylime Root", "Keylime Intermediate").intermediate),
+                crl(PKI.root)),
+            client,
+            null,
+            false),
+        new Scenario(
+            "SHA-1 signature",
+            chain(PKI.agent("sha1").signatureAlgorithm("SHA1withECDSA").build(), PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "RSA-1024 leaf",
+            chain(
+                PKI.agent("rsa").keyType(HeldCertificate.KeyType.RSA_1024).build(),
+                PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false),
+        new Scenario(
+            "unknown critical extension",
+            chain(PKI.agent("crit").unknownCriticalExtension().build(), PKI.intermediate),
+            anchors,
+            List.of(),
+            client,
+            null,
+            false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void engineNamesTheErrorOpensslReports(Scenario s) throws Exception {
     assumeTrue(opensslAvailable(), "no openssl binary on PATH");
-    ChainDiagnosis diagnosis = ChainAnalyzer.builder().trustAnchors(s.anchors()).crls(s.crls())
-        .purpose(s.purpose()).partialChain(s.partialChain()).build()
-        .analyze(s.presented(), Instant.now(), Optional.ofNullable(s.host()));
+    ChainDiagnosis diagnosis =
+        ChainAnalyzer.builder()
+            .trustAnchors(s.anchors())
+            .crls(s.crls())
+            .purpose(s.purpose())
+            .partialChain(s.partialChain())
+            .build()
+            .analyze(s.presented(), Instant.now(), Optional.ofNullable(s.host()));
     Optional<String> openssl = opensslVerify(s);
 
-    // "code at depth: text", the way openssl prints it; depth = the failing certificate's place on the path.
-    Optional<String> claimed = diagnosis.failure().flatMap(f -> f.openssl().map(e -> e.code() + " at "
-        + depth(diagnosis, f) + ": " + e.text()));
+    // "code at depth: text", the way openssl prints it; depth = the failing certificate's place on
+    // the path.
+    Optional<String> claimed =
+        diagnosis
+            .failure()
+            .flatMap(
+                f ->
+                    f.openssl()
+                        .map(e -> e.code() + " at " + depth(diagnosis, f) + ": " + e.text()));
     assertThat(claimed).as("%s: engine says %s", s.name(), diagnosis.summary()).isEqualTo(openssl);
   }
 
@@ -162,16 +429,27 @@ class OpenSslAgreementIT {
         return i;
       }
     }
-    throw new AssertionError(failure.certificate().get().shortName() + " is not on the path " + diagnosis.path());
+    throw new AssertionError(
+        failure.certificate().get().shortName() + " is not on the path " + diagnosis.path());
   }
 
   private Optional<String> opensslVerify(Scenario s) throws IOException, InterruptedException {
     Path leaf = write("leaf.pem", s.presented().subList(0, 1));
     Path untrusted = write("untrusted.pem", s.presented().subList(1, s.presented().size()));
     Path anchors = write("anchors.pem", s.anchors());
-    List<String> command = new ArrayList<>(List.of("openssl", "verify", "-auth_level", "2", "-CAfile",
-        anchors.toString(), "-purpose", s.purpose() == io.chainsight.core.diagnose.Purpose.CLIENT_AUTH
-            ? "sslclient" : "sslserver"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "openssl",
+                "verify",
+                "-auth_level",
+                "2",
+                "-CAfile",
+                anchors.toString(),
+                "-purpose",
+                s.purpose() == io.chainsight.core.diagnose.Purpose.CLIENT_AUTH
+                    ? "sslclient"
+                    : "sslserver"));
     if (s.presented().size() > 1) {
       command.addAll(List.of("-untrusted", untrusted.toString()));
     }
@@ -186,7 +464,9 @@ class OpenSslAgreementIT {
       command.add("-partial_chain");
     }
     if (s.host() != null) {
-      command.addAll(List.of(HostNameCheck.isIpLiteral(s.host()) ? "-verify_ip" : "-verify_hostname", s.host()));
+      command.addAll(
+          List.of(
+              HostNameCheck.isIpLiteral(s.host()) ? "-verify_ip" : "-verify_hostname", s.host()));
     }
     command.add(leaf.toString());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

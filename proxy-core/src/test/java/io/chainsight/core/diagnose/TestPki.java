@@ -17,8 +17,9 @@ import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The three-tier PKI of the brief (root, intermediate, leaves) for diagnosis tests, plus CRLs: each test
- * states only the defect it is about. Public so that proxy-cli tests can reuse it through the test-jar.
+ * The three-tier PKI of the brief (root, intermediate, leaves) for diagnosis tests, plus CRLs: each
+ * test states only the defect it is about. Public so that proxy-cli tests can reuse it through the
+ * test-jar.
  */
 public final class TestPki {
   public final HeldCertificate root;
@@ -29,7 +30,11 @@ public final class TestPki {
   }
 
   public TestPki(String rootName, String intermediateName) {
-    this(rootName, intermediateName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+    this(
+        rootName,
+        intermediateName,
+        Instant.now().minus(Duration.ofHours(1)),
+        Instant.now().plus(Duration.ofDays(365)));
   }
 
   /** CAs valid from {@code notBefore} to {@code notAfter}: for reports checked at a fixed time. */
@@ -38,22 +43,36 @@ public final class TestPki {
   }
 
   private TestPki(String rootName, String intermediateName, Instant notBefore, Instant notAfter) {
-    root = HeldCertificate.builder().commonName(rootName).certificateAuthority(1).validity(notBefore, notAfter)
-        .build();
-    intermediate = HeldCertificate.builder().commonName(intermediateName).certificateAuthority(0).signedBy(root)
-        .validity(notBefore, notAfter).build();
+    root =
+        HeldCertificate.builder()
+            .commonName(rootName)
+            .certificateAuthority(1)
+            .validity(notBefore, notAfter)
+            .build();
+    intermediate =
+        HeldCertificate.builder()
+            .commonName(intermediateName)
+            .certificateAuthority(0)
+            .signedBy(root)
+            .validity(notBefore, notAfter)
+            .build();
   }
 
   /** A client (agent) certificate issued by the intermediate; tune it before {@code build()}. */
   public HeldCertificate.Builder agent(String name) {
-    return HeldCertificate.builder().commonName(name).signedBy(intermediate)
+    return HeldCertificate.builder()
+        .commonName(name)
+        .signedBy(intermediate)
         .purpose(HeldCertificate.Purpose.CLIENT_AUTH);
   }
 
   /** A server certificate issued by the intermediate, for {@code host}. */
   public HeldCertificate.Builder server(String host) {
-    return HeldCertificate.builder().commonName(host).signedBy(intermediate)
-        .purpose(HeldCertificate.Purpose.SERVER_AUTH).addSubjectAlternativeName(host);
+    return HeldCertificate.builder()
+        .commonName(host)
+        .signedBy(intermediate)
+        .purpose(HeldCertificate.Purpose.SERVER_AUTH)
+        .addSubjectAlternativeName(host);
   }
 
   public static List<X509Certificate> chain(HeldCertificate... certificates) {
@@ -66,21 +85,30 @@ public final class TestPki {
     return crl(issuer, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), revoked);
   }
 
-  public static X509CRL crl(HeldCertificate issuer, Instant thisUpdate, Instant nextUpdate,
-      HeldCertificate... revoked) {
+  public static X509CRL crl(
+      HeldCertificate issuer, Instant thisUpdate, Instant nextUpdate, HeldCertificate... revoked) {
     try {
-      X509v2CRLBuilder builder = new X509v2CRLBuilder(
-          X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+      X509v2CRLBuilder builder =
+          new X509v2CRLBuilder(
+              X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+              Date.from(thisUpdate));
       builder.setNextUpdate(Date.from(nextUpdate));
       for (HeldCertificate certificate : revoked) {
         BigInteger serial = certificate.certificate().getSerialNumber();
         builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.keyCompromise);
       }
-      String algorithm = issuer.privateKey().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-      return new JcaX509CRLConverter().setProvider(BouncyCastle.PROVIDER).getCRL(builder.build(
-          new JcaContentSignerBuilder(algorithm).setProvider(BouncyCastle.PROVIDER).build(issuer.privateKey())));
+      String algorithm =
+          issuer.privateKey().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      return new JcaX509CRLConverter()
+          .setProvider(BouncyCastle.PROVIDER)
+          .getCRL(
+              builder.build(
+                  new JcaContentSignerBuilder(algorithm)
+                      .setProvider(BouncyCastle.PROVIDER)
+                      .build(issuer.privateKey())));
     } catch (Exception e) {
-      throw new IllegalStateException("cannot build a CRL for " + issuer.certificate().getSubjectX500Principal(), e);
+      throw new IllegalStateException(
+          "cannot build a CRL for " + issuer.certificate().getSubjectX500Principal(), e);
     }
   }
 }

@@ -26,8 +26,7 @@ class DrainIT {
   private final TestPki pki = TestPki.create();
   private final HeldCertificate agent = pki.agent("agent-1");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
 
@@ -41,14 +40,19 @@ class DrainIT {
   @Test
   void slowRequestInFlightCompletesAndNewConnectionsAreRefused() throws Exception {
     backend = RecordingBackend.start();
-    ChainsightServer proxy = ChainsightServer.start(
-        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
+    ChainsightServer proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
     int port = proxy.tlsAddress().getPort();
-    HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(agent, pki.intermediate()))
-        .version(HttpClient.Version.HTTP_1_1).build();
-    CompletableFuture<HttpResponse<String>> slow = client.sendAsync(
-        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/slow")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .sslContext(pki.clientContext(agent, pki.intermediate()))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    CompletableFuture<HttpResponse<String>> slow =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/slow")).build(),
+            HttpResponse.BodyHandlers.ofString());
     while (backend.received().isEmpty()) {
       Thread.sleep(20);
     }
@@ -58,7 +62,8 @@ class DrainIT {
       Thread.sleep(10);
     }
     Thread.sleep(200);
-    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+        .isInstanceOf(ConnectException.class);
 
     HttpResponse<String> response = slow.get(10, TimeUnit.SECONDS);
     assertThat(response.statusCode()).isEqualTo(200);

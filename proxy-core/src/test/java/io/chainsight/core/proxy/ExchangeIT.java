@@ -26,8 +26,7 @@ class ExchangeIT {
   private static TestPki pki;
   private static HeldCertificate agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -50,11 +49,16 @@ class ExchangeIT {
 
   private SSLSocket connect(Duration responseTimeout) throws Exception {
     backend = RecordingBackend.start();
-    proxy = ChainsightServer.start(ProxyFixture.config(
-        ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
-        ProxyFixture.backend(backend.port(), responseTimeout)));
-    SSLSocket socket = (SSLSocket) pki.clientContext(agent, pki.intermediate()).getSocketFactory()
-        .createSocket("127.0.0.1", proxy.tlsAddress().getPort());
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(
+                ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
+                ProxyFixture.backend(backend.port(), responseTimeout)));
+    SSLSocket socket =
+        (SSLSocket)
+            pki.clientContext(agent, pki.intermediate())
+                .getSocketFactory()
+                .createSocket("127.0.0.1", proxy.tlsAddress().getPort());
     socket.setSoTimeout(10_000);
     socket.startHandshake();
     return socket;
@@ -63,8 +67,10 @@ class ExchangeIT {
   @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     try (SSLSocket socket = connect(Duration.ofSeconds(60))) {
-      send(socket, "GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n"
-          + "GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      send(
+          socket,
+          "GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       String all = readToEnd(socket.getInputStream());
       assertThat(all.indexOf("GET /first")).isLessThan(all.indexOf("GET /second"));
       assertThat(all.indexOf("GET /second")).isLessThan(all.indexOf("GET /third"));
@@ -75,11 +81,14 @@ class ExchangeIT {
   @Test
   void chunkedRequestBodyIsForwardedWhole() throws Exception {
     try (SSLSocket socket = connect(Duration.ofSeconds(60))) {
-      send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-          + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+      send(
+          socket,
+          "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+              + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 200").endsWith("hello world");
-      assertThat(new String(backend.last().body(), StandardCharsets.UTF_8)).isEqualTo("hello world");
+      assertThat(new String(backend.last().body(), StandardCharsets.UTF_8))
+          .isEqualTo("hello world");
     }
   }
 
@@ -88,10 +97,13 @@ class ExchangeIT {
     try (SSLSocket socket = connect(Duration.ofMillis(500))) {
       send(socket, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
-      assertThat(response).startsWith("HTTP/1.1 504 Gateway Timeout")
+      assertThat(response)
+          .startsWith("HTTP/1.1 504 Gateway Timeout")
           .contains("connection: close")
-          .endsWith("{\"code\": 504, \"status\": \"Gateway Timeout: backend 127.0.0.1:" + backend.port()
-              + " did not respond within 500ms (backend.response-timeout)\", \"results\": {}}\n");
+          .endsWith(
+              "{\"code\": 504, \"status\": \"Gateway Timeout: backend 127.0.0.1:"
+                  + backend.port()
+                  + " did not respond within 500ms (backend.response-timeout)\", \"results\": {}}\n");
       assertThat(proxy.metrics().backendErrors("timeout")).isEqualTo(1);
     }
   }
@@ -99,10 +111,14 @@ class ExchangeIT {
   @Test
   void headResponseHasNoBody() throws Exception {
     try (SSLSocket socket = connect(Duration.ofSeconds(60))) {
-      send(socket, "HEAD /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      send(
+          socket,
+          "HEAD /version HTTP/1.1\r\nHost: x\r\n\r\nGET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       String all = readToEnd(socket.getInputStream());
       assertThat(all.split("HTTP/1.1 200", -1)).hasSize(3);
-      assertThat(all).containsOnlyOnce("\"saw\": \"GET /version\"").doesNotContain("HEAD /version\"}");
+      assertThat(all)
+          .containsOnlyOnce("\"saw\": \"GET /version\"")
+          .doesNotContain("HEAD /version\"}");
     }
   }
 
@@ -121,7 +137,9 @@ class ExchangeIT {
     out.flush();
   }
 
-  /** Everything until the proxy closes the connection (every test ends with a request that closes). */
+  /**
+   * Everything until the proxy closes the connection (every test ends with a request that closes).
+   */
   private static String readToEnd(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];

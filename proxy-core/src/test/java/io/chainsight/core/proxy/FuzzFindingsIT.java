@@ -18,17 +18,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Inputs {@link HostileInputIT} found getting past the proxy, cut down to what matters and replayed on every run.
- * Each made the backend stand-in (the JDK's HttpServer) get something other than what the proxy checked: an
- * HTTP/1.1 request without Host, a Transfer-Encoding list it refuses or reads by its first value, trailer fields it
- * does not read (so they would start the next request), a target re-encoded from ISO-8859-1 to UTF-8.
+ * Inputs {@link HostileInputIT} found getting past the proxy, cut down to what matters and replayed
+ * on every run. Each made the backend stand-in (the JDK's HttpServer) get something other than what
+ * the proxy checked: an HTTP/1.1 request without Host, a Transfer-Encoding list it refuses or reads
+ * by its first value, trailer fields it does not read (so they would start the next request), a
+ * target re-encoded from ISO-8859-1 to UTF-8.
  */
 class FuzzFindingsIT {
   private static TestPki pki;
   private static HeldCertificate agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -51,12 +51,18 @@ class FuzzFindingsIT {
 
   private RawTlsClient connect() throws Exception {
     backend = RecordingBackend.start();
-    proxy = ChainsightServer.start(ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
-    return RawTlsClient.connect(pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
+    return RawTlsClient.connect(
+        pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       HTTP/0.9 without Host      | 505 | POST /echo HTTP/0.9\\r\\nContent-Length: 5\\r\\n\\r\\nhello
       HTTP/2.0 on the 1.1 wire   | 505 | GET /version HTTP/2.0\\r\\nHost: x\\r\\n\\r\\n
       HTTP/1.0 without Host      | 400 | GET /version HTTP/1.0\\r\\n\\r\\n
@@ -65,31 +71,48 @@ class FuzzFindingsIT {
       TE gzip then chunked       | 501 | POST /echo HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n
       TE on two lines            | 501 | POST /echo HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: identity\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n
       """)
-  void requestTheBackendWouldReadDifferentlyIsRefused(String name, int status, String request) throws Exception {
+  void requestTheBackendWouldReadDifferentlyIsRefused(String name, int status, String request)
+      throws Exception {
     try (RawTlsClient client = connect()) {
-      assertThat(client.send(unescape(request)).readUntilClosed()).as(name).startsWith("HTTP/1.1 " + status + " ");
+      assertThat(client.send(unescape(request)).readUntilClosed())
+          .as(name)
+          .startsWith("HTTP/1.1 " + status + " ");
     }
     assertThat(backend.received()).as(name).isEmpty();
   }
 
   @Test
   void trailerFieldsAreNotForwarded() throws Exception {
-    // A trailer line that is also a request line: a backend that does not read trailers takes it for the next
+    // A trailer line that is also a request line: a backend that does not read trailers takes it
+    // for the next
     // request on the connection, one the proxy never saw.
     try (RawTlsClient client = connect()) {
-      String response = client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-          + "Connection: close\r\n\r\n5\r\nhello\r\n0\r\nGET: /smuggled HTTP/1.1\r\n\r\n").readUntilClosed();
+      String response =
+          client
+              .send(
+                  "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                      + "Connection: close\r\n\r\n5\r\nhello\r\n0\r\nGET: /smuggled HTTP/1.1\r\n\r\n")
+              .readUntilClosed();
       assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("hello");
     }
-    // Give a smuggled request the time to arrive; the good request that follows goes over the same backend
-    // connection, so the backend has read whatever the first exchange left on it by the time it answers.
-    try (RawTlsClient client = RawTlsClient.connect(pki.clientContext(agent, pki.intermediate()),
-        proxy.tlsAddress().getPort())) {
-      assertThat(client.send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed())
+    // Give a smuggled request the time to arrive; the good request that follows goes over the same
+    // backend
+    // connection, so the backend has read whatever the first exchange left on it by the time it
+    // answers.
+    try (RawTlsClient client =
+        RawTlsClient.connect(
+            pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort())) {
+      assertThat(
+              client
+                  .send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .readUntilClosed())
           .startsWith("HTTP/1.1 200 ");
     }
-    assertThat(backend.received()).extracting(RecordingBackend.Received::target).containsExactly("/echo", "/version");
-    assertThat(backend.received()).allSatisfy(r -> assertThat(ForwardedRequests.problems(r)).isEmpty());
+    assertThat(backend.received())
+        .extracting(RecordingBackend.Received::target)
+        .containsExactly("/echo", "/version");
+    assertThat(backend.received())
+        .allSatisfy(r -> assertThat(ForwardedRequests.problems(r)).isEmpty());
   }
 
   private static String unescape(String text) {

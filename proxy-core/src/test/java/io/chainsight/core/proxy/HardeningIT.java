@@ -19,13 +19,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Requests that must never reach the backend: each gets its status, the connection closes, nothing is sent. */
+/**
+ * Requests that must never reach the backend: each gets its status, the connection closes, nothing
+ * is sent.
+ */
 class HardeningIT {
   private static TestPki pki;
   private static HeldCertificate agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -48,10 +50,13 @@ class HardeningIT {
 
   private RawTlsClient connect(LimitsSettings limits) throws Exception {
     backend = RecordingBackend.start();
-    ChainsightConfig config = ProxyFixture.withLimits(
-        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE), limits);
+    ChainsightConfig config =
+        ProxyFixture.withLimits(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
+            limits);
     proxy = ChainsightServer.start(config);
-    return RawTlsClient.connect(pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
+    return RawTlsClient.connect(
+        pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
   }
 
   private RawTlsClient connect() throws Exception {
@@ -59,7 +64,10 @@ class HardeningIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       CL.TE            | POST /echo HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 6\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\nG
       TE.CL            | POST /echo HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\nContent-Length: 3\\r\\n\\r\\n8\\r\\nSMUGGLED\\r\\n0\\r\\n\\r\\n
       TE.TE obfuscated | POST /echo HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: x\\r\\n\\r\\n0\\r\\n\\r\\n
@@ -79,10 +87,14 @@ class HardeningIT {
       encoded slash    | GET /version%2F..%2Fv2.1/agents HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
       empty segment    | GET //v2.1/agents HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n
       """)
-  void ambiguousOrMalformedRequestIs400AndNeverForwarded(String name, String request) throws Exception {
+  void ambiguousOrMalformedRequestIs400AndNeverForwarded(String name, String request)
+      throws Exception {
     try (RawTlsClient client = connect()) {
       String response = client.send(unescape(request)).readUntilClosed();
-      assertThat(response).as(name).startsWith("HTTP/1.1 400 Bad Request").contains("\"code\": 400");
+      assertThat(response)
+          .as(name)
+          .startsWith("HTTP/1.1 400 Bad Request")
+          .contains("\"code\": 400");
     }
     assertThat(backend.received()).as(name).isEmpty();
   }
@@ -99,7 +111,10 @@ class HardeningIT {
   @Test
   void overlongRequestLineIs414() throws Exception {
     try (RawTlsClient client = connect()) {
-      assertThat(client.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed())
+      assertThat(
+              client
+                  .send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .readUntilClosed())
           .startsWith("HTTP/1.1 414");
     }
     assertThat(backend.received()).isEmpty();
@@ -108,8 +123,14 @@ class HardeningIT {
   @Test
   void oversizedHeadersAre431() throws Exception {
     try (RawTlsClient client = connect()) {
-      assertThat(client.send("GET /version HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(17_000) + "\r\n\r\n")
-          .readUntilClosed()).startsWith("HTTP/1.1 431");
+      assertThat(
+              client
+                  .send(
+                      "GET /version HTTP/1.1\r\nHost: x\r\nX-Big: "
+                          + "b".repeat(17_000)
+                          + "\r\n\r\n")
+                  .readUntilClosed())
+          .startsWith("HTTP/1.1 431");
     }
     assertThat(backend.received()).isEmpty();
   }
@@ -121,7 +142,8 @@ class HardeningIT {
       request.append("X-H").append(i).append(": v\r\n");
     }
     try (RawTlsClient client = connect()) {
-      assertThat(client.send(request.append("\r\n").toString()).readUntilClosed()).startsWith("HTTP/1.1 431")
+      assertThat(client.send(request.append("\r\n").toString()).readUntilClosed())
+          .startsWith("HTTP/1.1 431")
           .contains("101 header fields (limit: 100, limits.max-headers)");
     }
     assertThat(backend.received()).isEmpty();
@@ -130,8 +152,11 @@ class HardeningIT {
   @Test
   void declaredBodyOverTheLimitIs413BeforeAnythingIsSent() throws Exception {
     try (RawTlsClient client = connect()) {
-      assertThat(client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n")
-          .readUntilClosed()).startsWith("HTTP/1.1 413");
+      assertThat(
+              client
+                  .send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n")
+                  .readUntilClosed())
+          .startsWith("HTTP/1.1 413");
     }
     assertThat(backend.received()).isEmpty();
     assertThat(proxy.metrics().rejections("body")).isEqualTo(1);
@@ -139,20 +164,28 @@ class HardeningIT {
 
   @Test
   void chunkedBodyOverTheLimitIs413() throws Exception {
-    LimitsSettings small = new LimitsSettings(8192, 16384, 100, 1024, Duration.ofSeconds(10),
-        Duration.ofSeconds(60), 100, 10);
+    LimitsSettings small =
+        new LimitsSettings(
+            8192, 16384, 100, 1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 10);
     try (RawTlsClient client = connect(small)) {
       String chunk = "400\r\n" + "x".repeat(1024) + "\r\n";
-      assertThat(client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk)
-          .readUntilClosed()).startsWith("HTTP/1.1 413");
+      assertThat(
+              client
+                  .send(
+                      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          + chunk
+                          + chunk)
+                  .readUntilClosed())
+          .startsWith("HTTP/1.1 413");
     }
     assertThat(backend.received()).isEmpty();
   }
 
   @Test
   void requestHeadThatDoesNotArriveInTimeIs408() throws Exception {
-    LimitsSettings quick = new LimitsSettings(8192, 16384, 100, 1024, Duration.ofMillis(300),
-        Duration.ofSeconds(60), 100, 10);
+    LimitsSettings quick =
+        new LimitsSettings(
+            8192, 16384, 100, 1024, Duration.ofMillis(300), Duration.ofSeconds(60), 100, 10);
     try (RawTlsClient client = connect(quick)) {
       assertThat(client.send("GET /version HTTP/1.1\r\nHost: x\r\n").readUntilClosed())
           .startsWith("HTTP/1.1 408 Request Timeout");
@@ -162,8 +195,9 @@ class HardeningIT {
 
   @Test
   void idleKeepAliveConnectionIsClosed() throws Exception {
-    LimitsSettings quick = new LimitsSettings(8192, 16384, 100, 1024, Duration.ofSeconds(10),
-        Duration.ofMillis(300), 100, 10);
+    LimitsSettings quick =
+        new LimitsSettings(
+            8192, 16384, 100, 1024, Duration.ofSeconds(10), Duration.ofMillis(300), 100, 10);
     try (RawTlsClient client = connect(quick)) {
       String response = client.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
       assertThat(response).startsWith("HTTP/1.1 200");
@@ -173,17 +207,22 @@ class HardeningIT {
 
   @Test
   void connectionsPastThePerIpLimitAreClosedAtOnce() throws Exception {
-    LimitsSettings two = new LimitsSettings(8192, 16384, 100, 1024, Duration.ofSeconds(10),
-        Duration.ofSeconds(60), 100, 2);
+    LimitsSettings two =
+        new LimitsSettings(
+            8192, 16384, 100, 1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 2);
     try (RawTlsClient first = connect(two);
-        RawTlsClient second = RawTlsClient.connect(pki.clientContext(agent, pki.intermediate()),
-            proxy.tlsAddress().getPort())) {
+        RawTlsClient second =
+            RawTlsClient.connect(
+                pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort())) {
       try (java.net.Socket third = new java.net.Socket("127.0.0.1", proxy.tlsAddress().getPort())) {
         third.setSoTimeout(5000);
         assertThat(third.getInputStream().read()).isEqualTo(-1);
       }
       assertThat(proxy.metrics().connectionsRefused("per-ip")).isEqualTo(1);
-      assertThat(second.send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readUntilClosed())
+      assertThat(
+              second
+                  .send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .readUntilClosed())
           .startsWith("HTTP/1.1 200");
     }
   }

@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Thousands of agents connected at once and saying nothing (a fleet after a registrar restart, or a slow-drip
- * attacker): each connection costs the proxy a socket and a TLS session, but must not stop it serving.
+ * Thousands of agents connected at once and saying nothing (a fleet after a registrar restart, or a
+ * slow-drip attacker): each connection costs the proxy a socket and a TLS session, but must not
+ * stop it serving.
  */
 class HeldConnectionsIT {
   private static final int HELD = 2_000;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -43,13 +43,14 @@ class HeldConnectionsIT {
 
   @AfterEach
   void stop() {
-    held.forEach(socket -> {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // Closing our own socket: nothing to learn from a failure here.
-      }
-    });
+    held.forEach(
+        socket -> {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // Closing our own socket: nothing to learn from a failure here.
+          }
+        });
     if (proxy != null) {
       proxy.close();
     }
@@ -63,31 +64,51 @@ class HeldConnectionsIT {
     TestPki pki = TestPki.create();
     SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
     backend = RecordingBackend.start();
-    // Every connection comes from 127.0.0.1, so limits.max-connections-per-ip (512 by default) is raised past
-    // HELD here; limits.idle-timeout is raised past the test's length so that no held connection is closed as idle.
-    LimitsSettings limits = new LimitsSettings(8 * 1024, 16 * 1024, 100, 16 * 1024 * 1024, Duration.ofSeconds(10),
-        Duration.ofMinutes(5), 10_000, HELD + 100);
-    proxy = ChainsightServer.start(ProxyFixture.withLimits(
-        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE), limits));
+    // Every connection comes from 127.0.0.1, so limits.max-connections-per-ip (512 by default) is
+    // raised past
+    // HELD here; limits.idle-timeout is raised past the test's length so that no held connection is
+    // closed as idle.
+    LimitsSettings limits =
+        new LimitsSettings(
+            8 * 1024,
+            16 * 1024,
+            100,
+            16 * 1024 * 1024,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(5),
+            10_000,
+            HELD + 100);
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.withLimits(
+                ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
+                limits));
     int port = proxy.tlsAddress().getPort();
 
     long start = System.nanoTime();
     openHeldConnections(agent, port);
-    System.out.printf("HeldConnectionsIT: %d mTLS connections open after %d ms%n", held.size(),
-        (System.nanoTime() - start) / 1_000_000);
+    System.out.printf(
+        "HeldConnectionsIT: %d mTLS connections open after %d ms%n",
+        held.size(), (System.nanoTime() - start) / 1_000_000);
     assertThat(proxy.metrics().clientConnections().getCount()).isEqualTo(HELD);
 
     try (RawTlsClient fresh = RawTlsClient.connect(agent, port)) {
-      assertThat(fresh.send("GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n")
-          .readUntilClosed()).startsWith("HTTP/1.1 200 ");
+      assertThat(
+              fresh
+                  .send("GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n")
+                  .readUntilClosed())
+          .startsWith("HTTP/1.1 200 ");
     }
     // A sample across the ones opened first and last: still open at the proxy, and still served.
     for (int i = 0; i < HELD; i += HELD / 20) {
       SSLSocket socket = held.get(i);
       OutputStream out = socket.getOutputStream();
-      out.write("GET /version HTTP/1.1\r\nHost: registrar\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /version HTTP/1.1\r\nHost: registrar\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      assertThat(ResponseReader.readOne(socket.getInputStream(), false)).as("held connection %d", i).isEqualTo(200);
+      assertThat(ResponseReader.readOne(socket.getInputStream(), false))
+          .as("held connection %d", i)
+          .isEqualTo(200);
     }
     assertThat(proxy.metrics().connectionsRefused("per-ip")).isZero();
     assertThat(proxy.metrics().clientConnections().getCount()).isEqualTo(HELD);
@@ -95,17 +116,32 @@ class HeldConnectionsIT {
 
   @Test
   void connectionIdleSinceItsHandshakeIsClosedAtTheIdleTimeoutWithout408() throws Exception {
-    // The read that ends the handshake once started the request-header clock, so every idle new connection got a
-    // 408 after request-header-timeout (here 200 ms) instead of a quiet close after idle-timeout (here 1 s).
+    // The read that ends the handshake once started the request-header clock, so every idle new
+    // connection got a
+    // 408 after request-header-timeout (here 200 ms) instead of a quiet close after idle-timeout
+    // (here 1 s).
     TestPki pki = TestPki.create();
     backend = RecordingBackend.start();
-    LimitsSettings limits = new LimitsSettings(8 * 1024, 16 * 1024, 100, 16 * 1024 * 1024, Duration.ofMillis(200),
-        Duration.ofSeconds(1), 10_000, 512);
-    proxy = ChainsightServer.start(ProxyFixture.withLimits(
-        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE), limits));
+    LimitsSettings limits =
+        new LimitsSettings(
+            8 * 1024,
+            16 * 1024,
+            100,
+            16 * 1024 * 1024,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(1),
+            10_000,
+            512);
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.withLimits(
+                ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
+                limits));
 
-    try (RawTlsClient idle = RawTlsClient.connect(pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
-        proxy.tlsAddress().getPort())) {
+    try (RawTlsClient idle =
+        RawTlsClient.connect(
+            pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+            proxy.tlsAddress().getPort())) {
       long start = System.nanoTime();
       assertThat(idle.readUntilClosed()).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(800));
@@ -135,7 +171,8 @@ class HeldConnectionsIT {
       socket.startHandshake();
       return socket;
     } catch (IOException e) {
-      throw new UncheckedIOException("a new mTLS connection to the proxy failed while others were held open", e);
+      throw new UncheckedIOException(
+          "a new mTLS connection to the proxy failed while others were held open", e);
     }
   }
 }

@@ -41,28 +41,34 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A seeded fuzz run against the front door: thousands of mutated HTTP requests over real mTLS connections and
- * hundreds of mutated ClientHellos over raw TCP, from several clients at once, many of which give up half-way.
- * Afterwards the proxy must still serve, the backend must have seen only well-formed requests that went through
- * the proxy's request handling, no buffer may have leaked, and no backend connection may be left checked out.
- * The seed is printed; {@code -Dchainsight.fuzz.seed=N} replays a run's inputs (their interleaving varies).
+ * A seeded fuzz run against the front door: thousands of mutated HTTP requests over real mTLS
+ * connections and hundreds of mutated ClientHellos over raw TCP, from several clients at once, many
+ * of which give up half-way. Afterwards the proxy must still serve, the backend must have seen only
+ * well-formed requests that went through the proxy's request handling, no buffer may have leaked,
+ * and no backend connection may be left checked out. The seed is printed; {@code
+ * -Dchainsight.fuzz.seed=N} replays a run's inputs (their interleaving varies).
  */
 class HostileInputIT {
   private static final long SEED = Long.getLong("chainsight.fuzz.seed", 20_250_606L);
   private static final int REQUESTS = 2_000;
   private static final int HELLOS = 250;
   private static final int CLIENTS = 8;
+
   /** How long a fuzz client waits for more of a response before it gives up and goes away. */
   private static final int PATIENCE_MILLIS = 200;
-  /** Idle backend connections each event loop may keep; small, so that one left checked out is noticed. */
+
+  /**
+   * Idle backend connections each event loop may keep; small, so that one left checked out is
+   * noticed.
+   */
   private static final int MAX_IDLE = 1;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
   private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+
   /** The first few requests of each outcome, for the failure message. */
   private final Map<String, List<HttpMutations.Case>> examples = new ConcurrentHashMap<>();
 
@@ -78,15 +84,25 @@ class HostileInputIT {
 
   @Test
   void mutatedRequestsAndClientHellosLeaveTheProxyServingAndTheBackendClean() throws Exception {
-    System.out.println("HostileInputIT: seed " + SEED + " (replay its inputs with -Dchainsight.fuzz.seed=" + SEED
-        + ")");
+    System.out.println(
+        "HostileInputIT: seed "
+            + SEED
+            + " (replay its inputs with -Dchainsight.fuzz.seed="
+            + SEED
+            + ")");
     TestPki pki = TestPki.create();
     HeldCertificate agent = pki.agent("agent-1");
     SSLContext client = pki.clientContext(agent, pki.intermediate());
     backend = RecordingBackend.start();
-    proxy = ChainsightServer.start(ProxyFixture.config(ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
-        new BackendSettings(URI.create("http://127.0.0.1:" + backend.port()), Duration.ofSeconds(2),
-            Duration.ofSeconds(10), MAX_IDLE)));
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(
+                ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
+                new BackendSettings(
+                    URI.create("http://127.0.0.1:" + backend.port()),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(10),
+                    MAX_IDLE)));
     int port = proxy.tlsAddress().getPort();
 
     // Every input is drawn before anything is sent, so the seed alone decides them.
@@ -114,22 +130,34 @@ class HostileInputIT {
     } finally {
       frontendLog.setLevel(level);
     }
-    System.out.printf("HostileInputIT: %d requests and %d openings in %d ms; the backend got %d requests; "
-        + "outcomes %s%n", REQUESTS, jobs.size() - REQUESTS, (System.nanoTime() - start) / 1_000_000,
-        backend.received().size(), new TreeMap<>(outcomes));
+    System.out.printf(
+        "HostileInputIT: %d requests and %d openings in %d ms; the backend got %d requests; "
+            + "outcomes %s%n",
+        REQUESTS,
+        jobs.size() - REQUESTS,
+        (System.nanoTime() - start) / 1_000_000,
+        backend.received().size(),
+        new TreeMap<>(outcomes));
 
     // The proxy still serves a good request.
     try (RawTlsClient good = RawTlsClient.connect(client, port)) {
-      assertThat(good.send("GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n")
-          .readUntilClosed()).startsWith("HTTP/1.1 200");
+      assertThat(
+              good.send("GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n")
+                  .readUntilClosed())
+          .startsWith("HTTP/1.1 200");
     }
-    // The run reached the backend and was refused often enough to mean something, and no client was turned away.
-    assertThat(count("handshake-failed")).as("valid clients whose handshake failed during the run").isZero();
+    // The run reached the backend and was refused often enough to mean something, and no client was
+    // turned away.
+    assertThat(count("handshake-failed"))
+        .as("valid clients whose handshake failed during the run")
+        .isZero();
     assertThat(count("status 200")).as("fuzzed requests answered 200").isGreaterThan(REQUESTS / 10);
     assertThat(count("status 400")).as("fuzzed requests answered 400").isGreaterThan(REQUESTS / 5);
-    // A 502 here means the backend stand-in broke off an exchange the proxy let through: the two read the request
+    // A 502 here means the backend stand-in broke off an exchange the proxy let through: the two
+    // read the request
     // differently (how the Transfer-Encoding lists and trailers of FuzzFindingsIT showed up).
-    assertThat(count("status 502")).as("fuzzed requests answered 502, e.g.:\n%s", describe(examples.get("status 502")))
+    assertThat(count("status 502"))
+        .as("fuzzed requests answered 502, e.g.:\n%s", describe(examples.get("status 502")))
         .isZero();
 
     // The backend saw only well-formed requests, each of them processed by the proxy.
@@ -138,22 +166,46 @@ class HostileInputIT {
       List<String> problems = ForwardedRequests.problems(received);
       if (!problems.isEmpty()) {
         String fuzzCase = received.header("x-fuzz-case");
-        HttpMutations.Case input = fuzzCase == null || !fuzzCase.matches("[0-9]+") ? null
-            : cases.get(Integer.parseInt(fuzzCase));
-        malformed.add(received.method() + " " + received.target() + ": " + problems + (input == null ? ""
-            : "\n  from case " + input.number() + " (" + input.recipe() + "):\n" + input.printable()));
+        HttpMutations.Case input =
+            fuzzCase == null || !fuzzCase.matches("[0-9]+")
+                ? null
+                : cases.get(Integer.parseInt(fuzzCase));
+        malformed.add(
+            received.method()
+                + " "
+                + received.target()
+                + ": "
+                + problems
+                + (input == null
+                    ? ""
+                    : "\n  from case "
+                        + input.number()
+                        + " ("
+                        + input.recipe()
+                        + "):\n"
+                        + input.printable()));
       }
     }
-    assertThat(malformed).as("requests the backend received that break ForwardedRequests' rules").isEmpty();
+    assertThat(malformed)
+        .as("requests the backend received that break ForwardedRequests' rules")
+        .isEmpty();
 
     // Every client is gone: only idle pooled backend connections may remain open, none checked out.
-    awaitTrue(() -> proxy.metrics().clientConnections().getCount() == 0, Duration.ofSeconds(15),
+    awaitTrue(
+        () -> proxy.metrics().clientConnections().getCount() == 0,
+        Duration.ofSeconds(15),
         () -> "client connections still open: " + proxy.metrics().clientConnections().getCount());
     int idleAllowed = MAX_IDLE * Runtime.getRuntime().availableProcessors();
-    awaitTrue(() -> proxy.metrics().backendConnections().getCount() <= idleAllowed, Duration.ofSeconds(10),
-        () -> proxy.metrics().backendConnections().getCount() + " backend connections open with no client left "
-            + "(expected: at most " + idleAllowed + ", backend.max-idle-connections per event loop): some were "
-            + "left checked out");
+    awaitTrue(
+        () -> proxy.metrics().backendConnections().getCount() <= idleAllowed,
+        Duration.ofSeconds(10),
+        () ->
+            proxy.metrics().backendConnections().getCount()
+                + " backend connections open with no client left "
+                + "(expected: at most "
+                + idleAllowed
+                + ", backend.max-idle-connections per event loop): some were "
+                + "left checked out");
 
     assertThat(LeakReports.collect()).as("Netty leak reports").isEmpty();
   }
@@ -174,7 +226,8 @@ class HostileInputIT {
       int status = ResponseReader.readOne(client.input(), request.isHead());
       record(status == ResponseReader.NONE ? "no response" : "status " + status, request, null);
     } catch (IOException e) {
-      // The proxy closed while the request was still being written (a limit or a refusal): its right.
+      // The proxy closed while the request was still being written (a limit or a refusal): its
+      // right.
       record("closed while sending", request, null);
     }
   }
@@ -188,8 +241,16 @@ class HostileInputIT {
       socket.getOutputStream().write(opening.bytes());
       InputStream in = socket.getInputStream();
       int first = in.read();
-      record(first == -1 ? "opening: closed" : first == 0x15 ? "opening: alert" : first == 0x16
-          ? "opening: handshake went on" : first == 'H' ? "opening: plain 400" : "opening: other", null, null);
+      record(
+          first == -1
+              ? "opening: closed"
+              : first == 0x15
+                  ? "opening: alert"
+                  : first == 0x16
+                      ? "opening: handshake went on"
+                      : first == 'H' ? "opening: plain 400" : "opening: other",
+          null,
+          null);
     } catch (IOException e) {
       record("opening: silent or reset", null, null);
     }
@@ -198,7 +259,8 @@ class HostileInputIT {
   private void record(String outcome, HttpMutations.Case request, IOException cause) {
     outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
     if (request != null) {
-      List<HttpMutations.Case> some = examples.computeIfAbsent(outcome, k -> new CopyOnWriteArrayList<>());
+      List<HttpMutations.Case> some =
+          examples.computeIfAbsent(outcome, k -> new CopyOnWriteArrayList<>());
       if (some.size() < 3) {
         some.add(request);
       }
@@ -214,8 +276,13 @@ class HostileInputIT {
   }
 
   private static String describe(List<HttpMutations.Case> requests) {
-    return requests == null ? "none" : String.join("\n", requests.stream()
-        .map(c -> "case " + c.number() + " (" + c.recipe() + "):\n" + c.printable()).toList());
+    return requests == null
+        ? "none"
+        : String.join(
+            "\n",
+            requests.stream()
+                .map(c -> "case " + c.number() + " (" + c.recipe() + "):\n" + c.printable())
+                .toList());
   }
 
   private static void run(List<Runnable> jobs) throws Exception {
@@ -231,7 +298,8 @@ class HostileInputIT {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, Duration within, Supplier<String> failure)
+  private static void awaitTrue(
+      BooleanSupplier condition, Duration within, Supplier<String> failure)
       throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {

@@ -25,15 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * config/keylime-registrar.conf as shipped (only its ports moved to free ones), in front of stand-ins for the
- * registrar's two faces, driven with curl and the example certificates.
+ * config/keylime-registrar.conf as shipped (only its ports moved to free ones), in front of
+ * stand-ins for the registrar's two faces, driven with curl and the example certificates.
  */
 class KeylimePresetIT {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   private static final Path CERTS = REPO.resolve("certs-example");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend plain;
   private RecordingBackend tls;
@@ -44,13 +43,18 @@ class KeylimePresetIT {
   void start() throws Exception {
     plain = RecordingBackend.start();
     tls = RecordingBackend.startTls(registrarContext(), true);
-    String preset = Files.readString(REPO.resolve("config/keylime-registrar.conf"))
-        .replace("127.0.0.1:8890", "127.0.0.1:" + plain.port())
-        .replace("127.0.0.1:8891", "127.0.0.1:" + tls.port())
-        .replace("../certs-example/", CERTS + "/");
+    String preset =
+        Files.readString(REPO.resolve("config/keylime-registrar.conf"))
+            .replace("127.0.0.1:8890", "127.0.0.1:" + plain.port())
+            .replace("127.0.0.1:8891", "127.0.0.1:" + tls.port())
+            .replace("../certs-example/", CERTS + "/");
     Path conf = Files.writeString(dir.resolve("keylime-registrar.conf"), preset);
-    proxy = ChainsightServer.start(ConfigLoader.loadEffective(Optional.of(conf), Map.of(),
-        Map.of("listen.host", "127.0.0.1", "listen.port", "0", "admin.enabled", "false")));
+    proxy =
+        ChainsightServer.start(
+            ConfigLoader.loadEffective(
+                Optional.of(conf),
+                Map.of(),
+                Map.of("listen.host", "127.0.0.1", "listen.port", "0", "admin.enabled", "false")));
     base = "https://localhost:" + proxy.tlsAddress().getPort();
   }
 
@@ -61,11 +65,17 @@ class KeylimePresetIT {
     tls.close();
   }
 
-  /** The registrar's 8891 face with the example registrar certificate, requiring a client certificate. */
+  /**
+   * The registrar's 8891 face with the example registrar certificate, requiring a client
+   * certificate.
+   */
   private static SSLContext registrarContext() throws Exception {
     List<X509Certificate> chain = Pem.readCertificates(CERTS.resolve("registrar-chain.pem"));
-    PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
-        new PKCS8EncodedKeySpec(Pem.readPrivateKey(CERTS.resolve("registrar-key.pem")).getEncoded()));
+    PrivateKey key =
+        KeyFactory.getInstance("EC")
+            .generatePrivate(
+                new PKCS8EncodedKeySpec(
+                    Pem.readPrivateKey(CERTS.resolve("registrar-key.pem")).getEncoded()));
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry("registrar", key, "pw".toCharArray(), chain.toArray(X509Certificate[]::new));
@@ -80,11 +90,22 @@ class KeylimePresetIT {
   }
 
   private Command.Result curl(String who, String... request) {
-    List<String> command = new ArrayList<>(List.of("curl", "-sS", "-w", "\n%{http_code}", "--cacert",
-        CERTS.resolve("agent-ca.pem").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sS",
+                "-w",
+                "\n%{http_code}",
+                "--cacert",
+                CERTS.resolve("agent-ca.pem").toString()));
     if (who != null) {
-      command.addAll(List.of("--cert", CERTS.resolve(who + "-cert.pem").toString(),
-          "--key", CERTS.resolve(who + "-key.pem").toString()));
+      command.addAll(
+          List.of(
+              "--cert",
+              CERTS.resolve(who + "-cert.pem").toString(),
+              "--key",
+              CERTS.resolve(who + "-key.pem").toString()));
     }
     command.addAll(List.of(request));
     return Command.run(command, null, 20);
@@ -92,8 +113,16 @@ class KeylimePresetIT {
 
   @Test
   void stockAgentWithoutCertificateRegistersOverPlainHttpBackend() {
-    Command.Result result = curl(null, "-X", "POST", "-H", "Content-Type: application/json", "-d", "{}",
-        base + "/v2.1/agents/d432fbb3-d2f1-4a97-9ef7-75bd81c00000");
+    Command.Result result =
+        curl(
+            null,
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            "{}",
+            base + "/v2.1/agents/d432fbb3-d2f1-4a97-9ef7-75bd81c00000");
     assertThat(result.stdout()).endsWith("\n200");
     assertThat(plain.last().method()).isEqualTo("POST");
     assertThat(plain.last().header("x-forwarded-client-cert")).isNull();
@@ -110,9 +139,12 @@ class KeylimePresetIT {
 
   @Test
   void agentCertificateIsNotAllowedOnTenantRoutes() {
-    assertThat(curl("agent", base + "/v2.1/agents").stdout()).contains("NOT_AUTHORIZED").endsWith("\n403");
+    assertThat(curl("agent", base + "/v2.1/agents").stdout())
+        .contains("NOT_AUTHORIZED")
+        .endsWith("\n403");
     assertThat(curl(null, "-X", "DELETE", base + "/v2.1/agents/d432fbb3").stdout())
-        .contains("NO_CLIENT_CERTIFICATE").endsWith("\n401");
+        .contains("NO_CLIENT_CERTIFICATE")
+        .endsWith("\n401");
     assertThat(tls.received()).isEmpty();
   }
 }

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The foundation, end to end: real TLS clients, the proxy, and a backend that records what it got. */
+/**
+ * The foundation, end to end: real TLS clients, the proxy, and a backend that records what it got.
+ */
 class ProxyIT {
   private static TestPki pki;
   private static HeldCertificate agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -56,27 +57,36 @@ class ProxyIT {
 
   private URI start(ClientAuth clientAuth) throws Exception {
     backend = RecordingBackend.start();
-    proxy = ChainsightServer.start(ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
     return URI.create("https://localhost:" + proxy.tlsAddress().getPort());
   }
 
   private static HttpClient client(SSLContext context) {
-    return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   @Test
   void agentRequestReachesBackendAndResponseComesBackByteForByte() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    HttpResponse<String> response = client(pki.clientContext(agent, pki.intermediate())).send(
-        HttpRequest.newBuilder(base.resolve("/v2.1/agents/d432fbb3?verbose=1"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"ekcert\": \"abc\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client(pki.clientContext(agent, pki.intermediate()))
+            .send(
+                HttpRequest.newBuilder(base.resolve("/v2.1/agents/d432fbb3?verbose=1"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"ekcert\": \"abc\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
-        .isEqualTo("{\"code\": 200, \"status\": \"Success\", \"results\": {\"saw\": \"POST /v2.1/agents/d432fbb3\"}}");
+        .isEqualTo(
+            "{\"code\": 200, \"status\": \"Success\", \"results\": {\"saw\": \"POST /v2.1/agents/d432fbb3\"}}");
     RecordingBackend.Received got = backend.last();
     assertThat(got.method()).isEqualTo("POST");
     assertThat(got.target()).isEqualTo("/v2.1/agents/d432fbb3?verbose=1");
@@ -85,10 +95,12 @@ class ProxyIT {
     assertThat(got.header("x-forwarded-proto")).isEqualTo("https");
     assertThat(got.header("x-forwarded-for")).isEqualTo("127.0.0.1");
     assertThat(got.header("x-forwarded-host")).isEqualTo("localhost:" + base.getPort());
-    assertThat(got.header("x-forwarded-client-cert")).isEqualTo(
-        "Hash=" + io.chainsight.core.certs.Certificates.sha256(agent.certificate())
-            + ";Subject=\"CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000\""
-            + ";DNS=d432fbb3-d2f1-4a97-9ef7-75bd81c00000.agents.keylime.test");
+    assertThat(got.header("x-forwarded-client-cert"))
+        .isEqualTo(
+            "Hash="
+                + io.chainsight.core.certs.Certificates.sha256(agent.certificate())
+                + ";Subject=\"CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000\""
+                + ";DNS=d432fbb3-d2f1-4a97-9ef7-75bd81c00000.agents.keylime.test");
   }
 
   @Test
@@ -97,9 +109,13 @@ class ProxyIT {
     byte[] body = new byte[5 * 1024 * 1024];
     new Random(42).nextBytes(body);
 
-    HttpResponse<byte[]> response = client(pki.clientContext(agent, pki.intermediate())).send(
-        HttpRequest.newBuilder(base.resolve("/echo")).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response =
+        client(pki.clientContext(agent, pki.intermediate()))
+            .send(
+                HttpRequest.newBuilder(base.resolve("/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(sha256(response.body())).isEqualTo(sha256(body));
@@ -109,8 +125,12 @@ class ProxyIT {
   @Test
   void noClientCertificateUnderRequireFailsTheHandshake() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    assertThatThrownBy(() -> client(pki.clientContext(null)).send(
-        HttpRequest.newBuilder(base.resolve("/version")).build(), HttpResponse.BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client(pki.clientContext(null))
+                    .send(
+                        HttpRequest.newBuilder(base.resolve("/version")).build(),
+                        HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(java.io.IOException.class);
     assertThat(backend.received()).isEmpty();
   }
@@ -120,19 +140,35 @@ class ProxyIT {
     // curl, unlike the JDK client, sends its certificate whatever CA names the server asks for.
     URI base = start(ClientAuth.REQUIRE);
     Path[] files = TestPki.writeClientFiles(dir, "stranger", TestPki.unrelatedAgent("stranger"));
-    Command.Result curl = Command.run(List.of("curl", "-sS", "--cacert", dir.resolve("root-ca.pem").toString(),
-        "--cert", files[0].toString(), "--key", files[1].toString(), base.resolve("/version").toString()), null, 20);
+    Command.Result curl =
+        Command.run(
+            List.of(
+                "curl",
+                "-sS",
+                "--cacert",
+                dir.resolve("root-ca.pem").toString(),
+                "--cert",
+                files[0].toString(),
+                "--key",
+                files[1].toString(),
+                base.resolve("/version").toString()),
+            null,
+            20);
 
     assertThat(curl.exitCode()).isNotZero();
-    assertThat(curl.stderr()).containsAnyOf("alert unknown ca", "alert bad certificate", "unknown ca");
+    assertThat(curl.stderr())
+        .containsAnyOf("alert unknown ca", "alert bad certificate", "unknown ca");
     assertThat(backend.received()).isEmpty();
   }
 
   @Test
   void optionalForwardsClientWithoutCertificateWithoutIdentity() throws Exception {
     URI base = start(ClientAuth.OPTIONAL);
-    HttpResponse<String> response = client(pki.clientContext(null)).send(
-        HttpRequest.newBuilder(base.resolve("/version")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client(pki.clientContext(null))
+            .send(
+                HttpRequest.newBuilder(base.resolve("/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(backend.last().header("x-forwarded-client-cert")).isNull();
@@ -142,11 +178,14 @@ class ProxyIT {
   @Test
   void spoofedIdentityHeadersNeverReachTheBackend() throws Exception {
     URI base = start(ClientAuth.OPTIONAL);
-    client(pki.clientContext(null)).send(HttpRequest.newBuilder(base.resolve("/version"))
-        .header("X-Forwarded-Client-Cert", "Hash=00;Subject=\"CN=admin\"")
-        .header("X-Forwarded-For", "10.0.0.1")
-        .header("Forwarded", "for=10.0.0.1")
-        .build(), HttpResponse.BodyHandlers.ofString());
+    client(pki.clientContext(null))
+        .send(
+            HttpRequest.newBuilder(base.resolve("/version"))
+                .header("X-Forwarded-Client-Cert", "Hash=00;Subject=\"CN=admin\"")
+                .header("X-Forwarded-For", "10.0.0.1")
+                .header("Forwarded", "for=10.0.0.1")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     RecordingBackend.Received got = backend.last();
     assertThat(got.header("x-forwarded-client-cert")).isNull();
@@ -158,10 +197,22 @@ class ProxyIT {
   void spoofedIdentityIsReplacedByTheVerifiedOneWithCurl() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
     Path[] files = TestPki.writeClientFiles(dir, "agent", agent, pki.intermediate());
-    Command.Result curl = Command.run(List.of("curl", "-sS", "--cacert", dir.resolve("root-ca.pem").toString(),
-        "--cert", files[0].toString(), "--key", files[1].toString(),
-        "-H", "X-Forwarded-Client-Cert: Hash=00;Subject=\"CN=admin\"",
-        base.resolve("/version").toString()), null, 20);
+    Command.Result curl =
+        Command.run(
+            List.of(
+                "curl",
+                "-sS",
+                "--cacert",
+                dir.resolve("root-ca.pem").toString(),
+                "--cert",
+                files[0].toString(),
+                "--key",
+                files[1].toString(),
+                "-H",
+                "X-Forwarded-Client-Cert: Hash=00;Subject=\"CN=admin\"",
+                base.resolve("/version").toString()),
+            null,
+            20);
 
     assertThat(curl.exitCode()).as(curl.stderr()).isZero();
     assertThat(curl.stdout()).contains("\"saw\": \"GET /version\"");
@@ -173,9 +224,21 @@ class ProxyIT {
   @Test
   void servesAllThreeCertificatesInOrder() throws Exception {
     URI base = start(ClientAuth.OPTIONAL);
-    Command.Result sClient = Command.run(List.of("openssl", "s_client", "-connect",
-        "127.0.0.1:" + base.getPort(), "-servername", "localhost", "-showcerts",
-        "-CAfile", dir.resolve("root-ca.pem").toString(), "-verify_return_error"), "Q\n", 20);
+    Command.Result sClient =
+        Command.run(
+            List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + base.getPort(),
+                "-servername",
+                "localhost",
+                "-showcerts",
+                "-CAfile",
+                dir.resolve("root-ca.pem").toString(),
+                "-verify_return_error"),
+            "Q\n",
+            20);
 
     assertThat(sClient.stdout()).contains("Verify return code: 0 (ok)");
     Matcher subjects = Pattern.compile("(?m)^ *(\\d) s:(.*)$").matcher(sClient.stdout());
@@ -183,10 +246,11 @@ class ProxyIT {
     while (subjects.find()) {
       order.append(subjects.group(1)).append(':').append(subjects.group(2)).append('\n');
     }
-    assertThat(order.toString()).isEqualTo(
-        "0:CN = registrar.keylime.test\n"
-            + "1:O = chainsight tests, CN = test intermediate CA\n"
-            + "2:O = chainsight tests, CN = test root CA\n");
+    assertThat(order.toString())
+        .isEqualTo(
+            "0:CN = registrar.keylime.test\n"
+                + "1:O = chainsight tests, CN = test intermediate CA\n"
+                + "2:O = chainsight tests, CN = test root CA\n");
     assertThat(sClient.stdout().split("-----BEGIN CERTIFICATE-----", -1)).hasSize(4);
   }
 
@@ -197,13 +261,30 @@ class ProxyIT {
     backend.close();
     backend = null;
     Path[] files = TestPki.writeClientFiles(dir, "agent", agent, pki.intermediate());
-    Command.Result curl = Command.run(List.of("curl", "-sS", "-w", "\n%{http_code}", "--cacert",
-        dir.resolve("root-ca.pem").toString(), "--cert", files[0].toString(), "--key", files[1].toString(),
-        base.resolve("/version").toString()), null, 20);
+    Command.Result curl =
+        Command.run(
+            List.of(
+                "curl",
+                "-sS",
+                "-w",
+                "\n%{http_code}",
+                "--cacert",
+                dir.resolve("root-ca.pem").toString(),
+                "--cert",
+                files[0].toString(),
+                "--key",
+                files[1].toString(),
+                base.resolve("/version").toString()),
+            null,
+            20);
 
-    assertThat(curl.stdout()).isEqualTo("{\"code\": 502, \"status\": \"Bad Gateway: cannot connect to backend "
-        + "127.0.0.1:" + deadPort + " (connection refused: nothing listens there; is the registrar running?)\", "
-        + "\"results\": {}}\n\n502");
+    assertThat(curl.stdout())
+        .isEqualTo(
+            "{\"code\": 502, \"status\": \"Bad Gateway: cannot connect to backend "
+                + "127.0.0.1:"
+                + deadPort
+                + " (connection refused: nothing listens there; is the registrar running?)\", "
+                + "\"results\": {}}\n\n502");
     assertThat(proxy.metrics().backendErrors("connect")).isEqualTo(1);
   }
 
@@ -212,12 +293,15 @@ class ProxyIT {
     URI base = start(ClientAuth.REQUIRE);
     HttpClient client = client(pki.clientContext(agent, pki.intermediate()));
     for (int i = 0; i < 5; i++) {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/version?i=" + i)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/version?i=" + i)).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
     }
     assertThat(backend.received()).hasSize(5);
-    assertThat(backend.received().stream().map(RecordingBackend.Received::remotePort).distinct()).hasSize(1);
+    assertThat(backend.received().stream().map(RecordingBackend.Received::remotePort).distinct())
+        .hasSize(1);
   }
 
   @Test
@@ -225,19 +309,39 @@ class ProxyIT {
     backend = RecordingBackend.start();
     io.chainsight.core.config.ChainsightConfig base =
         ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE);
-    proxy = ChainsightServer.start(new io.chainsight.core.config.ChainsightConfig(base.listen(), base.tls(),
-        base.backend(), base.limits(), base.shutdown(), base.admin(), base.diagnostics(),
-        new io.chainsight.core.config.LogSettings(io.chainsight.core.config.LogSettings.Format.TEXT, true),
-        base.allow(), base.routes(), base.source()));
-    try (io.chainsight.core.testing.LogCapture log = new io.chainsight.core.testing.LogCapture(AccessLog.LOGGER)) {
-      client(pki.clientContext(agent, pki.intermediate())).send(HttpRequest.newBuilder(
-          URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/bytes/1234?x=1")).build(),
-          HttpResponse.BodyHandlers.ofString());
+    proxy =
+        ChainsightServer.start(
+            new io.chainsight.core.config.ChainsightConfig(
+                base.listen(),
+                base.tls(),
+                base.backend(),
+                base.limits(),
+                base.shutdown(),
+                base.admin(),
+                base.diagnostics(),
+                new io.chainsight.core.config.LogSettings(
+                    io.chainsight.core.config.LogSettings.Format.TEXT, true),
+                base.allow(),
+                base.routes(),
+                base.source()));
+    try (io.chainsight.core.testing.LogCapture log =
+        new io.chainsight.core.testing.LogCapture(AccessLog.LOGGER)) {
+      client(pki.clientContext(agent, pki.intermediate()))
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "https://localhost:" + proxy.tlsAddress().getPort() + "/bytes/1234?x=1"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       java.util.Map<String, Object> event = log.await("event", "access", Duration.ofSeconds(5));
-      assertThat(event).containsEntry("method", "GET").containsEntry("path", "/bytes/1234?x=1")
-          .containsEntry("status", 200).containsEntry("bytes", 1234L)
+      assertThat(event)
+          .containsEntry("method", "GET")
+          .containsEntry("path", "/bytes/1234?x=1")
+          .containsEntry("status", 200)
+          .containsEntry("bytes", 1234L)
           .containsEntry("client_subject", "CN=d432fbb3-d2f1-4a97-9ef7-75bd81c00000")
-          .containsEntry("client_sha256", io.chainsight.core.certs.Certificates.sha256(agent.certificate()));
+          .containsEntry(
+              "client_sha256", io.chainsight.core.certs.Certificates.sha256(agent.certificate()));
     }
   }
 

@@ -30,13 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Certificates rotate under load: no request fails, and the new certificate is served within 2 s. */
+/**
+ * Certificates rotate under load: no request fails, and the new certificate is served within 2 s.
+ */
 class ReloadIT {
   private final TestPki pki = TestPki.create();
   private final HeldCertificate agent = pki.agent("agent-1");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -56,29 +57,39 @@ class ReloadIT {
     // live -> gen-0/ : the Kubernetes layout; the config names files through the symlink.
     Path live = dir.resolve("live");
     Files.createSymbolicLink(live, writeGeneration(0, leaf(0)).getFileName());
-    Files.writeString(dir.resolve("trusted-cas.pem"), pki.intermediate().certificatePem() + pki.root().certificatePem());
+    Files.writeString(
+        dir.resolve("trusted-cas.pem"),
+        pki.intermediate().certificatePem() + pki.root().certificatePem());
     start(live.resolve("chain.pem"), live.resolve("key.pem"));
 
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread load = new Thread(() -> {
-      HttpClient client = HttpClient.newBuilder().sslContext(pki.clientContext(agent, pki.intermediate()))
-          .version(HttpClient.Version.HTTP_1_1).build();
-      URI uri = URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version");
-      while (running.get()) {
-        try {
-          HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() != 200) {
-            throw new AssertionError("status " + response.statusCode());
-          }
-          ok.incrementAndGet();
-        } catch (Exception | AssertionError e) {
-          failure.compareAndSet(null, e);
-        }
-      }
-    });
+    Thread load =
+        new Thread(
+            () -> {
+              HttpClient client =
+                  HttpClient.newBuilder()
+                      .sslContext(pki.clientContext(agent, pki.intermediate()))
+                      .version(HttpClient.Version.HTTP_1_1)
+                      .build();
+              URI uri =
+                  URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version");
+              while (running.get()) {
+                try {
+                  HttpResponse<String> response =
+                      client.send(
+                          HttpRequest.newBuilder(uri).build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  if (response.statusCode() != 200) {
+                    throw new AssertionError("status " + response.statusCode());
+                  }
+                  ok.incrementAndGet();
+                } catch (Exception | AssertionError e) {
+                  failure.compareAndSet(null, e);
+                }
+              }
+            });
     load.start();
     try {
       for (int i = 1; i <= 20; i++) {
@@ -88,22 +99,32 @@ class ReloadIT {
             Files.writeString(live.resolve("chain.pem"), chainPem(next));
             Files.writeString(live.resolve("key.pem"), next.privateKeyPem());
             break;
-          case 1: { // editor style: write aside, rename over
-            Path target = live.toRealPath();
-            Files.writeString(target.resolve("chain.pem.tmp"), chainPem(next));
-            Files.writeString(target.resolve("key.pem.tmp"), next.privateKeyPem());
-            Files.move(target.resolve("key.pem.tmp"), target.resolve("key.pem"), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(target.resolve("chain.pem.tmp"), target.resolve("chain.pem"), StandardCopyOption.ATOMIC_MOVE);
-            break;
-          }
-          default: { // Kubernetes: a new directory, then swap the symlink atomically
-            Path generation = writeGeneration(i, next);
-            Path link = dir.resolve("live.tmp");
-            Files.createSymbolicLink(link, generation.getFileName());
-            Files.move(link, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          }
+          case 1:
+            { // editor style: write aside, rename over
+              Path target = live.toRealPath();
+              Files.writeString(target.resolve("chain.pem.tmp"), chainPem(next));
+              Files.writeString(target.resolve("key.pem.tmp"), next.privateKeyPem());
+              Files.move(
+                  target.resolve("key.pem.tmp"),
+                  target.resolve("key.pem"),
+                  StandardCopyOption.ATOMIC_MOVE);
+              Files.move(
+                  target.resolve("chain.pem.tmp"),
+                  target.resolve("chain.pem"),
+                  StandardCopyOption.ATOMIC_MOVE);
+              break;
+            }
+          default:
+            { // Kubernetes: a new directory, then swap the symlink atomically
+              Path generation = writeGeneration(i, next);
+              Path link = dir.resolve("live.tmp");
+              Files.createSymbolicLink(link, generation.getFileName());
+              Files.move(
+                  link, live, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         }
-        awaitServedSerial(next.certificate().getSerialNumber(), Duration.ofSeconds(2), "rotation " + i);
+        awaitServedSerial(
+            next.certificate().getSerialNumber(), Duration.ofSeconds(2), "rotation " + i);
       }
     } finally {
       running.set(false);
@@ -117,7 +138,9 @@ class ReloadIT {
   void brokenReplacementIsRefusedAndTheOldCertificateKeepsServing() throws Exception {
     HeldCertificate first = leaf(0);
     Path generation = writeGeneration(0, first);
-    Files.writeString(dir.resolve("trusted-cas.pem"), pki.intermediate().certificatePem() + pki.root().certificatePem());
+    Files.writeString(
+        dir.resolve("trusted-cas.pem"),
+        pki.intermediate().certificatePem() + pki.root().certificatePem());
     start(generation.resolve("chain.pem"), generation.resolve("key.pem"));
 
     // A new certificate whose key file was not updated: the key does not match.
@@ -126,28 +149,47 @@ class ReloadIT {
 
     assertThat(servedSerial()).isEqualTo(first.certificate().getSerialNumber());
     assertThat(proxy.credentials().lastFailure()).isPresent();
-    assertThat(proxy.credentials().lastFailure().get().problems()).singleElement().asString()
-        .contains("tls.private-key").contains("does not match");
-    assertThat(proxy.metrics().registry().counter("chainsight_reloads_total.result.failed").getCount())
+    assertThat(proxy.credentials().lastFailure().get().problems())
+        .singleElement()
+        .asString()
+        .contains("tls.private-key")
+        .contains("does not match");
+    assertThat(
+            proxy.metrics().registry().counter("chainsight_reloads_total.result.failed").getCount())
         .isPositive();
   }
 
   private void start(Path chain, Path key) throws Exception {
     backend = RecordingBackend.start();
-    TlsSettings tls = new TlsSettings(chain, key, ClientAuth.REQUIRE, Optional.of(dir.resolve("trusted-cas.pem")),
-        List.of(), TlsSettings.SUPPORTED_PROTOCOLS, Duration.ofSeconds(10), TlsSettings.ClientAuthFailure.ALERT);
-    proxy = ChainsightServer.start(ProxyFixture.config(tls, ProxyFixture.backend(backend.port(),
-        Duration.ofSeconds(60))));
+    TlsSettings tls =
+        new TlsSettings(
+            chain,
+            key,
+            ClientAuth.REQUIRE,
+            Optional.of(dir.resolve("trusted-cas.pem")),
+            List.of(),
+            TlsSettings.SUPPORTED_PROTOCOLS,
+            Duration.ofSeconds(10),
+            TlsSettings.ClientAuthFailure.ALERT);
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(60))));
   }
 
   private HeldCertificate leaf(int generation) {
-    return HeldCertificate.builder().commonName("registrar.keylime.test").signedBy(pki.intermediate())
-        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("localhost")
-        .serial(BigInteger.valueOf(1000 + generation)).build();
+    return HeldCertificate.builder()
+        .commonName("registrar.keylime.test")
+        .signedBy(pki.intermediate())
+        .purpose(Purpose.SERVER_AUTH)
+        .addSubjectAlternativeName("localhost")
+        .serial(BigInteger.valueOf(1000 + generation))
+        .build();
   }
 
   private String chainPem(HeldCertificate leaf) {
-    return leaf.certificatePem() + pki.intermediate().certificatePem() + pki.root().certificatePem();
+    return leaf.certificatePem()
+        + pki.intermediate().certificatePem()
+        + pki.root().certificatePem();
   }
 
   private Path writeGeneration(int number, HeldCertificate leaf) throws Exception {
@@ -157,7 +199,8 @@ class ReloadIT {
     return generation;
   }
 
-  private void awaitServedSerial(BigInteger expected, Duration within, String what) throws Exception {
+  private void awaitServedSerial(BigInteger expected, Duration within, String what)
+      throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     BigInteger served;
     do {
@@ -167,14 +210,22 @@ class ReloadIT {
       }
       Thread.sleep(50);
     } while (System.nanoTime() < deadline);
-    throw new AssertionError(what + ": still serving serial " + served + " " + within.toMillis()
-        + " ms after the change (expected " + expected + ")");
+    throw new AssertionError(
+        what
+            + ": still serving serial "
+            + served
+            + " "
+            + within.toMillis()
+            + " ms after the change (expected "
+            + expected
+            + ")");
   }
 
   private BigInteger servedSerial() throws Exception {
     SSLContext context = pki.clientContext(agent, pki.intermediate());
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
-        proxy.tlsAddress().getPort())) {
+    try (SSLSocket socket =
+        (SSLSocket)
+            context.getSocketFactory().createSocket("127.0.0.1", proxy.tlsAddress().getPort())) {
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }

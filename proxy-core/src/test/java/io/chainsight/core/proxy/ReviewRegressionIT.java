@@ -1,8 +1,8 @@
 package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
@@ -20,7 +20,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -29,16 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.chainsight.core.config.LimitsSettings;
-import io.chainsight.core.config.TlsSettings;
 
 /** Regressions for bugs a review found; each test failed before its fix. */
 class ReviewRegressionIT {
   private static TestPki pki;
   private static HeldCertificate agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private ChainsightServer proxy;
   private RawBackend raw;
@@ -63,23 +59,28 @@ class ReviewRegressionIT {
     }
   }
 
-  /** A backend that answers the n-th request head on a connection with script.apply(n) and then closes if null. */
+  /**
+   * A backend that answers the n-th request head on a connection with script.apply(n) and then
+   * closes if null.
+   */
   static final class RawBackend implements AutoCloseable {
     final ServerSocket server;
     final Thread thread;
 
     RawBackend(Function<Integer, String> script, boolean closeAfterFirst) throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        try {
-          while (true) {
-            Socket s = server.accept();
-            new Thread(() -> serve(s, script, closeAfterFirst)).start();
-          }
-        } catch (IOException ignored) {
-          // closed
-        }
-      });
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    Socket s = server.accept();
+                    new Thread(() -> serve(s, script, closeAfterFirst)).start();
+                  }
+                } catch (IOException ignored) {
+                  // closed
+                }
+              });
       thread.setDaemon(true);
       thread.start();
     }
@@ -107,8 +108,10 @@ class ReviewRegressionIT {
       int state = 0;
       int b;
       while ((b = in.read()) != -1) {
-        state = (b == '\r' && (state == 0 || state == 2)) ? state + 1 : (b == '\n' && (state == 1 || state == 3))
-            ? state + 1 : 0;
+        state =
+            (b == '\r' && (state == 0 || state == 2))
+                ? state + 1
+                : (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
         if (state == 4) {
           return true;
         }
@@ -127,29 +130,42 @@ class ReviewRegressionIT {
   }
 
   private SSLSocket client(int port) throws Exception {
-    SSLSocket socket = (SSLSocket) pki.clientContext(agent, pki.intermediate()).getSocketFactory()
-        .createSocket("127.0.0.1", port);
+    SSLSocket socket =
+        (SSLSocket)
+            pki.clientContext(agent, pki.intermediate())
+                .getSocketFactory()
+                .createSocket("127.0.0.1", port);
     socket.setSoTimeout(5_000);
     socket.startHandshake();
     return socket;
   }
 
   private void startProxy(int backendPort, LimitsSettings limits) throws Exception {
-    proxy = ChainsightServer.start(ProxyFixture.withLimits(
-        ProxyFixture.config(pki.writeServerFiles(dir), backendPort, ClientAuth.REQUIRE), limits));
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.withLimits(
+                ProxyFixture.config(pki.writeServerFiles(dir), backendPort, ClientAuth.REQUIRE),
+                limits));
   }
 
   @Test
   void bytesAfterAResponseNeverBecomeTheNextPipelinedRequestsResponse() throws Exception {
-    raw = new RawBackend(n -> n == 0
-        ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
-            + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected"
-        : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond", false);
+    raw =
+        new RawBackend(
+            n ->
+                n == 0
+                    ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected"
+                    : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
+            false);
     startProxy(raw.port(), LimitsSettings.DEFAULTS);
     try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
-      send(socket, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      send(
+          socket,
+          "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
-      // /b goes to a fresh connection (whose script starts over with "first"); the stray bytes are dropped with
+      // /b goes to a fresh connection (whose script starts over with "first"); the stray bytes are
+      // dropped with
       // the connection that sent them.
       assertThat(response.split("HTTP/1.1 200 OK", -1)).hasSize(3);
       assertThat(response).doesNotContain("injected");
@@ -159,8 +175,17 @@ class ReviewRegressionIT {
   @Test
   void refusedConnectionsLeaveTheOpenConnectionsGaugeRight() throws Exception {
     backend = RecordingBackend.start();
-    startProxy(backend.port(), new LimitsSettings(8 * 1024, 16 * 1024, 100, 1024 * 1024, Duration.ofSeconds(10),
-        Duration.ofSeconds(60), 1, 512));
+    startProxy(
+        backend.port(),
+        new LimitsSettings(
+            8 * 1024,
+            16 * 1024,
+            100,
+            1024 * 1024,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            1,
+            512));
     int port = proxy.tlsAddress().getPort();
     try (SSLSocket first = client(port)) {
       for (int i = 0; i < 3; i++) {
@@ -178,18 +203,29 @@ class ReviewRegressionIT {
   void aRejectedClientCannotGetInByResumingItsSession() throws Exception {
     backend = RecordingBackend.start();
     TestPki.ServerFiles files = pki.writeServerFiles(dir);
-    TlsSettings tls = new TlsSettings(files.chain(), files.key(), ClientAuth.REQUIRE, java.util.Optional.of(
-        files.trustedCas()), List.of(), TlsSettings.SUPPORTED_PROTOCOLS, Duration.ofSeconds(10),
-        TlsSettings.ClientAuthFailure.HTTP);
-    proxy = ChainsightServer.start(ProxyFixture.config(tls, ProxyFixture.backend(backend.port(),
-        Duration.ofSeconds(10))));
+    TlsSettings tls =
+        new TlsSettings(
+            files.chain(),
+            files.key(),
+            ClientAuth.REQUIRE,
+            java.util.Optional.of(files.trustedCas()),
+            List.of(),
+            TlsSettings.SUPPORTED_PROTOCOLS,
+            Duration.ofSeconds(10),
+            TlsSettings.ClientAuthFailure.HTTP);
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(10))));
     java.time.Instant now = java.time.Instant.now();
-    HeldCertificate expired = pki.agentBuilder("old-agent")
-        .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))).build();
+    HeldCertificate expired =
+        pki.agentBuilder("old-agent")
+            .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
+            .build();
     SSLContext context = pki.clientContext(expired, pki.intermediate());
     for (String protocol : new String[] {"TLSv1.2", "TLSv1.2", "TLSv1.3", "TLSv1.3"}) {
-      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1",
-          proxy.tlsAddress().getPort())) {
+      try (SSLSocket socket =
+          (SSLSocket)
+              context.getSocketFactory().createSocket("127.0.0.1", proxy.tlsAddress().getPort())) {
         socket.setEnabledProtocols(new String[] {protocol});
         socket.setSoTimeout(3000);
         socket.startHandshake();
@@ -203,8 +239,17 @@ class ReviewRegressionIT {
   @Test
   void aStalledRequestBodyEndsTheExchange() throws Exception {
     backend = RecordingBackend.start();
-    startProxy(backend.port(), new LimitsSettings(8 * 1024, 16 * 1024, 100, 1024 * 1024, Duration.ofSeconds(10),
-        Duration.ofMillis(500), 100, 512));
+    startProxy(
+        backend.port(),
+        new LimitsSettings(
+            8 * 1024,
+            16 * 1024,
+            100,
+            1024 * 1024,
+            Duration.ofSeconds(10),
+            Duration.ofMillis(500),
+            100,
+            512));
     try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
       send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
       assertThat(readToEnd(socket.getInputStream())).startsWith("HTTP/1.1 408");
@@ -218,16 +263,21 @@ class ReviewRegressionIT {
     backend = RecordingBackend.start();
     startProxy(backend.port(), LimitsSettings.DEFAULTS);
     try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
-      send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\nExpect: 100-continue\r\n\r\n");
+      send(
+          socket,
+          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\nExpect: 100-continue\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
     }
     try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
-      send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
-          + "Connection: close\r\n\r\n");
+      send(
+          socket,
+          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+              + "Connection: close\r\n\r\n");
       byte[] first = new byte[25];
       int n = socket.getInputStream().read(first);
-      assertThat(new String(first, 0, n, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100 Continue");
+      assertThat(new String(first, 0, n, StandardCharsets.ISO_8859_1))
+          .startsWith("HTTP/1.1 100 Continue");
       send(socket, "hello");
       assertThat(readToEnd(socket.getInputStream())).contains("200 OK").endsWith("hello");
     }
@@ -241,7 +291,10 @@ class ReviewRegressionIT {
     try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
       send(socket, "GET /x HTTP/1.0\r\nHost: x\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
-      assertThat(response).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding").endsWith("hello");
+      assertThat(response)
+          .startsWith("HTTP/1.1 200")
+          .doesNotContainIgnoringCase("transfer-encoding")
+          .endsWith("hello");
     }
   }
 

@@ -30,12 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Per-route backends and client-auth, and re-encryption to an https backend with the proxy's certificate. */
+/**
+ * Per-route backends and client-auth, and re-encryption to an https backend with the proxy's
+ * certificate.
+ */
 class RoutesIT {
   private final TestPki pki = TestPki.create();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private ChainsightServer proxy;
@@ -57,29 +59,55 @@ class RoutesIT {
   }
 
   private URI start(List<RouteSettings> routes, int defaultBackendPort) throws Exception {
-    ChainsightConfig base = ProxyFixture.config(pki.writeServerFiles(dir), defaultBackendPort, ClientAuth.REQUIRE);
-    proxy = ChainsightServer.start(new ChainsightConfig(base.listen(), base.tls(), base.backend(), base.limits(),
-        base.shutdown(), base.admin(), base.diagnostics(), base.log(), List.of(), routes, Optional.empty()));
+    ChainsightConfig base =
+        ProxyFixture.config(pki.writeServerFiles(dir), defaultBackendPort, ClientAuth.REQUIRE);
+    proxy =
+        ChainsightServer.start(
+            new ChainsightConfig(
+                base.listen(),
+                base.tls(),
+                base.backend(),
+                base.limits(),
+                base.shutdown(),
+                base.admin(),
+                base.diagnostics(),
+                base.log(),
+                List.of(),
+                routes,
+                Optional.empty()));
     return URI.create("https://localhost:" + proxy.tlsAddress().getPort());
   }
 
-  private static RouteSettings route(String prefix, Set<String> methods, URI backend, ClientAuth auth,
-      BackendTlsSettings tls) {
-    return new RouteSettings(prefix, methods, Optional.ofNullable(backend), Optional.ofNullable(auth),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable(tls));
+  private static RouteSettings route(
+      String prefix, Set<String> methods, URI backend, ClientAuth auth, BackendTlsSettings tls) {
+    return new RouteSettings(
+        prefix,
+        methods,
+        Optional.ofNullable(backend),
+        Optional.ofNullable(auth),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.ofNullable(tls));
   }
 
   private static HttpResponse<String> get(SSLContext context, URI uri) throws Exception {
-    return HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build()
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build()
         .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void optionalRouteServesClientsWithoutCertificateAndRequiredRouteAnswers401() throws Exception {
     RecordingBackend backend = plainBackend();
-    URI base = start(List.of(
-        route("/version", Set.of(), null, ClientAuth.OPTIONAL, null),
-        route("/v2.1/agents/", Set.of(), null, null, null)), backend.port());
+    URI base =
+        start(
+            List.of(
+                route("/version", Set.of(), null, ClientAuth.OPTIONAL, null),
+                route("/v2.1/agents/", Set.of(), null, null, null)),
+            backend.port());
     SSLContext noCertificate = pki.clientContext(null);
 
     try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
@@ -87,35 +115,72 @@ class RoutesIT {
       HttpResponse<String> refused = get(noCertificate, base.resolve("/v2.1/agents/d432fbb3"));
 
       assertThat(refused.statusCode()).isEqualTo(401);
-      String id = (String) log.await("reason", "NO_CLIENT_CERTIFICATE", Duration.ofSeconds(5)).get("failure_id");
-      assertThat(refused.body()).startsWith("{\"code\": 401, \"status\": \"Unauthorized: NO_CLIENT_CERTIFICATE: "
-          + "GET /v2.1/agents/d432fbb3 needs a client certificate").contains("failure id " + id);
+      String id =
+          (String)
+              log.await("reason", "NO_CLIENT_CERTIFICATE", Duration.ofSeconds(5)).get("failure_id");
+      assertThat(refused.body())
+          .startsWith(
+              "{\"code\": 401, \"status\": \"Unauthorized: NO_CLIENT_CERTIFICATE: "
+                  + "GET /v2.1/agents/d432fbb3 needs a client certificate")
+          .contains("failure id " + id);
     }
-    assertThat(backend.received()).extracting(RecordingBackend.Received::target).containsExactly("/version");
-    assertThat(get(pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
-        base.resolve("/v2.1/agents/d432fbb3")).statusCode()).isEqualTo(200);
+    assertThat(backend.received())
+        .extracting(RecordingBackend.Received::target)
+        .containsExactly("/version");
+    assertThat(
+            get(
+                    pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+                    base.resolve("/v2.1/agents/d432fbb3"))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void longestPrefixAndMethodPickTheRouteAndUnmatchedIs404() throws Exception {
     RecordingBackend agents = plainBackend();
     RecordingBackend tenant = plainBackend();
-    URI base = start(List.of(
-        route("/v2.1/agents/", Set.of("POST", "PUT"), URI.create("http://127.0.0.1:" + agents.port()), null, null),
-        route("/v2.1/", Set.of("GET"), URI.create("http://127.0.0.1:" + tenant.port()), null, null)), 1);
+    URI base =
+        start(
+            List.of(
+                route(
+                    "/v2.1/agents/",
+                    Set.of("POST", "PUT"),
+                    URI.create("http://127.0.0.1:" + agents.port()),
+                    null,
+                    null),
+                route(
+                    "/v2.1/",
+                    Set.of("GET"),
+                    URI.create("http://127.0.0.1:" + tenant.port()),
+                    null,
+                    null)),
+            1);
     SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
-    HttpClient client = HttpClient.newBuilder().sslContext(agent).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(agent).version(HttpClient.Version.HTTP_1_1).build();
 
-    client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).POST(HttpRequest.BodyPublishers.ofString("{}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).build(), HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> unmatched = client.send(HttpRequest.newBuilder(base.resolve("/v2.1/agents/a"))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    client.send(
+        HttpRequest.newBuilder(base.resolve("/v2.1/agents/a"))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    client.send(
+        HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unmatched =
+        client.send(
+            HttpRequest.newBuilder(base.resolve("/v2.1/agents/a")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
 
-    assertThat(agents.received()).extracting(RecordingBackend.Received::method).containsExactly("POST");
-    assertThat(tenant.received()).extracting(RecordingBackend.Received::method).containsExactly("GET");
+    assertThat(agents.received())
+        .extracting(RecordingBackend.Received::method)
+        .containsExactly("POST");
+    assertThat(tenant.received())
+        .extracting(RecordingBackend.Received::method)
+        .containsExactly("GET");
     assertThat(unmatched.statusCode()).isEqualTo(404);
-    assertThat(unmatched.body()).contains("no route for DELETE /v2.1/agents/a")
+    assertThat(unmatched.body())
+        .contains("no route for DELETE /v2.1/agents/a")
         .contains("/v2.1/agents/ POST|PUT, /v2.1/ GET");
   }
 
@@ -123,32 +188,67 @@ class RoutesIT {
   void deniedSubjectGets403AndTheLogNamesTheIdentityAndTheRulesTried() throws Exception {
     RecordingBackend backend = plainBackend();
     AccessRule tenantOnly = AccessRule.of(java.util.Map.of("subject-cn", "tenant-*"));
-    URI base = start(List.of(new RouteSettings("/v*/agents", Set.of("GET"), Optional.empty(), Optional.empty(),
-        Optional.of(List.of(tenantOnly)), Optional.empty(), Optional.empty(), Optional.empty())), backend.port());
+    URI base =
+        start(
+            List.of(
+                new RouteSettings(
+                    "/v*/agents",
+                    Set.of("GET"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(List.of(tenantOnly)),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty())),
+            backend.port());
 
     try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
-      HttpResponse<String> denied = get(pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
-          base.resolve("/v2.1/agents"));
+      HttpResponse<String> denied =
+          get(
+              pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+              base.resolve("/v2.1/agents"));
       assertThat(denied.statusCode()).isEqualTo(403);
-      java.util.Map<String, Object> event = log.await("reason", "NOT_AUTHORIZED", Duration.ofSeconds(5));
-      assertThat((String) event.get("explanation")).contains("authenticated as CN=agent-1")
-          .contains("DNS:agent-1.agents.keylime.test").contains("no rule matched")
+      java.util.Map<String, Object> event =
+          log.await("reason", "NOT_AUTHORIZED", Duration.ofSeconds(5));
+      assertThat((String) event.get("explanation"))
+          .contains("authenticated as CN=agent-1")
+          .contains("DNS:agent-1.agents.keylime.test")
+          .contains("no rule matched")
           .contains("subject-cn = \"tenant-*\"");
-      assertThat(denied.body()).startsWith("{\"code\": 403, \"status\": \"Forbidden: NOT_AUTHORIZED: "
-          + "authenticated as CN=agent-1").contains("failure id " + event.get("failure_id"));
+      assertThat(denied.body())
+          .startsWith(
+              "{\"code\": 403, \"status\": \"Forbidden: NOT_AUTHORIZED: "
+                  + "authenticated as CN=agent-1")
+          .contains("failure id " + event.get("failure_id"));
     }
-    assertThat(get(pki.clientContext(pki.agent("tenant-7"), pki.intermediate()), base.resolve("/v2.2/agents"))
-        .statusCode()).isEqualTo(200);
-    assertThat(backend.received()).extracting(RecordingBackend.Received::target).containsExactly("/v2.2/agents");
+    assertThat(
+            get(
+                    pki.clientContext(pki.agent("tenant-7"), pki.intermediate()),
+                    base.resolve("/v2.2/agents"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(backend.received())
+        .extracting(RecordingBackend.Received::target)
+        .containsExactly("/v2.2/agents");
   }
 
   @Test
   void accessRulesOnAnOptionalRouteRefuseAClientWithoutCertificate() throws Exception {
     RecordingBackend backend = plainBackend();
     AccessRule tenantOnly = AccessRule.of(java.util.Map.of("subject-cn", "tenant-*"));
-    URI base = start(List.of(new RouteSettings("/v*/agents", Set.of(), Optional.empty(),
-        Optional.of(ClientAuth.OPTIONAL), Optional.of(List.of(tenantOnly)), Optional.empty(), Optional.empty(),
-        Optional.empty())), backend.port());
+    URI base =
+        start(
+            List.of(
+                new RouteSettings(
+                    "/v*/agents",
+                    Set.of(),
+                    Optional.empty(),
+                    Optional.of(ClientAuth.OPTIONAL),
+                    Optional.of(List.of(tenantOnly)),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty())),
+            backend.port());
 
     HttpResponse<String> refused = get(pki.clientContext(null), base.resolve("/v2.1/agents"));
 
@@ -159,19 +259,40 @@ class RoutesIT {
 
   @Test
   void httpsBackendIsReachedWithTheProxysClientCertificate() throws Exception {
-    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(pki.intermediate())
-        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("127.0.0.1").build();
-    RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), true);
+    HeldCertificate registrar =
+        HeldCertificate.builder()
+            .commonName("registrar 8891")
+            .signedBy(pki.intermediate())
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("127.0.0.1")
+            .build();
+    RecordingBackend tls =
+        RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), true);
     open.add(tls);
-    HeldCertificate proxyClient = HeldCertificate.builder().commonName("chainsight-proxy")
-        .signedBy(pki.intermediate()).purpose(Purpose.CLIENT_AUTH).build();
+    HeldCertificate proxyClient =
+        HeldCertificate.builder()
+            .commonName("chainsight-proxy")
+            .signedBy(pki.intermediate())
+            .purpose(Purpose.CLIENT_AUTH)
+            .build();
     Path[] files = TestPki.writeClientFiles(dir, "proxy-client", proxyClient, pki.intermediate());
     Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base = start(List.of(route("/v2.1/agents", Set.of("GET"), URI.create("https://127.0.0.1:" + tls.port()),
-        null, new BackendTlsSettings(Optional.of(files[0]), Optional.of(files[1]), rootCa, Optional.empty()))), 1);
+    URI base =
+        start(
+            List.of(
+                route(
+                    "/v2.1/agents",
+                    Set.of("GET"),
+                    URI.create("https://127.0.0.1:" + tls.port()),
+                    null,
+                    new BackendTlsSettings(
+                        Optional.of(files[0]), Optional.of(files[1]), rootCa, Optional.empty()))),
+            1);
 
-    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
-        base.resolve("/v2.1/agents"));
+    HttpResponse<String> response =
+        get(
+            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(tls.last().clientCertificateSubject()).isEqualTo("CN=chainsight-proxy");
@@ -179,37 +300,71 @@ class RoutesIT {
 
   @Test
   void httpsBackendWhoseCertificateFailsGives502WithThePreciseReason() throws Exception {
-    HeldCertificate otherRoot = HeldCertificate.builder().commonName("other registrar CA").certificateAuthority(0)
-        .build();
-    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(otherRoot)
-        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("127.0.0.1").build();
+    HeldCertificate otherRoot =
+        HeldCertificate.builder().commonName("other registrar CA").certificateAuthority(0).build();
+    HeldCertificate registrar =
+        HeldCertificate.builder()
+            .commonName("registrar 8891")
+            .signedBy(otherRoot)
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("127.0.0.1")
+            .build();
     RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar), false);
     open.add(tls);
     Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base = start(List.of(route("/v2.1/agents", Set.of(), URI.create("https://127.0.0.1:" + tls.port()),
-        null, new BackendTlsSettings(Optional.empty(), Optional.empty(), rootCa, Optional.empty()))), 1);
+    URI base =
+        start(
+            List.of(
+                route(
+                    "/v2.1/agents",
+                    Set.of(),
+                    URI.create("https://127.0.0.1:" + tls.port()),
+                    null,
+                    new BackendTlsSettings(
+                        Optional.empty(), Optional.empty(), rootCa, Optional.empty()))),
+            1);
 
-    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
-        base.resolve("/v2.1/agents"));
+    HttpResponse<String> response =
+        get(
+            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(502);
-    assertThat(response.body()).contains("its certificate failed verification: ISSUER_NOT_FOUND")
+    assertThat(response.body())
+        .contains("its certificate failed verification: ISSUER_NOT_FOUND")
         .contains("CN=other registrar CA");
     assertThat(tls.received()).isEmpty();
   }
 
   @Test
   void httpsBackendWithTheWrongNameGives502NamingTheMismatch() throws Exception {
-    HeldCertificate registrar = HeldCertificate.builder().commonName("registrar 8891").signedBy(pki.intermediate())
-        .purpose(Purpose.SERVER_AUTH).addSubjectAlternativeName("registrar.keylime.test").build();
-    RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), false);
+    HeldCertificate registrar =
+        HeldCertificate.builder()
+            .commonName("registrar 8891")
+            .signedBy(pki.intermediate())
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("registrar.keylime.test")
+            .build();
+    RecordingBackend tls =
+        RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), false);
     open.add(tls);
     Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base = start(List.of(route("/", Set.of(), URI.create("https://127.0.0.1:" + tls.port()), null,
-        new BackendTlsSettings(Optional.empty(), Optional.empty(), rootCa, Optional.empty()))), 1);
+    URI base =
+        start(
+            List.of(
+                route(
+                    "/",
+                    Set.of(),
+                    URI.create("https://127.0.0.1:" + tls.port()),
+                    null,
+                    new BackendTlsSettings(
+                        Optional.empty(), Optional.empty(), rootCa, Optional.empty()))),
+            1);
 
-    HttpResponse<String> response = get(pki.clientContext(pki.agent("tenant"), pki.intermediate()),
-        base.resolve("/v2.1/agents"));
+    HttpResponse<String> response =
+        get(
+            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).contains("HOSTNAME_MISMATCH").contains("127.0.0.1");

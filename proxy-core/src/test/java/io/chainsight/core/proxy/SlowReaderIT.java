@@ -22,18 +22,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that asks for a large response and does not read it: the proxy must stop reading from the backend
- * (writability on the client side) instead of holding the response in memory, and deliver all of it once the
- * client reads.
+ * A client that asks for a large response and does not read it: the proxy must stop reading from
+ * the backend (writability on the client side) instead of holding the response in memory, and
+ * deliver all of it once the client reads.
  */
 class SlowReaderIT {
-  /** Larger than what the kernel buffers of both hops can hold (tcp_rmem may autotune to 32 MB here). */
+  /**
+   * Larger than what the kernel buffers of both hops can hold (tcp_rmem may autotune to 32 MB
+   * here).
+   */
   private static final long SIZE = 128L * 1024 * 1024;
-  /** What the proxy may hold for one stalled exchange: its buffers and TLS records, far below SIZE. */
+
+  /**
+   * What the proxy may hold for one stalled exchange: its buffers and TLS records, far below SIZE.
+   */
   private static final long MEMORY_BOUND = 16L * 1024 * 1024;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private RecordingBackend backend;
   private ChainsightServer proxy;
@@ -53,17 +58,23 @@ class SlowReaderIT {
     TestPki pki = TestPki.create();
     SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
     backend = RecordingBackend.start();
-    proxy = ChainsightServer.start(ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
-    // The proxy's channels allocate from the default allocator (adaptive in Netty 4.2), in this JVM.
-    ByteBufAllocatorMetric allocator = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
+    // The proxy's channels allocate from the default allocator (adaptive in Netty 4.2), in this
+    // JVM.
+    ByteBufAllocatorMetric allocator =
+        ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
 
     try (SSLSocket socket = (SSLSocket) agent.getSocketFactory().createSocket()) {
-      socket.setReceiveBufferSize(64 * 1024); // set before connecting: a client window that stays small
+      socket.setReceiveBufferSize(
+          64 * 1024); // set before connecting: a client window that stays small
       socket.connect(new InetSocketAddress("127.0.0.1", proxy.tlsAddress().getPort()));
       socket.setSoTimeout(20_000);
       socket.startHandshake();
       long before = allocator.usedDirectMemory() + allocator.usedHeapMemory();
-      String request = "GET /bytes/" + SIZE + " HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n";
+      String request =
+          "GET /bytes/" + SIZE + " HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n";
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
 
@@ -75,11 +86,17 @@ class SlowReaderIT {
       }
       long stalledAt = backend.bytesSent();
       Thread.sleep(500);
-      System.out.printf("SlowReaderIT: backend stalled at %d of %d bytes; proxy buffer memory grew by at most %d "
-          + "bytes%n", stalledAt, SIZE, peak);
-      assertThat(backend.bytesSent()).as("backend bytes written while the client reads nothing").isEqualTo(stalledAt)
+      System.out.printf(
+          "SlowReaderIT: backend stalled at %d of %d bytes; proxy buffer memory grew by at most %d "
+              + "bytes%n",
+          stalledAt, SIZE, peak);
+      assertThat(backend.bytesSent())
+          .as("backend bytes written while the client reads nothing")
+          .isEqualTo(stalledAt)
           .isLessThan(SIZE / 2);
-      assertThat(peak).as("growth of the proxy's buffer memory (Netty default allocator)").isLessThan(MEMORY_BOUND);
+      assertThat(peak)
+          .as("growth of the proxy's buffer memory (Netty default allocator)")
+          .isLessThan(MEMORY_BOUND);
 
       InputStream in = socket.getInputStream();
       String head = readHead(in);
@@ -100,7 +117,10 @@ class SlowReaderIT {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
-  /** Reads to the end of the stream, checking each byte against the backend's pattern; returns the count. */
+  /**
+   * Reads to the end of the stream, checking each byte against the backend's pattern; returns the
+   * count.
+   */
   private static long readAndCheckBody(InputStream in) throws IOException {
     byte[] buffer = new byte[64 * 1024];
     long offset = 0;
@@ -108,8 +128,14 @@ class SlowReaderIT {
     while ((n = in.read(buffer)) != -1) {
       for (int i = 0; i < n; i++) {
         if (buffer[i] != RecordingBackend.byteAt(offset + i)) {
-          throw new AssertionError("body byte " + (offset + i) + " is " + buffer[i] + " (expected: "
-              + RecordingBackend.byteAt(offset + i) + ")");
+          throw new AssertionError(
+              "body byte "
+                  + (offset + i)
+                  + " is "
+                  + buffer[i]
+                  + " (expected: "
+                  + RecordingBackend.byteAt(offset + i)
+                  + ")");
         }
       }
       offset += n;

@@ -11,9 +11,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
- * Broken TLS openings for a seeded fuzz run: real ClientHellos (the JDK's, offering TLS 1.3 and 1.2, and a TLS 1.2
- * only one) truncated, bit-flipped, with record or handshake lengths that lie, a wrong record type, fragmented into
- * tiny records, sent twice, followed by garbage; and a few openings that are no TLS at all.
+ * Broken TLS openings for a seeded fuzz run: real ClientHellos (the JDK's, offering TLS 1.3 and
+ * 1.2, and a TLS 1.2 only one) truncated, bit-flipped, with record or handshake lengths that lie, a
+ * wrong record type, fragmented into tiny records, sent twice, followed by garbage; and a few
+ * openings that are no TLS at all.
  */
 public final class ClientHelloMutations {
   private final Random random;
@@ -21,10 +22,14 @@ public final class ClientHelloMutations {
 
   public ClientHelloMutations(long seed, SSLContext client) {
     this.random = new Random(seed);
-    this.hellos = List.of(clientHello(client, "TLSv1.3", "TLSv1.2"), clientHello(client, "TLSv1.2"));
+    this.hellos =
+        List.of(clientHello(client, "TLSv1.3", "TLSv1.2"), clientHello(client, "TLSv1.2"));
   }
 
-  /** The first flight of a JDK client: one TLS record holding the ClientHello, as it would go on the wire. */
+  /**
+   * The first flight of a JDK client: one TLS record holding the ClientHello, as it would go on the
+   * wire.
+   */
   public static byte[] clientHello(SSLContext context, String... protocols) {
     try {
       SSLEngine engine = context.createSSLEngine("localhost", 443);
@@ -37,12 +42,14 @@ public final class ClientHelloMutations {
       byte[] bytes = new byte[out.remaining()];
       out.get(bytes);
       if (bytes.length < 9 || bytes[0] != 0x16 || bytes[5] != 0x01) {
-        throw new IllegalStateException("the JDK's first flight is not a ClientHello record: "
-            + Arrays.toString(Arrays.copyOf(bytes, Math.min(bytes.length, 9))));
+        throw new IllegalStateException(
+            "the JDK's first flight is not a ClientHello record: "
+                + Arrays.toString(Arrays.copyOf(bytes, Math.min(bytes.length, 9))));
       }
       return bytes;
     } catch (SSLException e) {
-      throw new IllegalStateException("cannot produce a ClientHello with the test client's SSLContext", e);
+      throw new IllegalStateException(
+          "cannot produce a ClientHello with the test client's SSLContext", e);
     }
   }
 
@@ -59,7 +66,10 @@ public final class ClientHelloMutations {
         }
         return new Opening(hello, "bits flipped");
       case 2:
-        putShort(hello, 3, pick(0, 1, 0x3fff, 0x4001, 0xffff, (hello.length - 5) + 1, (hello.length - 5) - 1));
+        putShort(
+            hello,
+            3,
+            pick(0, 1, 0x3fff, 0x4001, 0xffff, (hello.length - 5) + 1, (hello.length - 5) - 1));
         return new Opening(hello, "record length lies");
       case 3:
         hello[6] = (byte) random.nextInt(256);
@@ -68,7 +78,10 @@ public final class ClientHelloMutations {
         return new Opening(hello, "handshake length lies");
       case 4:
         // A 16-bit length inside the hello (cipher suites, extensions, key shares...) overwritten.
-        putShort(hello, 9 + random.nextInt(hello.length - 10), pick(0, 1, 0xffff, random.nextInt(0x10000)));
+        putShort(
+            hello,
+            9 + random.nextInt(hello.length - 10),
+            pick(0, 1, 0xffff, random.nextInt(0x10000)));
         return new Opening(hello, "inner length overwritten");
       case 5:
         hello[0] = (byte) pick(0x14, 0x15, 0x17, 0x18, 0x80, 0x00);
@@ -94,16 +107,21 @@ public final class ClientHelloMutations {
         random.nextBytes(garbage);
         return new Opening(garbage, "random bytes");
       case 1:
-        return new Opening("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
+        return new Opening(
+            "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1),
             "plain HTTP on the TLS port");
       case 2:
-        return new Opening(new byte[] {(byte) 0x80, 0x2e, 0x01, 0x03, 0x01}, "SSLv2-style hello, cut short");
+        return new Opening(
+            new byte[] {(byte) 0x80, 0x2e, 0x01, 0x03, 0x01}, "SSLv2-style hello, cut short");
       default:
         return new Opening(new byte[] {0x16, 0x03, 0x01}, "three bytes of a record header");
     }
   }
 
-  /** The ClientHello message re-cut into records of at most {@code size} bytes each (legal TLS, rarely seen). */
+  /**
+   * The ClientHello message re-cut into records of at most {@code size} bytes each (legal TLS,
+   * rarely seen).
+   */
   private static byte[] fragment(byte[] record, int size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int from = 5; from < record.length; from += size) {

@@ -35,10 +35,13 @@ public final class Command {
       }
       outReader.join();
       errReader.join();
-      return new Result(process.exitValue(), outBytes.toString(StandardCharsets.UTF_8),
+      return new Result(
+          process.exitValue(),
+          outBytes.toString(StandardCharsets.UTF_8),
           errBytes.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command.get(0) + " (is it installed? .ci/run installs it)", e);
+      throw new UncheckedIOException(
+          "cannot run " + command.get(0) + " (is it installed? .ci/run installs it)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);

@@ -13,15 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leak check itself: a buffer leaked on purpose is reported, and the extension turns the report into a failure.
- * Each test consumes the report it provokes, so the extension's own check after it finds nothing.
+ * The leak check itself: a buffer leaked on purpose is reported, and the extension turns the report
+ * into a failure. Each test consumes the report it provokes, so the extension's own check after it
+ * finds nothing.
  */
 class LeakDetectionExtensionTest {
   private final Logger detector = (Logger) LoggerFactory.getLogger(LeakReports.LOGGER);
 
   @BeforeEach
   void keepProvokedReportsOffTheConsole() {
-    // The appender still gets them; only the build log is spared leak reports that are meant to happen.
+    // The appender still gets them; only the build log is spared leak reports that are meant to
+    // happen.
     detector.setAdditive(false);
   }
 
@@ -32,7 +34,8 @@ class LeakDetectionExtensionTest {
 
   @Test
   void testJvmRunsWithParanoidLeakDetection() {
-    // Set by the argLine in the parent pom; at any lower level most leaks are never sampled, so never reported.
+    // Set by the argLine in the parent pom; at any lower level most leaks are never sampled, so
+    // never reported.
     assertThat(ResourceLeakDetector.getLevel()).isEqualTo(ResourceLeakDetector.Level.PARANOID);
   }
 
@@ -40,7 +43,9 @@ class LeakDetectionExtensionTest {
   void unreleasedBufferIsReportedWithWhereItWasAllocated() {
     leakOneBuffer();
 
-    assertThat(LeakReports.collect()).singleElement().asString()
+    assertThat(LeakReports.collect())
+        .singleElement()
+        .asString()
         .contains("LEAK: ByteBuf.release() was not called before it's garbage-collected")
         .contains("leakOneBuffer");
   }
@@ -64,7 +69,10 @@ class LeakDetectionExtensionTest {
         .hasMessageContaining("LEAK: ByteBuf.release() was not called");
   }
 
-  /** Allocates a buffer, writes to it and drops it without release(): a leak once it is garbage-collected. */
+  /**
+   * Allocates a buffer, writes to it and drops it without release(): a leak once it is
+   * garbage-collected.
+   */
   private static void leakOneBuffer() {
     ByteBuf buffer = ByteBufAllocator.DEFAULT.directBuffer(64);
     buffer.writeLong(42);

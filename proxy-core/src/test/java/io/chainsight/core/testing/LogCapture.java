@@ -10,7 +10,10 @@ import java.util.Map;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
-/** Captures the log events of one logger as structured events (message and key-value pairs), not as text. */
+/**
+ * Captures the log events of one logger as structured events (message and key-value pairs), not as
+ * text.
+ */
 public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -37,7 +40,10 @@ public final class LogCapture implements AutoCloseable {
     return fields;
   }
 
-  /** Waits for the first event whose field {@code key} equals {@code value}; returns its fields and message. */
+  /**
+   * Waits for the first event whose field {@code key} equals {@code value}; returns its fields and
+   * message.
+   */
   public Map<String, Object> await(String key, Object value, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     do {
@@ -55,8 +61,16 @@ public final class LogCapture implements AutoCloseable {
         throw new AssertionError(e);
       }
     } while (System.nanoTime() < deadline);
-    throw new AssertionError("no log event with " + key + "=" + value + " within " + within.toMillis() + " ms; got:\n"
-        + String.join("\n", events().stream().map(ILoggingEvent::getFormattedMessage).toList()));
+    throw new AssertionError(
+        "no log event with "
+            + key
+            + "="
+            + value
+            + " within "
+            + within.toMillis()
+            + " ms; got:\n"
+            + String.join(
+                "\n", events().stream().map(ILoggingEvent::getFormattedMessage).toList()));
   }
 
   @Override

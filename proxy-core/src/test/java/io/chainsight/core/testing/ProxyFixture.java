@@ -20,17 +20,26 @@ import java.util.Optional;
 public final class ProxyFixture {
   private ProxyFixture() {}
 
-  public static ChainsightConfig config(TestPki.ServerFiles files, int backendPort, ClientAuth clientAuth) {
+  public static ChainsightConfig config(
+      TestPki.ServerFiles files, int backendPort, ClientAuth clientAuth) {
     return config(tls(files, clientAuth), backend(backendPort, Duration.ofSeconds(60)));
   }
 
   public static TlsSettings tls(TestPki.ServerFiles files, ClientAuth clientAuth) {
-    return new TlsSettings(files.chain(), files.key(), clientAuth, Optional.of(files.trustedCas()), List.of(),
-        TlsSettings.SUPPORTED_PROTOCOLS, Duration.ofSeconds(10), ClientAuthFailure.ALERT);
+    return new TlsSettings(
+        files.chain(),
+        files.key(),
+        clientAuth,
+        Optional.of(files.trustedCas()),
+        List.of(),
+        TlsSettings.SUPPORTED_PROTOCOLS,
+        Duration.ofSeconds(10),
+        ClientAuthFailure.ALERT);
   }
 
   public static BackendSettings backend(int port, Duration responseTimeout) {
-    return new BackendSettings(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(2), responseTimeout, 64);
+    return new BackendSettings(
+        URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(2), responseTimeout, 64);
   }
 
   public static ChainsightConfig config(TlsSettings tls, BackendSettings backend) {
@@ -49,7 +58,17 @@ public final class ProxyFixture {
   }
 
   public static ChainsightConfig withLimits(ChainsightConfig c, LimitsSettings limits) {
-    return new ChainsightConfig(c.listen(), c.tls(), c.backend(), limits, c.shutdown(), c.admin(), c.diagnostics(), c.log(),
-        c.allow(), c.routes(), c.source());
+    return new ChainsightConfig(
+        c.listen(),
+        c.tls(),
+        c.backend(),
+        limits,
+        c.shutdown(),
+        c.admin(),
+        c.diagnostics(),
+        c.log(),
+        c.allow(),
+        c.routes(),
+        c.source());
   }
 }

@@ -39,7 +39,10 @@ public final class RawTlsClient implements AutoCloseable {
     return socket.getInputStream();
   }
 
-  /** Everything until the proxy closes the connection; fails if it keeps it open past the socket timeout. */
+  /**
+   * Everything until the proxy closes the connection; fails if it keeps it open past the socket
+   * timeout.
+   */
   public String readUntilClosed() throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];

@@ -7,10 +7,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import java.security.cert.X509Certificate;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,22 +14,32 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * A stand-in for the registrar on 127.0.0.1:0 that records every request it receives (method, target, headers,
- * body, the proxy's source port) and answers in the registrar's envelope. {@code POST /echo} sends the body
- * back; {@code GET /bytes/N} answers N bytes and counts them as they are written.
+ * A stand-in for the registrar on 127.0.0.1:0 that records every request it receives (method,
+ * target, headers, body, the proxy's source port) and answers in the registrar's envelope. {@code
+ * POST /echo} sends the body back; {@code GET /bytes/N} answers N bytes and counts them as they are
+ * written.
  */
 public final class RecordingBackend implements AutoCloseable {
   /** One request as the backend saw it. Header names are lower-cased. */
-  public record Received(String method, String target, Map<String, List<String>> headers, byte[] body,
-      int remotePort, String clientCertificateSubject) {
+  public record Received(
+      String method,
+      String target,
+      Map<String, List<String>> headers,
+      byte[] body,
+      int remotePort,
+      String clientCertificateSubject) {
     public String header(String name) {
       List<String> values = headers.get(name.toLowerCase());
       return values == null ? null : String.join(",", values);
@@ -51,31 +57,35 @@ public final class RecordingBackend implements AutoCloseable {
 
   public static RecordingBackend start() {
     try {
-      return started(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+      return started(
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * The registrar's TLS face (8891): HTTPS with {@code context}, asking for a client certificate (and requiring
-   * one when {@code needClientAuth}); the subject of the certificate it got is recorded with each request.
+   * The registrar's TLS face (8891): HTTPS with {@code context}, asking for a client certificate
+   * (and requiring one when {@code needClientAuth}); the subject of the certificate it got is
+   * recorded with each request.
    */
   public static RecordingBackend startTls(SSLContext context, boolean needClientAuth) {
     try {
-      HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.setHttpsConfigurator(new HttpsConfigurator(context) {
-        @Override
-        public void configure(HttpsParameters params) {
-          SSLParameters parameters = context.getDefaultSSLParameters();
-          if (needClientAuth) {
-            parameters.setNeedClientAuth(true);
-          } else {
-            parameters.setWantClientAuth(true);
-          }
-          params.setSSLParameters(parameters);
-        }
-      });
+      HttpsServer server =
+          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.setHttpsConfigurator(
+          new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters parameters = context.getDefaultSSLParameters();
+              if (needClientAuth) {
+                parameters.setNeedClientAuth(true);
+              } else {
+                parameters.setWantClientAuth(true);
+              }
+              params.setSSLParameters(parameters);
+            }
+          });
       return started(server);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -101,14 +111,22 @@ public final class RecordingBackend implements AutoCloseable {
     String clientSubject = null;
     if (exchange instanceof HttpsExchange) {
       try {
-        clientSubject = ((X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0])
-            .getSubjectX500Principal().getName();
+        clientSubject =
+            ((X509Certificate) ((HttpsExchange) exchange).getSSLSession().getPeerCertificates()[0])
+                .getSubjectX500Principal()
+                .getName();
       } catch (SSLPeerUnverifiedException e) {
         clientSubject = null;
       }
     }
-    received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body,
-        exchange.getRemoteAddress().getPort(), clientSubject));
+    received.add(
+        new Received(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().toString(),
+            headers,
+            body,
+            exchange.getRemoteAddress().getPort(),
+            clientSubject));
     String path = exchange.getRequestURI().getPath();
     if (path.equals("/echo")) {
       respond(exchange, 200, "application/octet-stream", body);
@@ -122,13 +140,15 @@ public final class RecordingBackend implements AutoCloseable {
       }
       respond(exchange, 200, "application/json", envelope("slow"));
     } else {
-      respond(exchange, 200, "application/json", envelope(exchange.getRequestMethod() + " " + path));
+      respond(
+          exchange, 200, "application/json", envelope(exchange.getRequestMethod() + " " + path));
     }
   }
 
   /**
-   * N bytes, byte i being {@link #byteAt}(i), written 64 KB at a time and counted as each write returns: a write
-   * blocks while the proxy does not read, so {@link #bytesSent} shows how far a slow client let the response get.
+   * N bytes, byte i being {@link #byteAt}(i), written 64 KB at a time and counted as each write
+   * returns: a write blocks while the proxy does not read, so {@link #bytesSent} shows how far a
+   * slow client let the response get.
    */
   private void sendBytes(HttpExchange exchange, long n) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
@@ -162,7 +182,8 @@ public final class RecordingBackend implements AutoCloseable {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void respond(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int code, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reads one final HTTP/1.1 response off a stream, by its framing (Content-Length, chunked, or until close), skipping
- * 1xx responses, so a fuzz client knows when it is done without waiting for a timeout. A read that times out or
- * breaks ends it: hostile input often leaves the exchange half-done, and the client then just goes away.
+ * Reads one final HTTP/1.1 response off a stream, by its framing (Content-Length, chunked, or until
+ * close), skipping 1xx responses, so a fuzz client knows when it is done without waiting for a
+ * timeout. A read that times out or breaks ends it: hostile input often leaves the exchange
+ * half-done, and the client then just goes away.
  */
 public final class ResponseReader {
   /** No response at all: the connection closed, broke, or stayed silent. */
@@ -23,7 +24,9 @@ public final class ResponseReader {
     try {
       while (true) {
         String responseHead = readHead(in);
-        if (responseHead == null || responseHead.length() < 12 || !responseHead.startsWith("HTTP/1.")) {
+        if (responseHead == null
+            || responseHead.length() < 12
+            || !responseHead.startsWith("HTTP/1.")) {
           return NONE;
         }
         int status = Integer.parseInt(responseHead.substring(9, 12));
@@ -56,7 +59,10 @@ public final class ResponseReader {
     int b;
     while ((b = in.read()) != -1) {
       head.write(b);
-      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : b == '\r' ? 1 : 0;
+      matched =
+          (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1)
+              ? matched + 1
+              : b == '\r' ? 1 : 0;
       if (matched == 4) {
         return head.toString(StandardCharsets.ISO_8859_1);
       }

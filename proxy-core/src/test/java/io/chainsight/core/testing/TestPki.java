@@ -17,8 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A three-tier test PKI (root, intermediate, server leaf for localhost and 127.0.0.1) and agents issued under
- * it, so a test states only what matters: {@code pki.agent("agent-1")}.
+ * A three-tier test PKI (root, intermediate, server leaf for localhost and 127.0.0.1) and agents
+ * issued under it, so a test states only what matters: {@code pki.agent("agent-1")}.
  */
 public final class TestPki {
   private final HeldCertificate root;
@@ -32,13 +32,25 @@ public final class TestPki {
   }
 
   public static TestPki create() {
-    HeldCertificate root = HeldCertificate.builder()
-        .subject("CN=test root CA,O=chainsight tests").certificateAuthority(1).build();
-    HeldCertificate intermediate = HeldCertificate.builder()
-        .subject("CN=test intermediate CA,O=chainsight tests").certificateAuthority(0).signedBy(root).build();
-    HeldCertificate server = HeldCertificate.builder()
-        .subject("CN=registrar.keylime.test").signedBy(intermediate).purpose(Purpose.SERVER_AUTH)
-        .addSubjectAlternativeName("localhost").addSubjectAlternativeName("127.0.0.1").build();
+    HeldCertificate root =
+        HeldCertificate.builder()
+            .subject("CN=test root CA,O=chainsight tests")
+            .certificateAuthority(1)
+            .build();
+    HeldCertificate intermediate =
+        HeldCertificate.builder()
+            .subject("CN=test intermediate CA,O=chainsight tests")
+            .certificateAuthority(0)
+            .signedBy(root)
+            .build();
+    HeldCertificate server =
+        HeldCertificate.builder()
+            .subject("CN=registrar.keylime.test")
+            .signedBy(intermediate)
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("localhost")
+            .addSubjectAlternativeName("127.0.0.1")
+            .build();
     return new TestPki(root, intermediate, server);
   }
 
@@ -54,34 +66,51 @@ public final class TestPki {
     return server;
   }
 
-  /** A client certificate for {@code name}, issued by the intermediate, with clientAuth and a DNS SAN. */
+  /**
+   * A client certificate for {@code name}, issued by the intermediate, with clientAuth and a DNS
+   * SAN.
+   */
   public HeldCertificate agent(String name) {
     return agentBuilder(name).build();
   }
 
   public HeldCertificate.Builder agentBuilder(String name) {
-    return HeldCertificate.builder().commonName(name).signedBy(intermediate).purpose(Purpose.CLIENT_AUTH)
+    return HeldCertificate.builder()
+        .commonName(name)
+        .signedBy(intermediate)
+        .purpose(Purpose.CLIENT_AUTH)
         .addSubjectAlternativeName(name + ".agents.keylime.test");
   }
 
   /** An agent certificate from a CA that has nothing to do with this PKI. */
   public static HeldCertificate unrelatedAgent(String name) {
-    HeldCertificate otherRoot = HeldCertificate.builder().commonName("unrelated root CA").certificateAuthority(0)
+    HeldCertificate otherRoot =
+        HeldCertificate.builder().commonName("unrelated root CA").certificateAuthority(0).build();
+    return HeldCertificate.builder()
+        .commonName(name)
+        .signedBy(otherRoot)
+        .purpose(Purpose.CLIENT_AUTH)
         .build();
-    return HeldCertificate.builder().commonName(name).signedBy(otherRoot).purpose(Purpose.CLIENT_AUTH).build();
   }
 
   /** Where {@link #writeServerFiles} put things. */
   public record ServerFiles(Path chain, Path key, Path trustedCas, Path rootCa) {}
 
-  /** The server's chain (leaf, intermediate, root), key, and the trust bundle (intermediate, root) as PEM files. */
+  /**
+   * The server's chain (leaf, intermediate, root), key, and the trust bundle (intermediate, root)
+   * as PEM files.
+   */
   public ServerFiles writeServerFiles(Path dir) {
     try {
-      Path chain = Files.writeString(dir.resolve("server-chain.pem"),
-          server.certificatePem() + intermediate.certificatePem() + root.certificatePem());
+      Path chain =
+          Files.writeString(
+              dir.resolve("server-chain.pem"),
+              server.certificatePem() + intermediate.certificatePem() + root.certificatePem());
       Path key = Files.writeString(dir.resolve("server-key.pem"), server.privateKeyPem());
-      Path trust = Files.writeString(dir.resolve("trusted-cas.pem"),
-          intermediate.certificatePem() + root.certificatePem());
+      Path trust =
+          Files.writeString(
+              dir.resolve("trusted-cas.pem"),
+              intermediate.certificatePem() + root.certificatePem());
       Path rootCa = Files.writeString(dir.resolve("root-ca.pem"), root.certificatePem());
       return new ServerFiles(chain, key, trust, rootCa);
     } catch (IOException e) {
@@ -90,7 +119,8 @@ public final class TestPki {
   }
 
   /** Writes a client's certificate (leaf then {@code extra}) and key; returns {cert, key}. */
-  public static Path[] writeClientFiles(Path dir, String name, HeldCertificate client, HeldCertificate... extra) {
+  public static Path[] writeClientFiles(
+      Path dir, String name, HeldCertificate client, HeldCertificate... extra) {
     try {
       StringBuilder pem = new StringBuilder(client.certificatePem());
       for (HeldCertificate certificate : extra) {
@@ -104,12 +134,18 @@ public final class TestPki {
     }
   }
 
-  /** A JDK server context presenting {@code server} (+ chain) and trusting this PKI's root for client certificates. */
+  /**
+   * A JDK server context presenting {@code server} (+ chain) and trusting this PKI's root for
+   * client certificates.
+   */
   public SSLContext serverContext(HeldCertificate server, HeldCertificate... chain) {
     return clientContext(server, chain);
   }
 
-  /** A JDK client context trusting this PKI's root, presenting {@code client} (+ chain), or no certificate. */
+  /**
+   * A JDK client context trusting this PKI's root, presenting {@code client} (+ chain), or no
+   * certificate.
+   */
   public SSLContext clientContext(HeldCertificate client, HeldCertificate... chain) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -126,7 +162,10 @@ public final class TestPki {
         for (HeldCertificate c : chain) {
           certificates.add(c.certificate());
         }
-        keys.setKeyEntry("client", client.privateKey(), "pw".toCharArray(),
+        keys.setKeyEntry(
+            "client",
+            client.privateKey(),
+            "pw".toCharArray(),
             certificates.toArray(X509Certificate[]::new));
       }
       kmf.init(keys, "pw".toCharArray());

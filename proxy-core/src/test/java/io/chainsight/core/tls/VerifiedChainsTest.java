@@ -20,15 +20,19 @@ class VerifiedChainsTest {
 
   @Test
   void aVerifiedChainIsRememberedUntilItsEarliestNotAfter() {
-    HeldCertificate agent = pki.agentBuilder("agent-1").validity(now.minus(Duration.ofDays(1)),
-        now.plus(Duration.ofHours(2))).build();
+    HeldCertificate agent =
+        pki.agentBuilder("agent-1")
+            .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(2)))
+            .build();
     VerifiedChains cache = new VerifiedChains(List.of());
     assertThat(cache.contains(chain(agent), now)).isFalse();
 
     cache.add(chain(agent), now);
 
     assertThat(cache.contains(chain(agent), now.plus(Duration.ofHours(1)))).isTrue();
-    assertThat(cache.contains(chain(agent), now.plus(Duration.ofHours(3)))).as("past the leaf's notAfter").isFalse();
+    assertThat(cache.contains(chain(agent), now.plus(Duration.ofHours(3))))
+        .as("past the leaf's notAfter")
+        .isFalse();
   }
 
   @Test
@@ -37,14 +41,19 @@ class VerifiedChainsTest {
     HeldCertificate one = pki.agent("agent-1");
     cache.add(chain(one), now);
 
-    assertThat(cache.contains(chain(pki.agent("agent-1")), now)).as("same name, another certificate").isFalse();
-    assertThat(cache.contains(new X509Certificate[] {one.certificate()}, now)).as("leaf alone").isFalse();
+    assertThat(cache.contains(chain(pki.agent("agent-1")), now))
+        .as("same name, another certificate")
+        .isFalse();
+    assertThat(cache.contains(new X509Certificate[] {one.certificate()}, now))
+        .as("leaf alone")
+        .isFalse();
   }
 
   @Test
   void withCrlsEntriesLastNoLongerThanTheEarliestNextUpdate() {
-    var crl = io.chainsight.core.diagnose.TestPki.crl(pki.intermediate(), now.minus(Duration.ofMinutes(1)),
-        now.plus(Duration.ofMinutes(30)));
+    var crl =
+        io.chainsight.core.diagnose.TestPki.crl(
+            pki.intermediate(), now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofMinutes(30)));
     VerifiedChains cache = new VerifiedChains(List.of(crl));
     HeldCertificate agent = pki.agent("agent-1");
     cache.add(chain(agent), now);
