@@ -1,0 +1,338 @@
+package io.chainsight.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.config.AdminSettings;
+import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.TlsSettings;
+import io.chainsight.core.config.TlsSettings.ClientAuth;
+import io.chainsight.core.testing.KubeletVolume;
+import io.chainsight.core.testing.LogCapture;
+import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestPki;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server certificate rotates the way it does in a pod: cert-manager renews the Secret, kubelet
+ * writes it into the volume with its atomic writer (a new {@code ..YYYY_MM_DD...} directory, the
+ * {@code ..data} symlink swapped, the old directory removed), and chainsight reads {@code tls.crt}
+ * and {@code tls.key} through the visible symlinks. Under a load of keep-alive requests and of new
+ * connections, the new certificate is served within 2 s and no request fails; an update whose key
+ * does not match its certificate is refused and reported, and the old certificate keeps serving.
+ */
+class KubeletSecretSwapIT {
+  private static final Duration WITHIN = Duration.ofSeconds(2);
+
+  private final TestPki pki = TestPki.create();
+  private final HeldCertificate agent = pki.agent("agent-1");
+
+  @TempDir Path dir;
+
+  private KubeletVolume serverTls;
+  private RecordingBackend backend;
+  private ChainsightServer proxy;
+  private Load load;
+
+  @BeforeEach
+  void start() throws Exception {
+    // The layout of deploy/kubernetes: the server Secret (cert-manager: tls.crt is leaf +
+    // intermediate, ca.crt the root) and the agents' CA bundle, each a volume of its own.
+    serverTls = KubeletVolume.create(dir.resolve("tls"), secret(leaf(0)));
+    KubeletVolume clientCa =
+        KubeletVolume.create(
+            dir.resolve("client-ca"),
+            Map.of("ca.crt", pki.intermediate().certificatePem() + pki.root().certificatePem()));
+    backend = RecordingBackend.start();
+    TlsSettings tls =
+        new TlsSettings(
+            serverTls.file("tls.crt"),
+            serverTls.file("tls.key"),
+            ClientAuth.REQUIRE,
+            Optional.of(clientCa.file("ca.crt")),
+            List.of(),
+            TlsSettings.SUPPORTED_PROTOCOLS,
+            Duration.ofSeconds(10),
+            TlsSettings.ClientAuthFailure.ALERT);
+    ChainsightConfig plain =
+        ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(60)));
+    proxy =
+        ChainsightServer.start(
+            new ChainsightConfig(
+                plain.listen(),
+                plain.tls(),
+                plain.backend(),
+                plain.limits(),
+                plain.shutdown(),
+                new AdminSettings(true, "127.0.0.1", 0, Optional.empty()),
+                plain.diagnostics(),
+                plain.log(),
+                plain.allow(),
+                plain.routes(),
+                plain.source()));
+    load = new Load();
+    load.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (load != null) {
+      load.stop();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  @Test
+  void renewedSecretsAreServedWithinTwoSecondsWithoutAFailedRequest() throws Exception {
+    for (int renewal = 1; renewal <= 8; renewal++) {
+      HeldCertificate next = leaf(renewal);
+      serverTls.update(secret(next));
+
+      assertThat(serverTls.timestampedDirectories())
+          .as("kubelet removed the old directory")
+          .hasSize(1);
+      awaitServedSerial(next.certificate().getSerialNumber(), "renewal " + renewal);
+    }
+    load.stop();
+
+    assertThat(load.failure.get()).as("a request failed while the Secret changed").isNull();
+    assertThat(load.keepAlive.get()).as("keep-alive requests answered 200").isGreaterThan(8);
+    assertThat(load.fresh.get()).as("requests on new connections answered 200").isGreaterThan(8);
+    assertThat(counter("changed")).isEqualTo(8);
+    assertThat(counter("failed")).isZero();
+  }
+
+  @Test
+  void anUpdateWhoseKeyDoesNotMatchIsRefusedReportedAndTheOldCertificateKeepsServing()
+      throws Exception {
+    BigInteger first = leaf(0).certificate().getSerialNumber();
+    HeldCertificate renewed = leaf(1);
+    HeldCertificate other = leaf(2);
+    try (LogCapture log = new LogCapture(ChainsightServer.class.getName())) {
+      // tls.crt renewed, tls.key from another certificate: a Secret edited by hand, half right.
+      serverTls.update(
+          Map.of(
+              "tls.crt", renewed.certificatePem() + pki.intermediate().certificatePem(),
+              "tls.key", other.privateKeyPem(),
+              "ca.crt", pki.root().certificatePem()));
+
+      ILoggingEvent refused = awaitRefusal(log);
+      assertThat(refused.getLevel()).isEqualTo(Level.WARN);
+      assertThat(refused.getFormattedMessage())
+          .startsWith("reload (files changed) refused, still serving")
+          .contains("tls.private-key")
+          .contains("does not match");
+    }
+    assertThat(counter("failed")).isEqualTo(1);
+    assertThat(servedSerial()).isEqualTo(first);
+    assertThat(readyz())
+        .as("/readyz stays 200 (the old certificate is valid) and says the update was refused")
+        .startsWith("ready\n")
+        .contains("WARNING: the last reload was refused")
+        .contains("does not match");
+
+    // The next, correct renewal is taken: the refusal did not stop the watching.
+    serverTls.update(secret(renewed));
+    awaitServedSerial(renewed.certificate().getSerialNumber(), "the corrected Secret");
+    load.stop();
+    assertThat(load.failure.get()).as("a request failed while the Secret changed").isNull();
+    assertThat(readyz()).doesNotContain("WARNING");
+  }
+
+  private Map<String, String> secret(HeldCertificate leaf) {
+    return Map.of(
+        "tls.crt", leaf.certificatePem() + pki.intermediate().certificatePem(),
+        "tls.key", leaf.privateKeyPem(),
+        "ca.crt", pki.root().certificatePem());
+  }
+
+  private HeldCertificate leaf(int generation) {
+    return HeldCertificate.builder()
+        .commonName("registrar.keylime.test")
+        .signedBy(pki.intermediate())
+        .purpose(Purpose.SERVER_AUTH)
+        .addSubjectAlternativeName("localhost")
+        .addSubjectAlternativeName("127.0.0.1")
+        .serial(BigInteger.valueOf(7000 + generation))
+        .build();
+  }
+
+  private ILoggingEvent awaitRefusal(LogCapture log) throws InterruptedException {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ILoggingEvent event : log.events()) {
+        if (event.getFormattedMessage().contains("refused")) {
+          return event;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "no refused reload logged within "
+            + WITHIN.toMillis()
+            + " ms; the log had: "
+            + log.events().stream().map(ILoggingEvent::getFormattedMessage).toList());
+  }
+
+  private long counter(String result) {
+    return proxy
+        .metrics()
+        .registry()
+        .counter("chainsight_reloads_total.result." + result)
+        .getCount();
+  }
+
+  private String readyz() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + proxy.adminAddress().orElseThrow().getPort()
+                                + "/readyz?format=text"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  private void awaitServedSerial(BigInteger expected, String what) throws Exception {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    BigInteger served;
+    do {
+      served = servedSerial();
+      if (served.equals(expected)) {
+        return;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(
+        what
+            + ": still serving serial "
+            + served
+            + " "
+            + WITHIN.toMillis()
+            + " ms after kubelet swapped ..data (expected "
+            + expected
+            + ")");
+  }
+
+  private BigInteger servedSerial() throws Exception {
+    try (SSLSocket socket = connect()) {
+      socket.startHandshake();
+      return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+    }
+  }
+
+  private SSLSocket connect() throws Exception {
+    SSLContext context = pki.clientContext(agent, pki.intermediate());
+    SSLSocket socket =
+        (SSLSocket)
+            context.getSocketFactory().createSocket("localhost", proxy.tlsAddress().getPort());
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  /**
+   * Two clients that never pause: one on a keep-alive connection (JDK HttpClient), one that opens a
+   * new connection, with a full handshake, for every request. Any answer but 200, or any exception,
+   * is a failure.
+   */
+  private final class Load {
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final AtomicInteger keepAlive = new AtomicInteger();
+    final AtomicInteger fresh = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final List<Thread> threads = new ArrayList<>();
+
+    void start() {
+      threads.add(new Thread(this::keepAliveLoop, "load-keep-alive"));
+      threads.add(new Thread(this::newConnectionLoop, "load-new-connections"));
+      threads.forEach(Thread::start);
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    }
+
+    private void keepAliveLoop() {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .sslContext(pki.clientContext(agent, pki.intermediate()))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      URI uri = URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version");
+      while (running.get()) {
+        try {
+          HttpResponse<String> response =
+              client.send(
+                  HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() != 200) {
+            throw new AssertionError("keep-alive request answered " + response.statusCode());
+          }
+          keepAlive.incrementAndGet();
+        } catch (Exception | AssertionError e) {
+          failure.compareAndSet(null, e);
+        }
+      }
+    }
+
+    private void newConnectionLoop() {
+      while (running.get()) {
+        try (SSLSocket socket = connect()) {
+          OutputStream out = socket.getOutputStream();
+          out.write(
+              "GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          String status =
+              new BufferedReader(
+                      new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                  .readLine();
+          if (status == null || !status.startsWith("HTTP/1.1 200 ")) {
+            throw new AssertionError("request on a new connection answered " + status);
+          }
+          fresh.incrementAndGet();
+        } catch (Exception | AssertionError e) {
+          failure.compareAndSet(null, e);
+        }
+      }
+    }
+  }
+}
