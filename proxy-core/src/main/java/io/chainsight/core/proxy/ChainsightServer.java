@@ -19,6 +19,7 @@ import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.tls.CredentialWatcher;
 import io.chainsight.core.tls.ServerCredentials;
+import io.chainsight.core.tls.SessionTickets;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -97,6 +98,11 @@ public final class ChainsightServer implements AutoCloseable {
     logStartup();
     LintLog.lintServedChain(credentials.material(), config.listen().host());
     this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
+    // The ticket key is replaced on this schedule as well as by every reload (SessionTickets).
+    long rotation = SessionTickets.LIFETIME.toMillis();
+    group
+        .next()
+        .scheduleAtFixedRate(credentials::newTicketKey, rotation, rotation, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -123,6 +123,15 @@ public final class ServerCredentials {
   }
 
   /**
+   * Replaces the session-ticket key of the context being served (the rotation schedule calls this):
+   * tickets issued under the old key no longer resume. Not serialised with {@link #reload}, which
+   * it need not wait for: a context a reload swaps in comes with a new key of its own.
+   */
+  public void newTicketKey() {
+    SessionTickets.newKey(current.context());
+  }
+
+  /**
    * Loads and checks the files again; swaps only when everything is usable. Serialised: one reload
    * at a time.
    */
@@ -143,6 +152,8 @@ public final class ServerCredentials {
     String after = describe(fresh.material());
     boolean same = sameCertificates(old.material(), fresh.material());
     if (same) {
+      // Nothing to swap, but a reload still retires the tickets issued so far.
+      SessionTickets.newKey(old.context());
       return new ReloadResult(
           ReloadResult.Outcome.UNCHANGED, trigger, Instant.now(), before, after, List.of());
     }

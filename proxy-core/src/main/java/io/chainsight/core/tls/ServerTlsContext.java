@@ -48,15 +48,12 @@ public final class ServerTlsContext {
             .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
             .clientAuth(clientAuth(settings.clientAuth()));
     if (engine.isOpenSsl()) {
-      // BoringSSL: no renegotiation and no compression at all. Netty keeps session tickets off
-      // unless ticket keys
-      // are set (so TLS 1.3 sends no NewSessionTicket) and resumes TLS 1.2 sessions from a cache
-      // that belongs to
-      // this context: a reload (a new context) starts afresh, and a resumed session's chain is
-      // verified again
-      // anyway (ClientChainVerifier).
+      // BoringSSL: no renegotiation and no compression at all.
       builder.option(OpenSslContextOption.GROUPS, GROUPS);
     }
+    // Sessions (tickets, and TLS 1.2 session ids from this context's cache) resume for this long;
+    // a reload builds a new context, which resumes nothing from the old one.
+    builder.sessionTimeout(SessionTickets.LIFETIME.toSeconds());
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
       builder.trustManager(
           new ClientChainVerifier(
@@ -65,7 +62,9 @@ public final class ServerTlsContext {
                   ? deferred
                   : null));
     }
-    return builder.build();
+    SslContext context = builder.build();
+    SessionTickets.newKey(context);
+    return context;
   }
 
   private static ClientAuth clientAuth(TlsSettings.ClientAuth mode) {
