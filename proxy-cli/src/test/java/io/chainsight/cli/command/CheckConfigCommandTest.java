@@ -145,7 +145,7 @@ class CheckConfigCommandTest {
 
   @Test
   void aKeyThatDoesNotMatchTheCertificateIsAnError() throws IOException {
-    HeldCertificate agent = pki.agent("agent-1");
+    HeldCertificate agent = pki.agent("agent-1").build();
     Files.writeString(dir.resolve("server-key.pem"), agent.privateKeyPem());
 
     int exit = checkConfig(TLS);

@@ -8,7 +8,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.Pem;
-import io.chainsight.core.diagnose.TestPki;
+import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,18 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 class DiagnoseCommandTest {
   @TempDir Path dir;
 
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate agent = pki.agent("agent-1").build();
   private Path root;
 
   @BeforeEach
   void writeTrust() throws IOException {
-    root = write("root.pem", pki.root.certificatePem());
+    root = write("root.pem", pki.root().certificatePem());
   }
 
   @Test
   void validChainExitsZero() throws IOException {
-    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
+    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate().certificatePem());
 
     CliRun run = CliRun.of("diagnose", "--chain", chain.toString(), "--trust", root.toString());
 
@@ -77,7 +77,7 @@ class DiagnoseCommandTest {
 
   @Test
   void checkTimeAfterExpiryReportsExpired() throws IOException {
-    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
+    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate().certificatePem());
     String afterExpiry =
         agent.certificate().getNotAfter().toInstant().plus(Duration.ofDays(2)).toString();
 
@@ -97,11 +97,12 @@ class DiagnoseCommandTest {
 
   @Test
   void revokedAgentWithCrlsExitsOne() throws IOException {
-    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
+    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate().certificatePem());
     Path crls =
         write(
             "crls.pem",
-            Pem.encode(TestPki.crl(pki.intermediate, agent)) + Pem.encode(TestPki.crl(pki.root)));
+            Pem.encode(TestPki.crl(pki.intermediate(), agent))
+                + Pem.encode(TestPki.crl(pki.root())));
 
     CliRun run =
         CliRun.of(
@@ -121,7 +122,7 @@ class DiagnoseCommandTest {
   @Test
   void serverChainWithTheWrongHostName() throws IOException {
     HeldCertificate server = pki.server("registrar.example").build();
-    Path chain = write("server.pem", server.certificatePem() + pki.intermediate.certificatePem());
+    Path chain = write("server.pem", server.certificatePem() + pki.intermediate().certificatePem());
 
     CliRun run =
         CliRun.of(
@@ -144,8 +145,8 @@ class DiagnoseCommandTest {
   @Test
   void intermediateAsTheOnlyTrustAnchorFailsWithError2UnlessPartialChainsAreAllowed()
       throws IOException {
-    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
-    Path intermediate = write("intermediate.pem", pki.intermediate.certificatePem());
+    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate().certificatePem());
+    Path intermediate = write("intermediate.pem", pki.intermediate().certificatePem());
 
     CliRun strict =
         CliRun.of("diagnose", "--chain", chain.toString(), "--trust", intermediate.toString());
@@ -213,7 +214,7 @@ class DiagnoseCommandTest {
 
   @Test
   void dateOnlyTimeIsMidnightUtc() throws IOException {
-    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate.certificatePem());
+    Path chain = write("chain.pem", agent.certificatePem() + pki.intermediate().certificatePem());
     String tomorrow = Instant.now().plus(Duration.ofDays(1)).toString().substring(0, 10);
 
     CliRun run =

@@ -7,12 +7,10 @@ import io.chainsight.cli.Entrypoint;
 import io.chainsight.core.certs.ExamplePki;
 import io.chainsight.core.certs.ExamplePkiFile;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.config.ChainsightConfig;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.testing.Command;
-import io.chainsight.core.testing.ProxyFixture;
 import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,11 +111,11 @@ class HealthcheckCommandIT {
     try (RecordingBackend backend = RecordingBackend.start();
         ChainsightServer proxy =
             ChainsightServer.start(
-                withAdmin(
-                    ProxyFixture.config(
-                        ProxyFixture.tls(files, ClientAuth.REQUIRE),
-                        ProxyFixture.backend(backend.port(), Duration.ofSeconds(5))),
-                    new AdminSettings(true, "127.0.0.1", 0, Optional.of("s3cret"))))) {
+                TestConfig.serving(files)
+                    .backendPort(backend.port())
+                    .responseTimeout(Duration.ofSeconds(5))
+                    .admin(new AdminSettings(true, "127.0.0.1", 0, Optional.of("s3cret")))
+                    .build())) {
       int adminPort = proxy.adminAddress().orElseThrow().getPort();
 
       // As the image runs it: no URL, so the entrypoint's environment names the port and the token.
@@ -134,21 +132,6 @@ class HealthcheckCommandIT {
                   + adminPort
                   + "/healthz answered 200\n");
     }
-  }
-
-  private static ChainsightConfig withAdmin(ChainsightConfig c, AdminSettings admin) {
-    return new ChainsightConfig(
-        c.listen(),
-        c.tls(),
-        c.backend(),
-        c.limits(),
-        c.shutdown(),
-        admin,
-        c.diagnostics(),
-        c.log(),
-        c.allow(),
-        c.routes(),
-        c.source());
   }
 
   @Test

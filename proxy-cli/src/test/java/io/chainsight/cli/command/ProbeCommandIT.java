@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.diagnose.TestPki;
+import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProbeCommandIT {
   @TempDir Path dir;
 
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate serverLeaf =
       pki.server("localhost").addSubjectAlternativeName("127.0.0.1").build();
   private TestTlsServer server;
@@ -34,7 +34,8 @@ class ProbeCommandIT {
 
   @BeforeEach
   void startServer() throws Exception {
-    server = TestTlsServer.start(serverLeaf, List.of(pki.intermediate, pki.root), Optional.empty());
+    server =
+        TestTlsServer.start(serverLeaf, List.of(pki.intermediate(), pki.root()), Optional.empty());
     noOsStore = dir.resolve("no-os-store.pem");
   }
 
@@ -46,7 +47,8 @@ class ProbeCommandIT {
   @Test
   void caFileWithTheIntermediateFirstFailsFirstBlockClientsWithError2() throws IOException {
     Path ca =
-        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+        write(
+            "int-then-root.pem", pki.intermediate().certificatePem() + pki.root().certificatePem());
 
     CliRun run = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
 
@@ -74,15 +76,17 @@ class ProbeCommandIT {
   @Test
   void firstBlockClientWorksWhenTheOsStoreHoldsTheRoot() throws IOException {
     Path ca =
-        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+        write(
+            "int-then-root.pem", pki.intermediate().certificatePem() + pki.root().certificatePem());
     Path osWithRoot =
         write(
             "os-with-root.pem",
-            new TestPki("Some Public Root", "Unused").root.certificatePem()
-                + pki.root.certificatePem());
+            TestPki.create("Some Public Root", "Unused").root().certificatePem()
+                + pki.root().certificatePem());
     Path osWithoutRoot =
         write(
-            "os-without-root.pem", new TestPki("Some Public Root", "Unused").root.certificatePem());
+            "os-without-root.pem",
+            TestPki.create("Some Public Root", "Unused").root().certificatePem());
 
     CliRun withRoot =
         probe(server.port(), "--ca", ca.toString(), "--os-ca-file", osWithRoot.toString());
@@ -99,7 +103,8 @@ class ProbeCommandIT {
   @Test
   void jsonReportHasEveryModeWithItsDiagnosis() throws IOException {
     Path ca =
-        write("int-then-root.pem", pki.intermediate.certificatePem() + pki.root.certificatePem());
+        write(
+            "int-then-root.pem", pki.intermediate().certificatePem() + pki.root().certificatePem());
 
     CliRun run =
         probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString(), "--json");
@@ -123,7 +128,7 @@ class ProbeCommandIT {
 
   @Test
   void caFileWithOnlyTheRootPassesEveryMode() throws IOException {
-    Path ca = write("root.pem", pki.root.certificatePem());
+    Path ca = write("root.pem", pki.root().certificatePem());
 
     CliRun run = probe(server.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
 
@@ -135,8 +140,8 @@ class ProbeCommandIT {
   void ipAddressNotInTheServersSansFailsEveryMode() throws Exception {
     HeldCertificate dnsOnly = pki.server("localhost").build();
     try (TestTlsServer dnsServer =
-        TestTlsServer.start(dnsOnly, List.of(pki.intermediate), Optional.empty())) {
-      Path ca = write("root.pem", pki.root.certificatePem());
+        TestTlsServer.start(dnsOnly, List.of(pki.intermediate()), Optional.empty())) {
+      Path ca = write("root.pem", pki.root().certificatePem());
 
       CliRun run =
           probe(dnsServer.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
@@ -156,9 +161,9 @@ class ProbeCommandIT {
     HeldCertificate agent = pki.agent("agent-1").build();
     try (TestTlsServer mtls =
         TestTlsServer.start(
-            serverLeaf, List.of(pki.intermediate, pki.root), Optional.of(pki.root))) {
-      Path ca = write("root.pem", pki.root.certificatePem());
-      Path cert = write("agent.pem", agent.certificatePem() + pki.intermediate.certificatePem());
+            serverLeaf, List.of(pki.intermediate(), pki.root()), Optional.of(pki.root()))) {
+      Path ca = write("root.pem", pki.root().certificatePem());
+      Path cert = write("agent.pem", agent.certificatePem() + pki.intermediate().certificatePem());
       Path key = write("agent.key", agent.privateKeyPem());
 
       CliRun run =
@@ -183,14 +188,14 @@ class ProbeCommandIT {
 
   @Test
   void clientCertificateFromAnotherCaIsRejectedWithTheServersAlert() throws Exception {
-    TestPki other = new TestPki("Other Root", "Other Intermediate");
+    TestPki other = TestPki.create("Other Root", "Other Intermediate");
     HeldCertificate stranger = other.agent("stranger").build();
     try (TestTlsServer mtls =
         TestTlsServer.start(
-            serverLeaf, List.of(pki.intermediate, pki.root), Optional.of(pki.root))) {
-      Path ca = write("root.pem", pki.root.certificatePem());
+            serverLeaf, List.of(pki.intermediate(), pki.root()), Optional.of(pki.root()))) {
+      Path ca = write("root.pem", pki.root().certificatePem());
       Path cert =
-          write("stranger.pem", stranger.certificatePem() + other.intermediate.certificatePem());
+          write("stranger.pem", stranger.certificatePem() + other.intermediate().certificatePem());
       Path key = write("stranger.key", stranger.privateKeyPem());
 
       CliRun run =
@@ -222,7 +227,7 @@ class ProbeCommandIT {
     try (ServerSocket probeForFreePort = new ServerSocket(0)) {
       closedPort = probeForFreePort.getLocalPort();
     }
-    Path ca = write("root.pem", pki.root.certificatePem());
+    Path ca = write("root.pem", pki.root().certificatePem());
 
     CliRun run = probe(closedPort, "--ca", ca.toString());
 
@@ -235,7 +240,7 @@ class ProbeCommandIT {
   @Test
   void plainHttpServerExitsTwo() throws Exception {
     try (TestTlsServer plain = TestTlsServer.plain()) {
-      Path ca = write("root.pem", pki.root.certificatePem());
+      Path ca = write("root.pem", pki.root().certificatePem());
 
       CliRun run = probe(plain.port(), "--ca", ca.toString());
 
@@ -248,7 +253,7 @@ class ProbeCommandIT {
 
   @Test
   void halfOfTheClientCredentialsExitsTwo() throws IOException {
-    Path ca = write("root.pem", pki.root.certificatePem());
+    Path ca = write("root.pem", pki.root().certificatePem());
 
     CliRun run = probe(server.port(), "--ca", ca.toString(), "--cert", ca.toString());
 

@@ -4,9 +4,7 @@ import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.ChainsightConfig;
-import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,18 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A PKI whose certificates expire at known distances (leaf 45 days, intermediate 400, root 3650,
@@ -67,13 +59,13 @@ final class AdminFixture {
     return made.plus(Duration.ofDays(days)).plus(Duration.ofHours(12));
   }
 
+  /**
+   * The PKI's server and agent certificates, these CAs and this server leaf as a {@link TestPki}.
+   */
+  final TestPki pki = TestPki.of(root, intermediate, server);
+
   HeldCertificate.Builder serverBuilder() {
-    return HeldCertificate.builder()
-        .subject("CN=registrar.keylime.test")
-        .signedBy(intermediate)
-        .purpose(Purpose.SERVER_AUTH)
-        .addSubjectAlternativeName("localhost")
-        .addSubjectAlternativeName("127.0.0.1");
+    return TestPki.registrar(intermediate);
   }
 
   /**
@@ -81,21 +73,7 @@ final class AdminFixture {
    * as files.
    */
   TestPki.ServerFiles write(Path dir, HeldCertificate leaf) {
-    try {
-      Path chain =
-          Files.writeString(
-              dir.resolve("server-chain.pem"),
-              leaf.certificatePem() + intermediate.certificatePem() + root.certificatePem());
-      Path key = Files.writeString(dir.resolve("server-key.pem"), leaf.privateKeyPem());
-      Path trust =
-          Files.writeString(
-              dir.resolve("trusted-cas.pem"),
-              intermediate.certificatePem() + root.certificatePem());
-      Path rootCa = Files.writeString(dir.resolve("root-ca.pem"), root.certificatePem());
-      return new TestPki.ServerFiles(chain, key, trust, rootCa);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return pki.writeServerFiles(dir, leaf);
   }
 
   /**
@@ -103,21 +81,7 @@ final class AdminFixture {
    * given.
    */
   static ChainsightConfig config(TestPki.ServerFiles files, int backendPort, AdminSettings admin) {
-    TlsSettings tls = ProxyFixture.tls(files, ClientAuth.REQUIRE);
-    ChainsightConfig base =
-        ProxyFixture.config(tls, ProxyFixture.backend(backendPort, Duration.ofSeconds(60)));
-    return new ChainsightConfig(
-        base.listen(),
-        base.tls(),
-        base.backend(),
-        base.limits(),
-        base.shutdown(),
-        admin,
-        base.diagnostics(),
-        base.log(),
-        base.allow(),
-        base.routes(),
-        base.source());
+    return TestConfig.serving(files).backendPort(backendPort).admin(admin).build();
   }
 
   static AdminSettings loopbackAdmin(Optional<String> token) {
@@ -129,29 +93,7 @@ final class AdminFixture {
    * nothing.
    */
   SSLContext clientContext(HeldCertificate client) {
-    try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry("root", root.certificate());
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(trust);
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      if (client != null) {
-        keys.setKeyEntry(
-            "client",
-            client.privateKey(),
-            "pw".toCharArray(),
-            new X509Certificate[] {client.certificate(), intermediate.certificate()});
-      }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-      kmf.init(keys, "pw".toCharArray());
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot build the test client's SSLContext", e);
-    }
+    return pki.clientContext(client, intermediate);
   }
 
   HttpResponse<String> send(URI uri, String method, String token) {

@@ -9,13 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.report.FailureReporter;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,43 +32,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The admin endpoint of a running proxy, through real HTTP requests. */
 class AdminIT {
-  private static AdminFixture pki;
+  private static final AdminFixture pki = new AdminFixture();
 
-  @TempDir Path dir;
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension(pki.pki);
 
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
   private TestPki.ServerFiles files;
 
-  @BeforeAll
-  static void pki() {
-    pki = new AdminFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
   private void start(AdminSettings admin) throws Exception {
-    backend = RecordingBackend.start();
-    files = pki.write(dir, pki.server);
-    proxy =
-        ChainsightServer.start(
-            AdminFixture.config(files, backend.port(), admin), new MetricRegistry());
+    files = proxy.serverFiles();
+    proxy.start(config -> config.admin(admin));
   }
 
   private void start() throws Exception {
@@ -80,7 +55,7 @@ class AdminIT {
 
   private URI admin(String pathAndQuery) {
     return URI.create(
-        "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + pathAndQuery);
+        "http://127.0.0.1:" + proxy.server().adminAddress().orElseThrow().getPort() + pathAndQuery);
   }
 
   private HttpResponse<String> get(String pathAndQuery) {
@@ -99,9 +74,7 @@ class AdminIT {
   private void failOneHandshakeWithoutACertificate() throws IOException {
     try (SSLSocket socket =
         (SSLSocket)
-            pki.clientContext(null)
-                .getSocketFactory()
-                .createSocket("localhost", proxy.tlsAddress().getPort())) {
+            pki.clientContext(null).getSocketFactory().createSocket("localhost", proxy.port())) {
       socket.setSoTimeout(5_000);
       assertThatThrownBy(
               () -> {
@@ -135,7 +108,7 @@ class AdminIT {
   void readyzTurns503WhenTheBackendStopsAnd200WhenSomethingListensOnItsPortAgain()
       throws Exception {
     start();
-    int port = backend.port();
+    int port = proxy.backend().port();
     AdminFixture.await(
         "/readyz 200", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 200);
     Map<String, Object> ready = json(get("/readyz"));
@@ -144,8 +117,7 @@ class AdminIT {
         .extracting(c -> object(c).get("check"))
         .containsExactly("serving", "tls-listener", "certificate", "backend", "reload");
 
-    backend.close();
-    backend = null;
+    proxy.backend().close();
     AdminFixture.await(
         "/readyz 503", Duration.ofSeconds(10), () -> get("/readyz").statusCode() == 503);
     Map<String, Object> notReady = json(get("/readyz"));
@@ -158,8 +130,7 @@ class AdminIT {
     assertThat(text.statusCode()).isEqualTo(503);
     assertThat(text.body())
         .startsWith("not ready\n")
-        .contains(
-            "  ok   tls-listener  TLS listener bound on 127.0.0.1:" + proxy.tlsAddress().getPort())
+        .contains("  ok   tls-listener  TLS listener bound on 127.0.0.1:" + proxy.port())
         .contains(
             "  FAIL backend       backend 127.0.0.1:" + port + " does not accept TCP connections");
 
@@ -206,8 +177,7 @@ class AdminIT {
     HttpClient agent = HttpClient.newBuilder().sslContext(pki.clientContext(pki.agent)).build();
     HttpResponse<String> proxied =
         agent.send(
-            HttpRequest.newBuilder(
-                    URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version"))
+            HttpRequest.newBuilder(URI.create("https://localhost:" + proxy.port() + "/version"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(proxied.statusCode()).isEqualTo(200);
@@ -416,7 +386,8 @@ class AdminIT {
 
     start(new AdminSettings(true, "0.0.0.0", 0, Optional.of("s3cret")));
 
-    assertThat(proxy.adminAddress().orElseThrow().getAddress().isAnyLocalAddress()).isTrue();
+    assertThat(proxy.server().adminAddress().orElseThrow().getAddress().isAnyLocalAddress())
+        .isTrue();
     assertThat(get("/healthz").statusCode()).isEqualTo(401);
     assertThat(pki.send(admin("/healthz"), "GET", "s3cret").statusCode()).isEqualTo(200);
   }
@@ -530,16 +501,16 @@ class AdminIT {
     Map<String, Object> json = json(get("/version"));
     String text = get("/version?format=text").body();
 
-    String engine = proxy.engine().isOpenSsl() ? "BoringSSL" : "JDK";
+    String engine = proxy.server().engine().isOpenSsl() ? "BoringSSL" : "JDK";
     assertThat(json)
         .containsEntry("java", Runtime.version().toString())
         .containsEntry("tlsEngine", engine)
-        .containsEntry("transport", proxy.transport().name());
+        .containsEntry("transport", proxy.server().transport().name());
     assertThat((String) json.get("version")).isNotBlank();
     assertThat(text)
         .startsWith("chainsight " + json.get("version") + "\n")
         .contains("tls engine  " + engine)
-        .contains("transport   " + proxy.transport().name());
+        .contains("transport   " + proxy.server().transport().name());
   }
 
   @Test
@@ -581,7 +552,7 @@ class AdminIT {
   void adminDisabledMeansNoListener() throws Exception {
     start(new AdminSettings(false, "127.0.0.1", 0, Optional.empty()));
 
-    assertThat(proxy.adminAddress()).isEmpty();
+    assertThat(proxy.server().adminAddress()).isEmpty();
   }
 
   @Test

@@ -8,13 +8,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.ConfigLoader;
 import io.chainsight.core.config.EffectiveConfig;
-import io.chainsight.core.proxy.ChainsightServer;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,29 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** What the proxy does with the admin settings and the lint when it starts. */
 class AdminStartupIT {
   private final AdminFixture pki = new AdminFixture();
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension(pki.pki);
 
   @Test
   void lintProblemsOfTheServedChainAreLoggedAtWarnOnStartup() throws Exception {
@@ -56,18 +40,17 @@ class AdminStartupIT {
                 pki.made.minus(Duration.ofDays(300)),
                 pki.made.plus(Duration.ofDays(10)).plus(Duration.ofHours(12)))
             .build();
-    backend = RecordingBackend.start();
-    TestPki.ServerFiles files = pki.write(dir, expiringSoon);
+    TestPki.ServerFiles files = pki.write(proxy.dir(), expiringSoon);
     Logger lintLog = (Logger) LoggerFactory.getLogger("io.chainsight.lint");
     ListAppender<ILoggingEvent> events = new ListAppender<>();
     events.start();
     lintLog.addAppender(events);
     try {
-      proxy =
-          ChainsightServer.start(
-              AdminFixture.config(
-                  files, backend.port(), AdminFixture.loopbackAdmin(Optional.empty())),
-              new MetricRegistry());
+      proxy.start(
+          config ->
+              config
+                  .certificate(files.chain(), files.key())
+                  .admin(AdminFixture.loopbackAdmin(Optional.empty())));
     } finally {
       lintLog.detachAppender(events);
     }
@@ -94,11 +77,10 @@ class AdminStartupIT {
 
   @Test
   void configFromTheLoaderShowsFileAndEnvironmentOrigins() throws Exception {
-    backend = RecordingBackend.start();
-    TestPki.ServerFiles files = pki.write(dir, pki.server);
+    TestPki.ServerFiles files = proxy.serverFiles();
     Path file =
         Files.writeString(
-            dir.resolve("chainsight.conf"),
+            files.chain().resolveSibling("chainsight.conf"),
             "chainsight {\n"
                 + "  listen { host = \"127.0.0.1\", port = 0 }\n"
                 + "  tls {\n"
@@ -117,14 +99,16 @@ class AdminStartupIT {
     EffectiveConfig effective =
         ConfigLoader.loadEffective(
             Optional.of(file),
-            Map.of("CHAINSIGHT_BACKEND_URL", "http://127.0.0.1:" + backend.port()),
+            Map.of("CHAINSIGHT_BACKEND_URL", "http://127.0.0.1:" + proxy.backend().port()),
             Map.of());
-    proxy = ChainsightServer.start(effective);
+    proxy.start(effective);
 
     String body =
         pki.send(
                 URI.create(
-                    "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + "/config"),
+                    "http://127.0.0.1:"
+                        + proxy.server().adminAddress().orElseThrow().getPort()
+                        + "/config"),
                 "GET",
                 "t0ken-from-file")
             .body();
@@ -149,7 +133,7 @@ class AdminStartupIT {
 
   @Test
   void theLoaderRefusesAnAdminListenerOnEveryInterfaceWithoutAToken() throws Exception {
-    TestPki.ServerFiles files = pki.write(dir, pki.server);
+    TestPki.ServerFiles files = proxy.serverFiles();
 
     assertThatThrownBy(
             () ->

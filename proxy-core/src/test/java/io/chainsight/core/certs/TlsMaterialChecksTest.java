@@ -102,7 +102,7 @@ class TlsMaterialChecksTest {
   @Test
   void aKeyThatDoesNotMatchTheLeafIsNamed() throws IOException {
     Path chain = goodChain();
-    Path otherKey = key(pki.agent("agent-1"));
+    Path otherKey = key(pki.agent("agent-1").build());
 
     assertThat(problems(settings(chain, otherKey, goodCas())))
         .singleElement()

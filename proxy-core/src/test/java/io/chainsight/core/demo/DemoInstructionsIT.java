@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.ExamplePki;
 import io.chainsight.core.certs.ExamplePkiFile;
-import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.config.TlsSettings.ClientAuthFailure;
 import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.testing.Command;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.TestConfig;
+import io.chainsight.core.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,19 +34,17 @@ class DemoInstructionsIT {
   static void start() throws Exception {
     ExamplePki.generate(certs, Instant.now());
     standIn = RegistrarStandIn.start(0);
-    TlsSettings tls =
-        new TlsSettings(
-            ExamplePkiFile.REGISTRAR_CHAIN.in(certs),
-            ExamplePkiFile.REGISTRAR_KEY.in(certs),
-            ClientAuth.REQUIRE,
-            Optional.of(ExamplePkiFile.TRUSTED_CAS.in(certs)),
-            List.of(),
-            TlsSettings.SUPPORTED_PROTOCOLS,
-            Duration.ofSeconds(10),
-            ClientAuthFailure.ALERT);
     proxy =
         ChainsightServer.start(
-            ProxyFixture.config(tls, ProxyFixture.backend(standIn.port(), Duration.ofSeconds(10))));
+            TestConfig.serving(
+                    new TestPki.ServerFiles(
+                        ExamplePkiFile.REGISTRAR_CHAIN.in(certs),
+                        ExamplePkiFile.REGISTRAR_KEY.in(certs),
+                        ExamplePkiFile.TRUSTED_CAS.in(certs),
+                        ExamplePkiFile.ROOT_CA.in(certs)))
+                .backendPort(standIn.port())
+                .responseTimeout(Duration.ofSeconds(10))
+                .build());
     steps =
         DemoInstructions.steps(certs.toString(), proxy.tlsAddress().getPort(), "bin/chainsight");
   }

@@ -1,11 +1,12 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
-import static io.chainsight.core.diagnose.TestPki.crl;
+import static io.chainsight.core.testing.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.crl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.testing.TestPki;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -16,12 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class ChainAnalyzerTest {
   private static final Instant NOW = Instant.now();
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate agent = pki.agent("agent-1").build();
 
   @Test
   void validChainEndsAtTheRootAndHasNoRemarks() {
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.intermediate, pki.root), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.intermediate(), pki.root()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.failure()).isEmpty();
@@ -38,7 +39,7 @@ class ChainAnalyzerTest {
 
   @Test
   void validChainWithoutTheRootSent() {
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.intermediate()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.path().get(2).label()).isEqualTo("trust anchor #1");
@@ -81,14 +82,14 @@ class ChainAnalyzerTest {
   void sameNameCaWithAnotherKeyIsIssuerKeyMismatchByKeyId() {
     HeldCertificate regenerated =
         HeldCertificate.builder().commonName("Keylime Root").certificateAuthority(1).build();
-    ChainDiagnosis d = analyzer(regenerated).analyze(chain(agent, pki.intermediate), NOW);
+    ChainDiagnosis d = analyzer(regenerated).analyze(chain(agent, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.ISSUER_KEY_MISMATCH, Step.Check.ISSUER_LOOKUP);
     assertThat(f.certificate().orElseThrow().shortName())
         .isEqualTo("presented[1] CN=Keylime Intermediate");
     assertThat(f.openssl()).contains(OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
     assertThat(f.explanation())
-        .contains("with key id (AKI) " + Certificates.subjectKeyId(pki.root.certificate()))
+        .contains("with key id (AKI) " + Certificates.subjectKeyId(pki.root().certificate()))
         .contains(
             "trust anchor #1 CN=Keylime Root has key id (SKI) "
                 + Certificates.subjectKeyId(regenerated.certificate()))
@@ -128,23 +129,26 @@ class ChainAnalyzerTest {
 
   @Test
   void untrustedPresentedRoot() {
-    TestPki other = new TestPki("Other Root", "Other Intermediate");
-    ChainDiagnosis d = analyzer(other.root).analyze(chain(agent, pki.intermediate, pki.root), NOW);
+    TestPki other = TestPki.create("Other Root", "Other Intermediate");
+    ChainDiagnosis d =
+        analyzer(other.root()).analyze(chain(agent, pki.intermediate(), pki.root()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.UNTRUSTED_ROOT, Step.Check.ISSUER_LOOKUP);
     assertThat(f.certificate().orElseThrow().shortName()).isEqualTo("presented[2] CN=Keylime Root");
     assertThat(f.openssl()).contains(OpenSslError.SELF_SIGNED_CERT_IN_CHAIN);
     assertThat(f.explanation())
-        .contains("is a self-signed root (SKI " + Certificates.subjectKeyId(pki.root.certificate()))
+        .contains(
+            "is a self-signed root (SKI " + Certificates.subjectKeyId(pki.root().certificate()))
         .contains("not among the 1 trust anchors (CN=Other Root)");
-    assertThat(f.fix()).contains("SHA-256 " + Certificates.sha256(pki.root.certificate()));
+    assertThat(f.fix()).contains("SHA-256 " + Certificates.sha256(pki.root().certificate()));
   }
 
   @Test
   void untrustedRootWithTheNameOfATrustedOneSaysTheRootWasRecreated() {
     HeldCertificate regenerated =
         HeldCertificate.builder().commonName("Keylime Root").certificateAuthority(1).build();
-    ChainDiagnosis d = analyzer(regenerated).analyze(chain(agent, pki.intermediate, pki.root), NOW);
+    ChainDiagnosis d =
+        analyzer(regenerated).analyze(chain(agent, pki.intermediate(), pki.root()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.UNTRUSTED_ROOT, Step.Check.ISSUER_LOOKUP);
     assertThat(f.explanation())
@@ -190,7 +194,7 @@ class ChainAnalyzerTest {
         pki.agent("old-agent")
             .validity(NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofDays(3)))
             .build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(expired, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(expired, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.EXPIRED, Step.Check.VALIDITY);
     assertThat(f.step()).hasValue(1);
@@ -207,7 +211,7 @@ class ChainAnalyzerTest {
         pki.agent("early-agent")
             .validity(NOW.plus(Duration.ofMinutes(10)), NOW.plus(Duration.ofDays(30)))
             .build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(future, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(future, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.NOT_YET_VALID, Step.Check.VALIDITY);
     assertThat(f.openssl()).contains(OpenSslError.CERT_NOT_YET_VALID);
@@ -221,7 +225,7 @@ class ChainAnalyzerTest {
     HeldCertificate old =
         HeldCertificate.builder()
             .commonName("Old Intermediate")
-            .signedBy(pki.root)
+            .signedBy(pki.root())
             .certificateAuthority(0)
             .validity(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(2)))
             .build();
@@ -239,7 +243,7 @@ class ChainAnalyzerTest {
     HeldCertificate future =
         HeldCertificate.builder()
             .commonName("Future Intermediate")
-            .signedBy(pki.root)
+            .signedBy(pki.root())
             .certificateAuthority(0)
             .validity(NOW.plus(Duration.ofDays(3)), NOW.plus(Duration.ofDays(400)))
             .build();
@@ -256,7 +260,7 @@ class ChainAnalyzerTest {
   @Test
   void issuerWithCaFalseIsNotACa() {
     HeldCertificate notCa =
-        HeldCertificate.builder().commonName("Not A CA").signedBy(pki.root).caFalse().build();
+        HeldCertificate.builder().commonName("Not A CA").signedBy(pki.root()).caFalse().build();
     ChainDiagnosis d = clientAnalyzer().analyze(chain(issuedBy(notCa, "agent-4"), notCa), NOW);
 
     Failure f = assertFailure(d, ReasonCode.ISSUER_NOT_CA, Step.Check.CA_CONSTRAINTS);
@@ -272,7 +276,7 @@ class ChainAnalyzerTest {
     HeldCertificate noBc =
         HeldCertificate.builder()
             .commonName("No BC")
-            .signedBy(pki.root)
+            .signedBy(pki.root())
             .withoutBasicConstraints()
             .build();
     ChainDiagnosis d = clientAnalyzer().analyze(chain(issuedBy(noBc, "agent-5"), noBc), NOW);
@@ -287,7 +291,7 @@ class ChainAnalyzerTest {
     HeldCertificate noSign =
         HeldCertificate.builder()
             .commonName("No CertSign")
-            .signedBy(pki.root)
+            .signedBy(pki.root())
             .certificateAuthority(0)
             .withoutKeyCertSign()
             .build();
@@ -304,11 +308,11 @@ class ChainAnalyzerTest {
     HeldCertificate sub =
         HeldCertificate.builder()
             .commonName("Sub Intermediate")
-            .signedBy(pki.intermediate)
+            .signedBy(pki.intermediate())
             .certificateAuthority(-1)
             .build();
     ChainDiagnosis d =
-        clientAnalyzer().analyze(chain(issuedBy(sub, "agent-7"), sub, pki.intermediate), NOW);
+        clientAnalyzer().analyze(chain(issuedBy(sub, "agent-7"), sub, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.PATH_LENGTH_EXCEEDED, Step.Check.CA_CONSTRAINTS);
     assertThat(f.certificate().orElseThrow().shortName())
@@ -323,10 +327,10 @@ class ChainAnalyzerTest {
     HeldCertificate serverOnly =
         HeldCertificate.builder()
             .commonName("registrar")
-            .signedBy(pki.intermediate)
+            .signedBy(pki.intermediate())
             .purpose(HeldCertificate.Purpose.SERVER_AUTH)
             .build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(serverOnly, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(serverOnly, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.WRONG_PURPOSE, Step.Check.PURPOSE);
     assertThat(f.explanation())
@@ -341,7 +345,7 @@ class ChainAnalyzerTest {
     HeldCertificate serverCa =
         HeldCertificate.builder()
             .commonName("Server CA")
-            .signedBy(pki.root)
+            .signedBy(pki.root())
             .certificateAuthority(0)
             .purpose(HeldCertificate.Purpose.SERVER_AUTH)
             .build();
@@ -356,8 +360,8 @@ class ChainAnalyzerTest {
   @Test
   void revokedByTheIntermediatesCrl() {
     HeldCertificate revoked = pki.agent("revoked-agent").build();
-    List<X509CRL> crls = List.of(crl(pki.intermediate, revoked), crl(pki.root));
-    ChainDiagnosis d = withCrls(crls).analyze(chain(revoked, pki.intermediate), NOW);
+    List<X509CRL> crls = List.of(crl(pki.intermediate(), revoked), crl(pki.root()));
+    ChainDiagnosis d = withCrls(crls).analyze(chain(revoked, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.REVOKED, Step.Check.REVOCATION);
     assertThat(f.certificate().orElseThrow().shortName())
@@ -372,8 +376,8 @@ class ChainAnalyzerTest {
   @Test
   void currentCrlsForEveryCaPass() {
     ChainDiagnosis d =
-        withCrls(List.of(crl(pki.intermediate), crl(pki.root)))
-            .analyze(chain(agent, pki.intermediate), NOW);
+        withCrls(List.of(crl(pki.intermediate()), crl(pki.root())))
+            .analyze(chain(agent, pki.intermediate()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.steps()).filteredOn(s -> s.check() == Step.Check.REVOCATION).hasSize(2);
@@ -382,9 +386,9 @@ class ChainAnalyzerTest {
   @Test
   void expiredCrlIsACrlProblem() {
     X509CRL expired =
-        crl(pki.intermediate, NOW.minus(Duration.ofDays(10)), NOW.minus(Duration.ofDays(2)));
+        crl(pki.intermediate(), NOW.minus(Duration.ofDays(10)), NOW.minus(Duration.ofDays(2)));
     ChainDiagnosis d =
-        withCrls(List.of(expired, crl(pki.root))).analyze(chain(agent, pki.intermediate), NOW);
+        withCrls(List.of(expired, crl(pki.root()))).analyze(chain(agent, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.CRL_PROBLEM, Step.Check.REVOCATION);
     assertThat(f.openssl()).contains(OpenSslError.CRL_HAS_EXPIRED);
@@ -395,7 +399,7 @@ class ChainAnalyzerTest {
   @Test
   void missingCrlForAnIssuerIsACrlProblem() {
     ChainDiagnosis d =
-        withCrls(List.of(crl(pki.intermediate))).analyze(chain(agent, pki.intermediate), NOW);
+        withCrls(List.of(crl(pki.intermediate()))).analyze(chain(agent, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.CRL_PROBLEM, Step.Check.REVOCATION);
     assertThat(f.certificate().orElseThrow().shortName())
@@ -406,10 +410,10 @@ class ChainAnalyzerTest {
 
   @Test
   void crlSignedByAnotherKeyIsACrlProblem() {
-    TestPki twin = new TestPki();
+    TestPki twin = TestPki.create("Keylime Root", "Keylime Intermediate");
     ChainDiagnosis d =
-        withCrls(List.of(crl(twin.intermediate), crl(pki.root)))
-            .analyze(chain(agent, pki.intermediate), NOW);
+        withCrls(List.of(crl(twin.intermediate()), crl(pki.root())))
+            .analyze(chain(agent, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.CRL_PROBLEM, Step.Check.REVOCATION);
     assertThat(f.openssl()).contains(OpenSslError.CRL_SIGNATURE_FAILURE);
@@ -418,7 +422,7 @@ class ChainAnalyzerTest {
   @Test
   void sha1SignatureIsWeak() {
     HeldCertificate sha1 = pki.agent("sha1-agent").signatureAlgorithm("SHA1withECDSA").build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(sha1, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(sha1, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.WEAK_KEY_OR_ALGORITHM, Step.Check.SIGNATURE);
     assertThat(f.explanation())
@@ -429,7 +433,7 @@ class ChainAnalyzerTest {
   @Test
   void rsa1024KeyIsWeak() {
     HeldCertificate weak = pki.agent("rsa-agent").keyType(HeldCertificate.KeyType.RSA_1024).build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(weak, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(weak, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.WEAK_KEY_OR_ALGORITHM, Step.Check.KEY_STRENGTH);
     assertThat(f.explanation()).contains("has a RSA 1024-bit key");
@@ -439,7 +443,7 @@ class ChainAnalyzerTest {
   @Test
   void unknownCriticalExtension() {
     HeldCertificate odd = pki.agent("odd-agent").unknownCriticalExtension().build();
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(odd, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(odd, pki.intermediate()), NOW);
 
     Failure f =
         assertFailure(d, ReasonCode.UNKNOWN_CRITICAL_EXTENSION, Step.Check.CRITICAL_EXTENSIONS);
@@ -451,10 +455,10 @@ class ChainAnalyzerTest {
   void tooManyPresentedCertificates() {
     ChainDiagnosis d =
         ChainAnalyzer.builder()
-            .trustAnchors(List.of(pki.root.certificate()))
+            .trustAnchors(List.of(pki.root().certificate()))
             .maxChainLength(2)
             .build()
-            .analyze(chain(agent, pki.intermediate, pki.root), NOW);
+            .analyze(chain(agent, pki.intermediate(), pki.root()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.CHAIN_TOO_LONG, Step.Check.CHAIN_LENGTH);
     assertThat(f.explanation())
@@ -465,10 +469,10 @@ class ChainAnalyzerTest {
   void pathLongerThanAllowed() {
     ChainDiagnosis d =
         ChainAnalyzer.builder()
-            .trustAnchors(List.of(pki.root.certificate()))
+            .trustAnchors(List.of(pki.root().certificate()))
             .maxChainLength(2)
             .build()
-            .analyze(chain(agent, pki.intermediate), NOW);
+            .analyze(chain(agent, pki.intermediate()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.CHAIN_TOO_LONG, Step.Check.CHAIN_LENGTH);
     assertThat(f.certificate().orElseThrow().shortName())
@@ -478,7 +482,7 @@ class ChainAnalyzerTest {
 
   @Test
   void outOfOrderChainIsValidWithARemark() {
-    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.root, pki.intermediate), NOW);
+    ChainDiagnosis d = clientAnalyzer().analyze(chain(agent, pki.root(), pki.intermediate()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.remarks())
@@ -491,9 +495,9 @@ class ChainAnalyzerTest {
 
   @Test
   void superfluousCertificateIsValidWithARemark() {
-    TestPki other = new TestPki("Other Root", "Other Intermediate");
+    TestPki other = TestPki.create("Other Root", "Other Intermediate");
     ChainDiagnosis d =
-        clientAnalyzer().analyze(chain(agent, pki.intermediate, other.intermediate), NOW);
+        clientAnalyzer().analyze(chain(agent, pki.intermediate(), other.intermediate()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.remarks())
@@ -507,14 +511,15 @@ class ChainAnalyzerTest {
   @Test
   void firstPemBlockOnlyTrustsTheIntermediateAndFailsWithError2() {
     HeldCertificate server = pki.server("registrar.example").build();
-    List<X509Certificate> caFile = List.of(pki.intermediate.certificate(), pki.root.certificate());
+    List<X509Certificate> caFile =
+        List.of(pki.intermediate().certificate(), pki.root().certificate());
     ChainAnalyzer firstBlockOnly =
         ChainAnalyzer.builder()
             .trustAnchors(caFile.subList(0, 1))
             .purpose(Purpose.SERVER_AUTH)
             .build();
 
-    ChainDiagnosis d = firstBlockOnly.analyze(chain(server, pki.intermediate, pki.root), NOW);
+    ChainDiagnosis d = firstBlockOnly.analyze(chain(server, pki.intermediate(), pki.root()), NOW);
 
     Failure f = assertFailure(d, ReasonCode.ISSUER_NOT_FOUND, Step.Check.ISSUER_LOOKUP);
     assertThat(f.certificate().orElseThrow().label())
@@ -529,7 +534,7 @@ class ChainAnalyzerTest {
                 .trustAnchors(caFile)
                 .purpose(Purpose.SERVER_AUTH)
                 .build()
-                .analyze(chain(server, pki.intermediate, pki.root), NOW)
+                .analyze(chain(server, pki.intermediate(), pki.root()), NOW)
                 .valid())
         .isTrue();
   }
@@ -539,11 +544,11 @@ class ChainAnalyzerTest {
     HeldCertificate server = pki.server("registrar.example").build();
     ChainDiagnosis d =
         ChainAnalyzer.builder()
-            .trustAnchors(List.of(pki.intermediate.certificate()))
+            .trustAnchors(List.of(pki.intermediate().certificate()))
             .purpose(Purpose.SERVER_AUTH)
             .partialChain(true)
             .build()
-            .analyze(chain(server, pki.intermediate), NOW);
+            .analyze(chain(server, pki.intermediate()), NOW);
 
     assertThat(d.valid()).isTrue();
     assertThat(d.remarks())
@@ -555,7 +560,7 @@ class ChainAnalyzerTest {
     HeldCertificate server = pki.server("registrar.example").build();
     ChainDiagnosis d =
         serverAnalyzer()
-            .analyze(chain(server, pki.intermediate), NOW, Optional.of("other.example"));
+            .analyze(chain(server, pki.intermediate()), NOW, Optional.of("other.example"));
 
     Failure f = assertFailure(d, ReasonCode.HOSTNAME_MISMATCH, Step.Check.HOST_NAME);
     assertThat(f.openssl()).contains(OpenSslError.HOSTNAME_MISMATCH);
@@ -567,7 +572,7 @@ class ChainAnalyzerTest {
   void ipAddressNotInTheIpSans() {
     HeldCertificate server = pki.server("registrar.example").build();
     ChainDiagnosis d =
-        serverAnalyzer().analyze(chain(server, pki.intermediate), NOW, Optional.of("10.0.0.5"));
+        serverAnalyzer().analyze(chain(server, pki.intermediate()), NOW, Optional.of("10.0.0.5"));
 
     Failure f = assertFailure(d, ReasonCode.HOSTNAME_MISMATCH, Step.Check.HOST_NAME);
     assertThat(f.openssl()).contains(OpenSslError.IP_ADDRESS_MISMATCH);
@@ -579,7 +584,7 @@ class ChainAnalyzerTest {
     HeldCertificate server =
         HeldCertificate.builder()
             .commonName("registrar")
-            .signedBy(pki.intermediate)
+            .signedBy(pki.intermediate())
             .purpose(HeldCertificate.Purpose.SERVER_AUTH)
             .addSubjectAlternativeName("*.keylime.example")
             .addSubjectAlternativeName("::1")
@@ -588,17 +593,19 @@ class ChainAnalyzerTest {
     assertThat(
             serverAnalyzer()
                 .analyze(
-                    chain(server, pki.intermediate), NOW, Optional.of("Registrar.keylime.example."))
+                    chain(server, pki.intermediate()),
+                    NOW,
+                    Optional.of("Registrar.keylime.example."))
                 .valid())
         .isTrue();
     assertThat(
             serverAnalyzer()
-                .analyze(chain(server, pki.intermediate), NOW, Optional.of("[0:0:0:0:0:0:0:1]"))
+                .analyze(chain(server, pki.intermediate()), NOW, Optional.of("[0:0:0:0:0:0:0:1]"))
                 .valid())
         .isTrue();
     assertThat(
             serverAnalyzer()
-                .analyze(chain(server, pki.intermediate), NOW, Optional.of("a.b.keylime.example"))
+                .analyze(chain(server, pki.intermediate()), NOW, Optional.of("a.b.keylime.example"))
                 .reason())
         .contains(ReasonCode.HOSTNAME_MISMATCH);
   }
@@ -625,12 +632,12 @@ class ChainAnalyzerTest {
   }
 
   private ChainAnalyzer clientAnalyzer() {
-    return analyzer(pki.root);
+    return analyzer(pki.root());
   }
 
   private ChainAnalyzer serverAnalyzer() {
     return ChainAnalyzer.builder()
-        .trustAnchors(List.of(pki.root.certificate()))
+        .trustAnchors(List.of(pki.root().certificate()))
         .purpose(Purpose.SERVER_AUTH)
         .build();
   }
@@ -640,6 +647,9 @@ class ChainAnalyzerTest {
   }
 
   private ChainAnalyzer withCrls(List<X509CRL> crls) {
-    return ChainAnalyzer.builder().trustAnchors(List.of(pki.root.certificate())).crls(crls).build();
+    return ChainAnalyzer.builder()
+        .trustAnchors(List.of(pki.root().certificate()))
+        .crls(crls)
+        .build();
   }
 }

@@ -1,9 +1,10 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -11,16 +12,16 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ClientModesTest {
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate server = pki.server("registrar.example").build();
-  private final List<X509Certificate> presented = chain(server, pki.intermediate, pki.root);
+  private final List<X509Certificate> presented = chain(server, pki.intermediate(), pki.root());
 
   @Test
   void intermediateFirstFailsOnlyFirstBlockModesAndSaysWhichBlockToMove() {
     List<ClientModes.Result> results =
         ClientModes.evaluate(
             presented,
-            List.of(pki.intermediate.certificate(), pki.root.certificate()),
+            List.of(pki.intermediate().certificate(), pki.root().certificate()),
             "ca.pem",
             Optional.empty(),
             Optional.of("registrar.example"),
@@ -44,9 +45,9 @@ class ClientModesTest {
     List<ClientModes.Result> results =
         ClientModes.evaluate(
             presented,
-            List.of(pki.intermediate.certificate(), pki.root.certificate()),
+            List.of(pki.intermediate().certificate(), pki.root().certificate()),
             "ca.pem",
-            Optional.of(List.of(pki.root.certificate())),
+            Optional.of(List.of(pki.root().certificate())),
             Optional.empty(),
             Instant.now());
 
@@ -61,7 +62,7 @@ class ClientModesTest {
     List<ClientModes.Result> results =
         ClientModes.evaluate(
             presented,
-            List.of(pki.intermediate.certificate()),
+            List.of(pki.intermediate().certificate()),
             "ca.pem",
             Optional.empty(),
             Optional.empty(),

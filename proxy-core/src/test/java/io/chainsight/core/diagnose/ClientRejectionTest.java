@@ -1,10 +1,11 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.testing.TestPki;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ClientRejectionTest {
   private static final Instant NOW = Instant.now();
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate server =
       pki.server("registrar.example").addSubjectAlternativeName("10.0.0.5").build();
 
@@ -22,12 +23,12 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.UNKNOWN_CA,
-            chain(server, pki.intermediate, pki.root),
+            chain(server, pki.intermediate(), pki.root()),
             NOW,
             Optional.of("registrar.example"),
             Optional.empty());
 
-    String rootSki = Certificates.subjectKeyId(pki.root.certificate());
+    String rootSki = Certificates.subjectKeyId(pki.root().certificate());
     assertThat(d.reason()).contains(ReasonCode.CLIENT_REJECTED_OUR_CHAIN);
     assertThat(d.receivedAlert()).contains(TlsAlert.UNKNOWN_CA);
     Failure f = d.failure().orElseThrow();
@@ -50,7 +51,7 @@ class ClientRejectionTest {
     assertThat(firstBlock.cause())
         .contains(
             "starts with our intermediate CN=Keylime Intermediate (SKI "
-                + Certificates.subjectKeyId(pki.intermediate.certificate())
+                + Certificates.subjectKeyId(pki.intermediate().certificate())
                 + ")",
             "registrar_tls_ca_cert",
             "reqwest::Certificate::from_pem");
@@ -64,7 +65,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.UNKNOWN_CA,
-            chain(server, pki.intermediate, pki.root),
+            chain(server, pki.intermediate(), pki.root()),
             NOW,
             Optional.empty(),
             Optional.of("192.168.1.20"));
@@ -101,7 +102,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.CERTIFICATE_EXPIRED,
-            chain(expired, pki.intermediate, pki.root),
+            chain(expired, pki.intermediate(), pki.root()),
             NOW,
             Optional.of("registrar.example"),
             Optional.empty());
@@ -121,7 +122,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.CERTIFICATE_EXPIRED,
-            chain(ending, pki.intermediate),
+            chain(ending, pki.intermediate()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -139,7 +140,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.BAD_CERTIFICATE,
-            chain(server, pki.intermediate),
+            chain(server, pki.intermediate()),
             NOW,
             Optional.of("registrar.other"),
             Optional.empty());
@@ -159,7 +160,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.BAD_CERTIFICATE,
-            chain(server, pki.intermediate),
+            chain(server, pki.intermediate()),
             NOW,
             Optional.empty(),
             Optional.of("192.168.1.20"));
@@ -175,7 +176,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.BAD_CERTIFICATE,
-            chain(server, pki.intermediate),
+            chain(server, pki.intermediate()),
             NOW,
             Optional.of("registrar.example"),
             Optional.empty());
@@ -195,7 +196,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.UNSUPPORTED_CERTIFICATE,
-            chain(clientOnly, pki.intermediate),
+            chain(clientOnly, pki.intermediate()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -210,7 +211,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.DECRYPT_ERROR,
-            chain(server, pki.intermediate, pki.root),
+            chain(server, pki.intermediate(), pki.root()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -219,7 +220,7 @@ class ClientRejectionTest {
     assertThat(first.openssl()).contains(OpenSslError.CERT_SIGNATURE_FAILURE);
     assertThat(first.cause())
         .startsWith("The client holds a CA named CN=Keylime Root with another key");
-    assertThat(first.fix()).contains("SKI " + Certificates.subjectKeyId(pki.root.certificate()));
+    assertThat(first.fix()).contains("SKI " + Certificates.subjectKeyId(pki.root().certificate()));
   }
 
   @Test
@@ -227,7 +228,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.CERTIFICATE_UNKNOWN,
-            chain(server, pki.intermediate, pki.root),
+            chain(server, pki.intermediate(), pki.root()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -241,7 +242,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.PROTOCOL_VERSION,
-            chain(server, pki.intermediate),
+            chain(server, pki.intermediate()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -264,7 +265,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.UNKNOWN_CA,
-            chain(expired, pki.intermediate, pki.root),
+            chain(expired, pki.intermediate(), pki.root()),
             NOW,
             Optional.empty(),
             Optional.empty());
@@ -281,7 +282,7 @@ class ClientRejectionTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.BAD_CERTIFICATE,
-            chain(server, pki.intermediate),
+            chain(server, pki.intermediate()),
             NOW,
             Optional.of("registrar.other"),
             Optional.empty());

@@ -1,11 +1,12 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.testing.TestPki;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,11 @@ import org.junit.jupiter.api.Test;
 class DiagnosisRenderingTest {
   private static final Instant AT = Instant.parse("2026-06-01T12:00:00Z");
   private final TestPki pki =
-      new TestPki(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"));
+      TestPki.create(
+          "Keylime Root",
+          "Keylime Intermediate",
+          Instant.parse("2026-01-01T00:00:00Z"),
+          Instant.parse("2028-01-01T00:00:00Z"));
   private final HeldCertificate agent =
       pki.agent("agent-1")
           .validity(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"))
@@ -50,7 +55,7 @@ class DiagnosisRenderingTest {
 
   @Test
   void textReportOfAValidChain() {
-    String text = DiagnosisText.render(analyzer().analyze(chain(agent, pki.intermediate), AT));
+    String text = DiagnosisText.render(analyzer().analyze(chain(agent, pki.intermediate()), AT));
 
     assertThat(text)
         .startsWith(
@@ -95,7 +100,7 @@ class DiagnosisRenderingTest {
     ChainDiagnosis d =
         ClientRejection.explain(
             TlsAlert.UNKNOWN_CA,
-            chain(server, pki.intermediate, pki.root),
+            chain(server, pki.intermediate(), pki.root()),
             AT,
             Optional.empty(),
             Optional.empty());
@@ -142,6 +147,6 @@ class DiagnosisRenderingTest {
   }
 
   private ChainAnalyzer analyzer() {
-    return ChainAnalyzer.builder().trustAnchors(List.of(pki.root.certificate())).build();
+    return ChainAnalyzer.builder().trustAnchors(List.of(pki.root().certificate())).build();
   }
 }

@@ -1,13 +1,14 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
-import static io.chainsight.core.diagnose.TestPki.crl;
+import static io.chainsight.core.testing.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.crl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.certs.Pem;
+import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OpenSslAgreementIT {
   private static final Pattern ERROR =
       Pattern.compile("error (\\d+) at (\\d+) depth lookup: ([^\\n]+)");
-  private static final TestPki PKI = new TestPki();
+  private static final TestPki PKI = TestPki.create("Keylime Root", "Keylime Intermediate");
   private static final HeldCertificate AGENT = PKI.agent("agent-1").build();
 
   @TempDir Path dir;
@@ -56,7 +57,7 @@ class OpenSslAgreementIT {
   }
 
   static Stream<Scenario> scenarios() {
-    TestPki other = new TestPki();
+    TestPki other = TestPki.create("Keylime Root", "Keylime Intermediate");
     Instant now = Instant.now();
     HeldCertificate regeneratedRoot =
         HeldCertificate.builder().commonName("Keylime Root").certificateAuthority(1).build();
@@ -80,24 +81,24 @@ class OpenSslAgreementIT {
             .withoutKeyIdentifiers()
             .build();
     HeldCertificate caFalse =
-        HeldCertificate.builder().commonName("Not A CA").signedBy(PKI.root).caFalse().build();
+        HeldCertificate.builder().commonName("Not A CA").signedBy(PKI.root()).caFalse().build();
     HeldCertificate noBc =
         HeldCertificate.builder()
             .commonName("No BC")
-            .signedBy(PKI.root)
+            .signedBy(PKI.root())
             .withoutBasicConstraints()
             .build();
     HeldCertificate noCertSign =
         HeldCertificate.builder()
             .commonName("No CertSign")
-            .signedBy(PKI.root)
+            .signedBy(PKI.root())
             .certificateAuthority(0)
             .withoutKeyCertSign()
             .build();
     HeldCertificate subIntermediate =
         HeldCertificate.builder()
             .commonName("Sub Intermediate")
-            .signedBy(PKI.intermediate)
+            .signedBy(PKI.intermediate())
             .certificateAuthority(-1)
             .build();
     HeldCertificate selfSigned =
@@ -105,27 +106,27 @@ class OpenSslAgreementIT {
     HeldCertificate expiredIntermediate =
         HeldCertificate.builder()
             .commonName("Old Intermediate")
-            .signedBy(PKI.root)
+            .signedBy(PKI.root())
             .certificateAuthority(0)
             .validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(2)))
             .build();
     HeldCertificate futureIntermediate =
         HeldCertificate.builder()
             .commonName("Future Intermediate")
-            .signedBy(PKI.root)
+            .signedBy(PKI.root())
             .certificateAuthority(0)
             .validity(now.plus(Duration.ofDays(2)), now.plus(Duration.ofDays(400)))
             .build();
     HeldCertificate server = PKI.server("registrar.example").build();
     HeldCertificate ipServer = PKI.server("127.0.0.1").build();
     HeldCertificate revoked = PKI.agent("revoked-agent").build();
-    List<X509Certificate> anchors = List.of(PKI.root.certificate());
+    List<X509Certificate> anchors = List.of(PKI.root().certificate());
     var client = io.chainsight.core.diagnose.Purpose.CLIENT_AUTH;
     var serverAuth = io.chainsight.core.diagnose.Purpose.SERVER_AUTH;
     return Stream.of(
         new Scenario(
             "valid",
-            chain(AGENT, PKI.intermediate, PKI.root),
+            chain(AGENT, PKI.intermediate(), PKI.root()),
             anchors,
             List.of(),
             client,
@@ -134,7 +135,7 @@ class OpenSslAgreementIT {
         new Scenario("missing intermediate", chain(AGENT), anchors, List.of(), client, null, false),
         new Scenario(
             "regenerated root, AKI differs",
-            chain(AGENT, PKI.intermediate),
+            chain(AGENT, PKI.intermediate()),
             List.of(regeneratedRoot.certificate()),
             List.of(),
             client,
@@ -150,8 +151,8 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "untrusted root",
-            chain(AGENT, PKI.intermediate, PKI.root),
-            List.of(other.root.certificate()),
+            chain(AGENT, PKI.intermediate(), PKI.root()),
+            List.of(other.root().certificate()),
             List.of(),
             client,
             null,
@@ -164,7 +165,7 @@ class OpenSslAgreementIT {
                 PKI.agent("old")
                     .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
                     .build(),
-                PKI.intermediate),
+                PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -176,7 +177,7 @@ class OpenSslAgreementIT {
                 PKI.agent("new")
                     .validity(now.plus(Duration.ofHours(3)), now.plus(Duration.ofDays(30)))
                     .build(),
-                PKI.intermediate),
+                PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -261,7 +262,7 @@ class OpenSslAgreementIT {
                     .purpose(Purpose.CLIENT_AUTH)
                     .build(),
                 subIntermediate,
-                PKI.intermediate),
+                PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -272,10 +273,10 @@ class OpenSslAgreementIT {
             chain(
                 HeldCertificate.builder()
                     .commonName("srv")
-                    .signedBy(PKI.intermediate)
+                    .signedBy(PKI.intermediate())
                     .purpose(Purpose.SERVER_AUTH)
                     .build(),
-                PKI.intermediate),
+                PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -283,23 +284,23 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "first PEM block only",
-            chain(server, PKI.intermediate, PKI.root),
-            List.of(PKI.intermediate.certificate()),
+            chain(server, PKI.intermediate(), PKI.root()),
+            List.of(PKI.intermediate().certificate()),
             List.of(),
             serverAuth,
             null,
             false),
         new Scenario(
             "first PEM block, partial chain",
-            chain(server, PKI.intermediate, PKI.root),
-            List.of(PKI.intermediate.certificate()),
+            chain(server, PKI.intermediate(), PKI.root()),
+            List.of(PKI.intermediate().certificate()),
             List.of(),
             serverAuth,
             null,
             true),
         new Scenario(
             "hostname mismatch",
-            chain(server, PKI.intermediate),
+            chain(server, PKI.intermediate()),
             anchors,
             List.of(),
             serverAuth,
@@ -307,7 +308,7 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "IP mismatch",
-            chain(server, PKI.intermediate),
+            chain(server, PKI.intermediate()),
             anchors,
             List.of(),
             serverAuth,
@@ -315,7 +316,7 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "IP match",
-            chain(ipServer, PKI.intermediate),
+            chain(ipServer, PKI.intermediate()),
             anchors,
             List.of(),
             serverAuth,
@@ -323,54 +324,55 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "CRLs current for every CA",
-            chain(AGENT, PKI.intermediate),
+            chain(AGENT, PKI.intermediate()),
             anchors,
-            List.of(crl(PKI.intermediate), crl(PKI.root)),
+            List.of(crl(PKI.intermediate()), crl(PKI.root())),
             client,
             null,
             false),
         new Scenario(
             "revoked",
-            chain(revoked, PKI.intermediate),
+            chain(revoked, PKI.intermediate()),
             anchors,
-            List.of(crl(PKI.intermediate, revoked), crl(PKI.root)),
+            List.of(crl(PKI.intermediate(), revoked), crl(PKI.root())),
             client,
             null,
             false),
         new Scenario(
             "CRL expired",
-            chain(AGENT, PKI.intermediate),
+            chain(AGENT, PKI.intermediate()),
             anchors,
             List.of(
                 crl(
-                    PKI.intermediate,
+                    PKI.intermediate(),
                     now.minus(Duration.ofDays(10)),
                     now.minus(Duration.ofDays(3))),
-                crl(PKI.root)),
+                crl(PKI.root())),
             client,
             null,
             false),
         new Scenario(
             "CRL missing for the intermediate",
-            chain(AGENT, PKI.intermediate),
+            chain(AGENT, PKI.intermediate()),
             anchors,
-            List.of(crl(PKI.root)),
+            List.of(crl(PKI.root())),
             client,
             null,
             false),
         new Scenario(
             "CRL signed by another key",
-            chain(AGENT, PKI.intermediate),
+            chain(AGENT, PKI.intermediate()),
             anchors,
             List.of(
-                crl(new TestPki("Keylime Root", "Keylime Intermediate").intermediate),
-                crl(PKI.root)),
+                crl(TestPki.create("Keylime Root", "Keylime Intermediate").intermediate()),
+                crl(PKI.root())),
             client,
             null,
             false),
         new Scenario(
             "SHA-1 signature",
-            chain(PKI.agent("sha1").signatureAlgorithm("SHA1withECDSA").build(), PKI.intermediate),
+            chain(
+                PKI.agent("sha1").signatureAlgorithm("SHA1withECDSA").build(), PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -380,7 +382,7 @@ class OpenSslAgreementIT {
             "RSA-1024 leaf",
             chain(
                 PKI.agent("rsa").keyType(HeldCertificate.KeyType.RSA_1024).build(),
-                PKI.intermediate),
+                PKI.intermediate()),
             anchors,
             List.of(),
             client,
@@ -388,7 +390,7 @@ class OpenSslAgreementIT {
             false),
         new Scenario(
             "unknown critical extension",
-            chain(PKI.agent("crit").unknownCriticalExtension().build(), PKI.intermediate),
+            chain(PKI.agent("crit").unknownCriticalExtension().build(), PKI.intermediate()),
             anchors,
             List.of(),
             client,

@@ -2,63 +2,26 @@ package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
-import io.chainsight.core.testing.TestPki;
+import io.chainsight.core.testing.ProxyExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HTTP/1.1 framing across the proxy, driven byte by byte over a raw TLS socket. */
 class ExchangeIT {
-  private static TestPki pki;
-  private static HeldCertificate agent;
-
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @BeforeAll
-  static void pki() {
-    pki = TestPki.create();
-    agent = pki.agent("agent-1");
-  }
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
   private SSLSocket connect(Duration responseTimeout) throws Exception {
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(
-                ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
-                ProxyFixture.backend(backend.port(), responseTimeout)));
+    proxy.start(config -> config.responseTimeout(responseTimeout));
     SSLSocket socket =
-        (SSLSocket)
-            pki.clientContext(agent, pki.intermediate())
-                .getSocketFactory()
-                .createSocket("127.0.0.1", proxy.tlsAddress().getPort());
+        (SSLSocket) proxy.agentContext().getSocketFactory().createSocket("127.0.0.1", proxy.port());
     socket.setSoTimeout(10_000);
     socket.startHandshake();
     return socket;
@@ -87,7 +50,7 @@ class ExchangeIT {
               + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 200").endsWith("hello world");
-      assertThat(new String(backend.last().body(), StandardCharsets.UTF_8))
+      assertThat(new String(proxy.backend().last().body(), StandardCharsets.UTF_8))
           .isEqualTo("hello world");
     }
   }
@@ -102,9 +65,9 @@ class ExchangeIT {
           .contains("connection: close")
           .endsWith(
               "{\"code\": 504, \"status\": \"Gateway Timeout: backend 127.0.0.1:"
-                  + backend.port()
+                  + proxy.backend().port()
                   + " did not respond within 500ms (backend.response-timeout)\", \"results\": {}}\n");
-      assertThat(proxy.metrics().backendErrors("timeout")).isEqualTo(1);
+      assertThat(proxy.server().metrics().backendErrors("timeout")).isEqualTo(1);
     }
   }
 

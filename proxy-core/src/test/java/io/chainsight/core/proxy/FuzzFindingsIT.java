@@ -2,18 +2,12 @@ package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.testing.ForwardedRequests;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RawTlsClient;
 import io.chainsight.core.testing.RecordingBackend;
-import io.chainsight.core.testing.TestPki;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,37 +19,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * target re-encoded from ISO-8859-1 to UTF-8.
  */
 class FuzzFindingsIT {
-  private static TestPki pki;
-  private static HeldCertificate agent;
-
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @BeforeAll
-  static void pki() {
-    pki = TestPki.create();
-    agent = pki.agent("agent-1");
-  }
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
   private RawTlsClient connect() throws Exception {
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
-    return RawTlsClient.connect(
-        pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
+    proxy.start();
+    return proxy.raw();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -78,7 +46,7 @@ class FuzzFindingsIT {
           .as(name)
           .startsWith("HTTP/1.1 " + status + " ");
     }
-    assertThat(backend.received()).as(name).isEmpty();
+    assertThat(proxy.backend().received()).as(name).isEmpty();
   }
 
   @Test
@@ -99,19 +67,17 @@ class FuzzFindingsIT {
     // backend
     // connection, so the backend has read whatever the first exchange left on it by the time it
     // answers.
-    try (RawTlsClient client =
-        RawTlsClient.connect(
-            pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort())) {
+    try (RawTlsClient client = RawTlsClient.connect(proxy.agentContext(), proxy.port())) {
       assertThat(
               client
                   .send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                   .readUntilClosed())
           .startsWith("HTTP/1.1 200 ");
     }
-    assertThat(backend.received())
+    assertThat(proxy.backend().received())
         .extracting(RecordingBackend.Received::target)
         .containsExactly("/echo", "/version");
-    assertThat(backend.received())
+    assertThat(proxy.backend().received())
         .allSatisfy(r -> assertThat(ForwardedRequests.problems(r)).isEmpty());
   }
 

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.certs.Pem;
-import io.chainsight.core.config.ChainsightConfig;
-import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.config.TlsSettings.ClientAuthFailure;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.LogCapture;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -23,11 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each failure a real client can cause, caused by a real client (curl, openssl s_client, a raw
@@ -35,17 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * fault.
  */
 class HandshakeDiagnosticsIT {
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Instant NOW = Instant.now();
 
-  private final TestPki pki = TestPki.create();
+  private final TestPki pki = proxy.pki();
   private final HeldCertificate root = pki.root();
   private final HeldCertificate intermediate = pki.intermediate();
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
   private LogCapture log;
 
   @BeforeEach
@@ -56,12 +49,6 @@ class HandshakeDiagnosticsIT {
   @AfterEach
   void stop() {
     log.close();
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
   }
 
   /** The proxy trusting {@code trusted}, with optional CRLs and failure mode. */
@@ -71,25 +58,17 @@ class HandshakeDiagnosticsIT {
       ClientAuthFailure mode,
       Duration handshakeTimeout)
       throws Exception {
-    TestPki.ServerFiles files = pki.writeServerFiles(dir);
     StringBuilder bundle = new StringBuilder();
     trusted.forEach(c -> bundle.append(c.certificatePem()));
-    Files.writeString(files.trustedCas(), bundle.toString());
-    backend = RecordingBackend.start();
-    TlsSettings tls =
-        new TlsSettings(
-            files.chain(),
-            files.key(),
-            ClientAuth.REQUIRE,
-            Optional.of(files.trustedCas()),
-            crls,
-            TlsSettings.SUPPORTED_PROTOCOLS,
-            handshakeTimeout,
-            mode);
-    ChainsightConfig config =
-        ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(60)));
-    proxy = ChainsightServer.start(config);
-    return proxy.tlsAddress().getPort();
+    Path trustedCas = Files.writeString(proxy.dir().resolve("trusted.pem"), bundle.toString());
+    proxy.start(
+        config ->
+            config
+                .trustedCas(trustedCas)
+                .crls(crls)
+                .clientAuthFailure(mode)
+                .handshakeTimeout(handshakeTimeout));
+    return proxy.port();
   }
 
   private int start() throws Exception {
@@ -98,7 +77,7 @@ class HandshakeDiagnosticsIT {
   }
 
   private Command.Result curl(int port, HeldCertificate leaf, HeldCertificate... chain) {
-    Path[] files = TestPki.writeClientFiles(dir, "client", leaf, chain);
+    Path[] files = TestPki.writeClientFiles(proxy.dir(), "client", leaf, chain);
     return Command.run(
         List.of(
             "curl",
@@ -106,7 +85,7 @@ class HandshakeDiagnosticsIT {
             "--max-time",
             "10",
             "--cacert",
-            dir.resolve("root-ca.pem").toString(),
+            proxy.serverFiles().rootCa().toString(),
             "--cert",
             files[0].toString(),
             "--key",
@@ -118,7 +97,7 @@ class HandshakeDiagnosticsIT {
 
   private Map<String, Object> failureWith(String reason) {
     Map<String, Object> event = log.await("reason", reason, WAIT);
-    assertThat(backend.received()).as("the backend must receive nothing").isEmpty();
+    assertThat(proxy.backend().received()).as("the backend must receive nothing").isEmpty();
     return event;
   }
 
@@ -148,7 +127,7 @@ class HandshakeDiagnosticsIT {
   @Test
   void missingIntermediate() throws Exception {
     int port = start(List.of(root), List.of(), ClientAuthFailure.ALERT, Duration.ofSeconds(10));
-    assertThat(curl(port, pki.agent("agent-1")).stderr()).contains("unknown ca");
+    assertThat(curl(port, pki.agent("agent-1").build()).stderr()).contains("unknown ca");
     Map<String, Object> event = failureWith("ISSUER_NOT_FOUND");
     assertThat((String) event.get("certificate")).isEqualTo("presented[0] CN=agent-1");
     assertThat((String) event.get("fix")).contains("CN=test intermediate CA");
@@ -158,7 +137,7 @@ class HandshakeDiagnosticsIT {
   void expiredLeafGetsCertificateExpired() throws Exception {
     int port = start();
     HeldCertificate expired =
-        pki.agentBuilder("old-agent")
+        pki.agent("old-agent")
             .validity(NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofDays(1)))
             .build();
     assertThat(curl(port, expired, intermediate).stderr()).contains("certificate expired");
@@ -171,7 +150,7 @@ class HandshakeDiagnosticsIT {
   void notYetValidLeaf() throws Exception {
     int port = start();
     HeldCertificate future =
-        pki.agentBuilder("future-agent")
+        pki.agent("future-agent")
             .validity(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)))
             .build();
     curl(port, future, intermediate);
@@ -282,12 +261,10 @@ class HandshakeDiagnosticsIT {
 
   @Test
   void revokedByCrl() throws Exception {
-    HeldCertificate agent = pki.agent("revoked-agent");
-    Path crls = dir.resolve("crls.pem");
+    HeldCertificate agent = pki.agent("revoked-agent").build();
+    Path crls = proxy.dir().resolve("crls.pem");
     Files.writeString(
-        crls,
-        Pem.encode(io.chainsight.core.diagnose.TestPki.crl(intermediate, agent))
-            + Pem.encode(io.chainsight.core.diagnose.TestPki.crl(root)));
+        crls, Pem.encode(TestPki.crl(intermediate, agent)) + Pem.encode(TestPki.crl(root)));
     int port =
         start(
             List.of(intermediate, root),
@@ -307,7 +284,7 @@ class HandshakeDiagnosticsIT {
             "curl",
             "-sS",
             "--cacert",
-            dir.resolve("root-ca.pem").toString(),
+            proxy.serverFiles().rootCa().toString(),
             "https://localhost:" + port + "/version"),
         null,
         20);
@@ -318,8 +295,10 @@ class HandshakeDiagnosticsIT {
   void clientTrustingOnlyOurIntermediateRejectsOurChainOverTls13() throws Exception {
     int port = start();
     Path intermediateOnly =
-        Files.writeString(dir.resolve("intermediate-first.pem"), intermediate.certificatePem());
-    Path[] files = TestPki.writeClientFiles(dir, "agent", pki.agent("agent-1"), intermediate);
+        Files.writeString(
+            proxy.dir().resolve("intermediate-first.pem"), intermediate.certificatePem());
+    Path[] files =
+        TestPki.writeClientFiles(proxy.dir(), "agent", pki.agent("agent-1").build(), intermediate);
     Command.Result sClient =
         Command.run(
             List.of(
@@ -383,7 +362,7 @@ class HandshakeDiagnosticsIT {
         start(
             List.of(intermediate, root), List.of(), ClientAuthFailure.HTTP, Duration.ofSeconds(10));
     HeldCertificate expired =
-        pki.agentBuilder("old-agent")
+        pki.agent("old-agent")
             .validity(NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofDays(1)))
             .build();
     Command.Result curl = curl(port, expired, intermediate);
@@ -406,7 +385,7 @@ class HandshakeDiagnosticsIT {
     List<Object> reasons = new ArrayList<>();
     log.events().forEach(e -> reasons.add(LogCapture.fields(e).get("reason")));
     assertThat(reasons).containsExactly("SELF_SIGNED_LEAF");
-    assertThat(proxy.metrics().handshakeFailures("SELF_SIGNED_LEAF")).isEqualTo(3);
-    assertThat(proxy.failures().recent()).hasSize(3);
+    assertThat(proxy.server().metrics().handshakeFailures("SELF_SIGNED_LEAF")).isEqualTo(3);
+    assertThat(proxy.server().failures().recent()).hasSize(3);
   }
 }

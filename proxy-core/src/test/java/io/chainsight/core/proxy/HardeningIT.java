@@ -2,20 +2,12 @@ package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.LimitsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RawTlsClient;
-import io.chainsight.core.testing.RecordingBackend;
-import io.chainsight.core.testing.TestPki;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,39 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * is sent.
  */
 class HardeningIT {
-  private static TestPki pki;
-  private static HeldCertificate agent;
-
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @BeforeAll
-  static void pki() {
-    pki = TestPki.create();
-    agent = pki.agent("agent-1");
-  }
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
   private RawTlsClient connect(LimitsSettings limits) throws Exception {
-    backend = RecordingBackend.start();
-    ChainsightConfig config =
-        ProxyFixture.withLimits(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
-            limits);
-    proxy = ChainsightServer.start(config);
-    return RawTlsClient.connect(
-        pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort());
+    proxy.start(config -> config.limits(limits));
+    return proxy.raw();
   }
 
   private RawTlsClient connect() throws Exception {
@@ -96,7 +60,7 @@ class HardeningIT {
           .startsWith("HTTP/1.1 400 Bad Request")
           .contains("\"code\": 400");
     }
-    assertThat(backend.received()).as(name).isEmpty();
+    assertThat(proxy.backend().received()).as(name).isEmpty();
   }
 
   @Test
@@ -105,7 +69,7 @@ class HardeningIT {
       assertThat(client.send("TRACE /version HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed())
           .startsWith("HTTP/1.1 405 Method Not Allowed");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -117,7 +81,7 @@ class HardeningIT {
                   .readUntilClosed())
           .startsWith("HTTP/1.1 414");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -132,7 +96,7 @@ class HardeningIT {
                   .readUntilClosed())
           .startsWith("HTTP/1.1 431");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -146,7 +110,7 @@ class HardeningIT {
           .startsWith("HTTP/1.1 431")
           .contains("101 header fields (limit: 100, limits.max-headers)");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -158,8 +122,8 @@ class HardeningIT {
                   .readUntilClosed())
           .startsWith("HTTP/1.1 413");
     }
-    assertThat(backend.received()).isEmpty();
-    assertThat(proxy.metrics().rejections("body")).isEqualTo(1);
+    assertThat(proxy.backend().received()).isEmpty();
+    assertThat(proxy.server().metrics().rejections("body")).isEqualTo(1);
   }
 
   @Test
@@ -178,7 +142,7 @@ class HardeningIT {
                   .readUntilClosed())
           .startsWith("HTTP/1.1 413");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -190,7 +154,7 @@ class HardeningIT {
       assertThat(client.send("GET /version HTTP/1.1\r\nHost: x\r\n").readUntilClosed())
           .startsWith("HTTP/1.1 408 Request Timeout");
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -202,7 +166,7 @@ class HardeningIT {
       String response = client.send("GET /version HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClosed();
       assertThat(response).startsWith("HTTP/1.1 200");
     }
-    assertThat(backend.received()).hasSize(1);
+    assertThat(proxy.backend().received()).hasSize(1);
   }
 
   @Test
@@ -211,14 +175,12 @@ class HardeningIT {
         new LimitsSettings(
             8192, 16384, 100, 1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 2);
     try (RawTlsClient first = connect(two);
-        RawTlsClient second =
-            RawTlsClient.connect(
-                pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort())) {
-      try (java.net.Socket third = new java.net.Socket("127.0.0.1", proxy.tlsAddress().getPort())) {
+        RawTlsClient second = RawTlsClient.connect(proxy.agentContext(), proxy.port())) {
+      try (java.net.Socket third = new java.net.Socket("127.0.0.1", proxy.port())) {
         third.setSoTimeout(5000);
         assertThat(third.getInputStream().read()).isEqualTo(-1);
       }
-      assertThat(proxy.metrics().connectionsRefused("per-ip")).isEqualTo(1);
+      assertThat(proxy.server().metrics().connectionsRefused("per-ip")).isEqualTo(1);
       assertThat(
               second
                   .send("GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

@@ -3,17 +3,13 @@ package io.chainsight.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.config.LimitsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RawTlsClient;
-import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.ResponseReader;
-import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Thousands of agents connected at once and saying nothing (a fleet after a registrar restart, or a
@@ -33,12 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * stop it serving.
  */
 class HeldConnectionsIT {
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
   private static final int HELD = 2_000;
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
   private final List<SSLSocket> held = Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
@@ -51,19 +45,11 @@ class HeldConnectionsIT {
             // Closing our own socket: nothing to learn from a failure here.
           }
         });
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
   }
 
   @Test
   void twoThousandIdleMtlsConnectionsLeaveTheProxyServingThemAndNewClients() throws Exception {
-    TestPki pki = TestPki.create();
-    SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
-    backend = RecordingBackend.start();
+    SSLContext agent = proxy.agentContext();
     // Every connection comes from 127.0.0.1, so limits.max-connections-per-ip (512 by default) is
     // raised past
     // HELD here; limits.idle-timeout is raised past the test's length so that no held connection is
@@ -78,19 +64,15 @@ class HeldConnectionsIT {
             Duration.ofMinutes(5),
             10_000,
             HELD + 100);
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.withLimits(
-                ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
-                limits));
-    int port = proxy.tlsAddress().getPort();
+    proxy.start(config -> config.limits(limits));
+    int port = proxy.port();
 
     long start = System.nanoTime();
     openHeldConnections(agent, port);
     System.out.printf(
         "HeldConnectionsIT: %d mTLS connections open after %d ms%n",
         held.size(), (System.nanoTime() - start) / 1_000_000);
-    assertThat(proxy.metrics().clientConnections().getCount()).isEqualTo(HELD);
+    assertThat(proxy.server().metrics().clientConnections().getCount()).isEqualTo(HELD);
 
     try (RawTlsClient fresh = RawTlsClient.connect(agent, port)) {
       assertThat(
@@ -110,8 +92,8 @@ class HeldConnectionsIT {
           .as("held connection %d", i)
           .isEqualTo(200);
     }
-    assertThat(proxy.metrics().connectionsRefused("per-ip")).isZero();
-    assertThat(proxy.metrics().clientConnections().getCount()).isEqualTo(HELD);
+    assertThat(proxy.server().metrics().connectionsRefused("per-ip")).isZero();
+    assertThat(proxy.server().metrics().clientConnections().getCount()).isEqualTo(HELD);
   }
 
   @Test
@@ -120,8 +102,6 @@ class HeldConnectionsIT {
     // connection got a
     // 408 after request-header-timeout (here 200 ms) instead of a quiet close after idle-timeout
     // (here 1 s).
-    TestPki pki = TestPki.create();
-    backend = RecordingBackend.start();
     LimitsSettings limits =
         new LimitsSettings(
             8 * 1024,
@@ -132,21 +112,14 @@ class HeldConnectionsIT {
             Duration.ofSeconds(1),
             10_000,
             512);
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.withLimits(
-                ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE),
-                limits));
+    proxy.start(config -> config.limits(limits));
 
-    try (RawTlsClient idle =
-        RawTlsClient.connect(
-            pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
-            proxy.tlsAddress().getPort())) {
+    try (RawTlsClient idle = proxy.raw()) {
       long start = System.nanoTime();
       assertThat(idle.readUntilClosed()).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(800));
     }
-    assertThat(proxy.metrics().rejections("header-timeout")).isZero();
+    assertThat(proxy.server().metrics().rejections("header-timeout")).isZero();
   }
 
   private void openHeldConnections(SSLContext agent, int port) throws Exception {

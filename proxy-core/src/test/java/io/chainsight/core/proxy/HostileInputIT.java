@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.BackendSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.testing.ClientHelloMutations;
 import io.chainsight.core.testing.ForwardedRequests;
 import io.chainsight.core.testing.HttpMutations;
 import io.chainsight.core.testing.LeakReports;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RawTlsClient;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.ResponseReader;
-import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -49,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * -Dchainsight.fuzz.seed=N} replays a run's inputs (their interleaving varies).
  */
 class HostileInputIT {
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
   private static final long SEED = Long.getLong("chainsight.fuzz.seed", 20_250_606L);
   private static final int REQUESTS = 2_000;
   private static final int HELLOS = 250;
@@ -63,24 +58,10 @@ class HostileInputIT {
    */
   private static final int MAX_IDLE = 1;
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
   private final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
 
   /** The first few requests of each outcome, for the failure message. */
   private final Map<String, List<HttpMutations.Case>> examples = new ConcurrentHashMap<>();
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
 
   @Test
   void mutatedRequestsAndClientHellosLeaveTheProxyServingAndTheBackendClean() throws Exception {
@@ -90,20 +71,10 @@ class HostileInputIT {
             + " (replay its inputs with -Dchainsight.fuzz.seed="
             + SEED
             + ")");
-    TestPki pki = TestPki.create();
-    HeldCertificate agent = pki.agent("agent-1");
-    SSLContext client = pki.clientContext(agent, pki.intermediate());
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(
-                ProxyFixture.tls(pki.writeServerFiles(dir), ClientAuth.REQUIRE),
-                new BackendSettings(
-                    URI.create("http://127.0.0.1:" + backend.port()),
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(10),
-                    MAX_IDLE)));
-    int port = proxy.tlsAddress().getPort();
+    SSLContext client = proxy.agentContext();
+    proxy.start(
+        config -> config.responseTimeout(Duration.ofSeconds(10)).maxIdleConnections(MAX_IDLE));
+    int port = proxy.port();
 
     // Every input is drawn before anything is sent, so the seed alone decides them.
     HttpMutations requestMutations = new HttpMutations(SEED);
@@ -136,7 +107,7 @@ class HostileInputIT {
         REQUESTS,
         jobs.size() - REQUESTS,
         (System.nanoTime() - start) / 1_000_000,
-        backend.received().size(),
+        proxy.backend().received().size(),
         new TreeMap<>(outcomes));
 
     // The proxy still serves a good request.
@@ -162,7 +133,7 @@ class HostileInputIT {
 
     // The backend saw only well-formed requests, each of them processed by the proxy.
     List<String> malformed = new ArrayList<>();
-    for (RecordingBackend.Received received : backend.received()) {
+    for (RecordingBackend.Received received : proxy.backend().received()) {
       List<String> problems = ForwardedRequests.problems(received);
       if (!problems.isEmpty()) {
         String fuzzCase = received.header("x-fuzz-case");
@@ -192,15 +163,17 @@ class HostileInputIT {
 
     // Every client is gone: only idle pooled backend connections may remain open, none checked out.
     awaitTrue(
-        () -> proxy.metrics().clientConnections().getCount() == 0,
+        () -> proxy.server().metrics().clientConnections().getCount() == 0,
         Duration.ofSeconds(15),
-        () -> "client connections still open: " + proxy.metrics().clientConnections().getCount());
+        () ->
+            "client connections still open: "
+                + proxy.server().metrics().clientConnections().getCount());
     int idleAllowed = MAX_IDLE * Runtime.getRuntime().availableProcessors();
     awaitTrue(
-        () -> proxy.metrics().backendConnections().getCount() <= idleAllowed,
+        () -> proxy.server().metrics().backendConnections().getCount() <= idleAllowed,
         Duration.ofSeconds(10),
         () ->
-            proxy.metrics().backendConnections().getCount()
+            proxy.server().metrics().backendConnections().getCount()
                 + " backend connections open with no client left "
                 + "(expected: at most "
                 + idleAllowed

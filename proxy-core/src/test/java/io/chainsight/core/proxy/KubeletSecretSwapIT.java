@@ -7,13 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.config.ChainsightConfig;
-import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.testing.KubeletVolume;
 import io.chainsight.core.testing.LogCapture;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -39,7 +35,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server certificate rotates the way it does in a pod: cert-manager renews the Secret, kubelet
@@ -50,16 +46,15 @@ import org.junit.jupiter.api.io.TempDir;
  * does not match its certificate is refused and reported, and the old certificate keeps serving.
  */
 class KubeletSecretSwapIT {
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
   private static final Duration WITHIN = Duration.ofSeconds(2);
 
-  private final TestPki pki = TestPki.create();
-  private final HeldCertificate agent = pki.agent("agent-1");
-
-  @TempDir Path dir;
+  private final TestPki pki = proxy.pki();
+  private final HeldCertificate agent = proxy.agent();
+  private final Path dir = proxy.dir();
 
   private KubeletVolume serverTls;
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
   private Load load;
 
   @BeforeEach
@@ -71,47 +66,21 @@ class KubeletSecretSwapIT {
         KubeletVolume.create(
             dir.resolve("client-ca"),
             Map.of("ca.crt", pki.intermediate().certificatePem() + pki.root().certificatePem()));
-    backend = RecordingBackend.start();
-    TlsSettings tls =
-        new TlsSettings(
-            serverTls.file("tls.crt"),
-            serverTls.file("tls.key"),
-            ClientAuth.REQUIRE,
-            Optional.of(clientCa.file("ca.crt")),
-            List.of(),
-            TlsSettings.SUPPORTED_PROTOCOLS,
-            Duration.ofSeconds(10),
-            TlsSettings.ClientAuthFailure.ALERT);
-    ChainsightConfig plain =
-        ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(60)));
-    proxy =
-        ChainsightServer.start(
-            new ChainsightConfig(
-                plain.listen(),
-                plain.tls(),
-                plain.backend(),
-                plain.limits(),
-                plain.shutdown(),
-                new AdminSettings(true, "127.0.0.1", 0, Optional.empty()),
-                plain.diagnostics(),
-                plain.log(),
-                plain.allow(),
-                plain.routes(),
-                plain.source()));
+    proxy.start(
+        config ->
+            config
+                .certificate(serverTls.file("tls.crt"), serverTls.file("tls.key"))
+                .trustedCas(clientCa.file("ca.crt"))
+                .admin(new AdminSettings(true, "127.0.0.1", 0, Optional.empty())));
     load = new Load();
     load.start();
   }
 
   @AfterEach
   void stop() throws Exception {
+    // Before the extension closes the proxy under it.
     if (load != null) {
       load.stop();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
     }
   }
 
@@ -209,6 +178,7 @@ class KubeletSecretSwapIT {
 
   private long counter(String result) {
     return proxy
+        .server()
         .metrics()
         .registry()
         .counter("chainsight_reloads_total.result." + result)
@@ -222,7 +192,7 @@ class KubeletSecretSwapIT {
                 HttpRequest.newBuilder(
                         URI.create(
                             "http://127.0.0.1:"
-                                + proxy.adminAddress().orElseThrow().getPort()
+                                + proxy.server().adminAddress().orElseThrow().getPort()
                                 + "/readyz?format=text"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -258,10 +228,9 @@ class KubeletSecretSwapIT {
   }
 
   private SSLSocket connect() throws Exception {
-    SSLContext context = pki.clientContext(agent, pki.intermediate());
+    SSLContext context = proxy.agentContext();
     SSLSocket socket =
-        (SSLSocket)
-            context.getSocketFactory().createSocket("localhost", proxy.tlsAddress().getPort());
+        (SSLSocket) context.getSocketFactory().createSocket("localhost", proxy.port());
     socket.setSoTimeout(10_000);
     return socket;
   }
@@ -294,10 +263,10 @@ class KubeletSecretSwapIT {
     private void keepAliveLoop() {
       HttpClient client =
           HttpClient.newBuilder()
-              .sslContext(pki.clientContext(agent, pki.intermediate()))
+              .sslContext(proxy.agentContext())
               .version(HttpClient.Version.HTTP_1_1)
               .build();
-      URI uri = URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version");
+      URI uri = proxy.uri("/version");
       while (running.get()) {
         try {
           HttpResponse<String> response =

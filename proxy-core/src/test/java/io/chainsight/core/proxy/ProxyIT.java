@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.testing.Command;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.TestPki;
 import java.net.URI;
@@ -21,61 +21,29 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The foundation, end to end: real TLS clients, the proxy, and a backend that records what it got.
  */
 class ProxyIT {
-  private static TestPki pki;
-  private static HeldCertificate agent;
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @BeforeAll
-  static void pki() {
-    pki = TestPki.create();
-    agent = pki.agent("d432fbb3-d2f1-4a97-9ef7-75bd81c00000");
-  }
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  private final TestPki pki = proxy.pki();
+  private final HeldCertificate agent = pki.agent("d432fbb3-d2f1-4a97-9ef7-75bd81c00000").build();
 
   private URI start(ClientAuth clientAuth) throws Exception {
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
-    return URI.create("https://localhost:" + proxy.tlsAddress().getPort());
-  }
-
-  private static HttpClient client(SSLContext context) {
-    return HttpClient.newBuilder()
-        .sslContext(context)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    proxy.start(config -> config.clientAuth(clientAuth));
+    return proxy.uri("");
   }
 
   @Test
   void agentRequestReachesBackendAndResponseComesBackByteForByte() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
     HttpResponse<String> response =
-        client(pki.clientContext(agent, pki.intermediate()))
+        proxy
+            .client(pki.clientContext(agent, pki.intermediate()))
             .send(
                 HttpRequest.newBuilder(base.resolve("/v2.1/agents/d432fbb3?verbose=1"))
                     .header("Content-Type", "application/json")
@@ -87,7 +55,7 @@ class ProxyIT {
     assertThat(response.body())
         .isEqualTo(
             "{\"code\": 200, \"status\": \"Success\", \"results\": {\"saw\": \"POST /v2.1/agents/d432fbb3\"}}");
-    RecordingBackend.Received got = backend.last();
+    RecordingBackend.Received got = proxy.backend().last();
     assertThat(got.method()).isEqualTo("POST");
     assertThat(got.target()).isEqualTo("/v2.1/agents/d432fbb3?verbose=1");
     assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ekcert\": \"abc\"}");
@@ -110,7 +78,8 @@ class ProxyIT {
     new Random(42).nextBytes(body);
 
     HttpResponse<byte[]> response =
-        client(pki.clientContext(agent, pki.intermediate()))
+        proxy
+            .client(pki.clientContext(agent, pki.intermediate()))
             .send(
                 HttpRequest.newBuilder(base.resolve("/echo"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -119,7 +88,7 @@ class ProxyIT {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(sha256(response.body())).isEqualTo(sha256(body));
-    assertThat(sha256(backend.last().body())).isEqualTo(sha256(body));
+    assertThat(sha256(proxy.backend().last().body())).isEqualTo(sha256(body));
   }
 
   @Test
@@ -127,26 +96,28 @@ class ProxyIT {
     URI base = start(ClientAuth.REQUIRE);
     assertThatThrownBy(
             () ->
-                client(pki.clientContext(null))
+                proxy
+                    .client(pki.clientContext(null))
                     .send(
                         HttpRequest.newBuilder(base.resolve("/version")).build(),
                         HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(java.io.IOException.class);
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
   void certificateFromUnrelatedCaFailsTheHandshake() throws Exception {
     // curl, unlike the JDK client, sends its certificate whatever CA names the server asks for.
     URI base = start(ClientAuth.REQUIRE);
-    Path[] files = TestPki.writeClientFiles(dir, "stranger", TestPki.unrelatedAgent("stranger"));
+    Path[] files =
+        TestPki.writeClientFiles(proxy.dir(), "stranger", TestPki.unrelatedAgent("stranger"));
     Command.Result curl =
         Command.run(
             List.of(
                 "curl",
                 "-sS",
                 "--cacert",
-                dir.resolve("root-ca.pem").toString(),
+                proxy.serverFiles().rootCa().toString(),
                 "--cert",
                 files[0].toString(),
                 "--key",
@@ -158,27 +129,29 @@ class ProxyIT {
     assertThat(curl.exitCode()).isNotZero();
     assertThat(curl.stderr())
         .containsAnyOf("alert unknown ca", "alert bad certificate", "unknown ca");
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
   void optionalForwardsClientWithoutCertificateWithoutIdentity() throws Exception {
     URI base = start(ClientAuth.OPTIONAL);
     HttpResponse<String> response =
-        client(pki.clientContext(null))
+        proxy
+            .client(pki.clientContext(null))
             .send(
                 HttpRequest.newBuilder(base.resolve("/version")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(backend.last().header("x-forwarded-client-cert")).isNull();
-    assertThat(backend.last().header("x-forwarded-proto")).isEqualTo("https");
+    assertThat(proxy.backend().last().header("x-forwarded-client-cert")).isNull();
+    assertThat(proxy.backend().last().header("x-forwarded-proto")).isEqualTo("https");
   }
 
   @Test
   void spoofedIdentityHeadersNeverReachTheBackend() throws Exception {
     URI base = start(ClientAuth.OPTIONAL);
-    client(pki.clientContext(null))
+    proxy
+        .client(pki.clientContext(null))
         .send(
             HttpRequest.newBuilder(base.resolve("/version"))
                 .header("X-Forwarded-Client-Cert", "Hash=00;Subject=\"CN=admin\"")
@@ -187,7 +160,7 @@ class ProxyIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
 
-    RecordingBackend.Received got = backend.last();
+    RecordingBackend.Received got = proxy.backend().last();
     assertThat(got.header("x-forwarded-client-cert")).isNull();
     assertThat(got.header("x-forwarded-for")).isEqualTo("127.0.0.1");
     assertThat(got.header("forwarded")).isNull();
@@ -196,14 +169,14 @@ class ProxyIT {
   @Test
   void spoofedIdentityIsReplacedByTheVerifiedOneWithCurl() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    Path[] files = TestPki.writeClientFiles(dir, "agent", agent, pki.intermediate());
+    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", agent, pki.intermediate());
     Command.Result curl =
         Command.run(
             List.of(
                 "curl",
                 "-sS",
                 "--cacert",
-                dir.resolve("root-ca.pem").toString(),
+                proxy.serverFiles().rootCa().toString(),
                 "--cert",
                 files[0].toString(),
                 "--key",
@@ -216,7 +189,7 @@ class ProxyIT {
 
     assertThat(curl.exitCode()).as(curl.stderr()).isZero();
     assertThat(curl.stdout()).contains("\"saw\": \"GET /version\"");
-    assertThat(backend.last().header("x-forwarded-client-cert"))
+    assertThat(proxy.backend().last().header("x-forwarded-client-cert"))
         .startsWith("Hash=" + io.chainsight.core.certs.Certificates.sha256(agent.certificate()))
         .doesNotContain("CN=admin");
   }
@@ -235,7 +208,7 @@ class ProxyIT {
                 "localhost",
                 "-showcerts",
                 "-CAfile",
-                dir.resolve("root-ca.pem").toString(),
+                proxy.serverFiles().rootCa().toString(),
                 "-verify_return_error"),
             "Q\n",
             20);
@@ -257,10 +230,9 @@ class ProxyIT {
   @Test
   void backendDownGives502InTheRegistrarEnvelope() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    int deadPort = backend.port();
-    backend.close();
-    backend = null;
-    Path[] files = TestPki.writeClientFiles(dir, "agent", agent, pki.intermediate());
+    int deadPort = proxy.backend().port();
+    proxy.backend().close();
+    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", agent, pki.intermediate());
     Command.Result curl =
         Command.run(
             List.of(
@@ -269,7 +241,7 @@ class ProxyIT {
                 "-w",
                 "\n%{http_code}",
                 "--cacert",
-                dir.resolve("root-ca.pem").toString(),
+                proxy.serverFiles().rootCa().toString(),
                 "--cert",
                 files[0].toString(),
                 "--key",
@@ -285,13 +257,13 @@ class ProxyIT {
                 + deadPort
                 + " (connection refused: nothing listens there; is the registrar running?)\", "
                 + "\"results\": {}}\n\n502");
-    assertThat(proxy.metrics().backendErrors("connect")).isEqualTo(1);
+    assertThat(proxy.server().metrics().backendErrors("connect")).isEqualTo(1);
   }
 
   @Test
   void keepAliveReusesOneBackendConnection() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    HttpClient client = client(pki.clientContext(agent, pki.intermediate()));
+    HttpClient client = proxy.client(pki.clientContext(agent, pki.intermediate()));
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> response =
           client.send(
@@ -299,39 +271,23 @@ class ProxyIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
     }
-    assertThat(backend.received()).hasSize(5);
-    assertThat(backend.received().stream().map(RecordingBackend.Received::remotePort).distinct())
+    assertThat(proxy.backend().received()).hasSize(5);
+    assertThat(
+            proxy.backend().received().stream()
+                .map(RecordingBackend.Received::remotePort)
+                .distinct())
         .hasSize(1);
   }
 
   @Test
   void accessLogNamesTheClientTheRequestAndTheStatus() throws Exception {
-    backend = RecordingBackend.start();
-    io.chainsight.core.config.ChainsightConfig base =
-        ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE);
-    proxy =
-        ChainsightServer.start(
-            new io.chainsight.core.config.ChainsightConfig(
-                base.listen(),
-                base.tls(),
-                base.backend(),
-                base.limits(),
-                base.shutdown(),
-                base.admin(),
-                base.diagnostics(),
-                new io.chainsight.core.config.LogSettings(
-                    io.chainsight.core.config.LogSettings.Format.TEXT, true),
-                base.allow(),
-                base.routes(),
-                base.source()));
+    proxy.start(config -> config.accessLog(true));
     try (io.chainsight.core.testing.LogCapture log =
         new io.chainsight.core.testing.LogCapture(AccessLog.LOGGER)) {
-      client(pki.clientContext(agent, pki.intermediate()))
+      proxy
+          .client(pki.clientContext(agent, pki.intermediate()))
           .send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "https://localhost:" + proxy.tlsAddress().getPort() + "/bytes/1234?x=1"))
-                  .build(),
+              HttpRequest.newBuilder(proxy.uri("/bytes/1234?x=1")).build(),
               HttpResponse.BodyHandlers.ofString());
       java.util.Map<String, Object> event = log.await("event", "access", Duration.ofSeconds(5));
       assertThat(event)

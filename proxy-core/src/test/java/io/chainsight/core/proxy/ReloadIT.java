@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
-import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.math.BigInteger;
 import java.net.URI;
@@ -19,38 +16,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Certificates rotate under load: no request fails, and the new certificate is served within 2 s.
  */
 class ReloadIT {
-  private final TestPki pki = TestPki.create();
-  private final HeldCertificate agent = pki.agent("agent-1");
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  private final TestPki pki = proxy.pki();
+  private final Path dir = proxy.dir();
 
   @Test
   void twentyRotationsUnderLoadDropNoRequestAndAreServedWithinTwoSeconds() throws Exception {
@@ -70,11 +51,10 @@ class ReloadIT {
             () -> {
               HttpClient client =
                   HttpClient.newBuilder()
-                      .sslContext(pki.clientContext(agent, pki.intermediate()))
+                      .sslContext(proxy.agentContext())
                       .version(HttpClient.Version.HTTP_1_1)
                       .build();
-              URI uri =
-                  URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/version");
+              URI uri = proxy.uri("/version");
               while (running.get()) {
                 try {
                   HttpResponse<String> response =
@@ -148,32 +128,25 @@ class ReloadIT {
     Thread.sleep(2_000);
 
     assertThat(servedSerial()).isEqualTo(first.certificate().getSerialNumber());
-    assertThat(proxy.credentials().lastFailure()).isPresent();
-    assertThat(proxy.credentials().lastFailure().get().problems())
+    assertThat(proxy.server().credentials().lastFailure()).isPresent();
+    assertThat(proxy.server().credentials().lastFailure().get().problems())
         .singleElement()
         .asString()
         .contains("tls.private-key")
         .contains("does not match");
     assertThat(
-            proxy.metrics().registry().counter("chainsight_reloads_total.result.failed").getCount())
+            proxy
+                .server()
+                .metrics()
+                .registry()
+                .counter("chainsight_reloads_total.result.failed")
+                .getCount())
         .isPositive();
   }
 
   private void start(Path chain, Path key) throws Exception {
-    backend = RecordingBackend.start();
-    TlsSettings tls =
-        new TlsSettings(
-            chain,
-            key,
-            ClientAuth.REQUIRE,
-            Optional.of(dir.resolve("trusted-cas.pem")),
-            List.of(),
-            TlsSettings.SUPPORTED_PROTOCOLS,
-            Duration.ofSeconds(10),
-            TlsSettings.ClientAuthFailure.ALERT);
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(60))));
+    proxy.start(
+        config -> config.certificate(chain, key).trustedCas(dir.resolve("trusted-cas.pem")));
   }
 
   private HeldCertificate leaf(int generation) {
@@ -222,10 +195,9 @@ class ReloadIT {
   }
 
   private BigInteger servedSerial() throws Exception {
-    SSLContext context = pki.clientContext(agent, pki.intermediate());
+    SSLContext context = proxy.agentContext();
     try (SSLSocket socket =
-        (SSLSocket)
-            context.getSocketFactory().createSocket("127.0.0.1", proxy.tlsAddress().getPort())) {
+        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
       socket.startHandshake();
       return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
     }

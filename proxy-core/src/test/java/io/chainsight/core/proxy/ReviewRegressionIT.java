@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.TlsSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,46 +16,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Regressions for bugs a review found; each test failed before its fix. */
 class ReviewRegressionIT {
-  private static TestPki pki;
-  private static HeldCertificate agent;
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
-  @TempDir Path dir;
-
-  private ChainsightServer proxy;
-  private RawBackend raw;
-  private RecordingBackend backend;
-
-  @BeforeAll
-  static void pki() {
-    pki = TestPki.create();
-    agent = pki.agent("agent-1");
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (raw != null) {
-      raw.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
+  private final TestPki pki = proxy.pki();
+  private final HeldCertificate agent = proxy.agent();
 
   /**
    * A backend that answers the n-th request head on a connection with script.apply(n) and then
@@ -131,26 +102,19 @@ class ReviewRegressionIT {
 
   private SSLSocket client(int port) throws Exception {
     SSLSocket socket =
-        (SSLSocket)
-            pki.clientContext(agent, pki.intermediate())
-                .getSocketFactory()
-                .createSocket("127.0.0.1", port);
+        (SSLSocket) proxy.agentContext().getSocketFactory().createSocket("127.0.0.1", port);
     socket.setSoTimeout(5_000);
     socket.startHandshake();
     return socket;
   }
 
   private void startProxy(int backendPort, LimitsSettings limits) throws Exception {
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.withLimits(
-                ProxyFixture.config(pki.writeServerFiles(dir), backendPort, ClientAuth.REQUIRE),
-                limits));
+    proxy.start(config -> config.backendPort(backendPort).limits(limits));
   }
 
   @Test
   void bytesAfterAResponseNeverBecomeTheNextPipelinedRequestsResponse() throws Exception {
-    raw =
+    RawBackend raw =
         new RawBackend(
             n ->
                 n == 0
@@ -158,8 +122,8 @@ class ReviewRegressionIT {
                         + "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\ninjected"
                     : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
             false);
-    startProxy(raw.port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    startProxy(proxy.closeAfter(raw).port(), LimitsSettings.DEFAULTS);
+    try (SSLSocket socket = client(proxy.port())) {
       send(
           socket,
           "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -174,9 +138,8 @@ class ReviewRegressionIT {
 
   @Test
   void refusedConnectionsLeaveTheOpenConnectionsGaugeRight() throws Exception {
-    backend = RecordingBackend.start();
     startProxy(
-        backend.port(),
+        proxy.backend().port(),
         new LimitsSettings(
             8 * 1024,
             16 * 1024,
@@ -186,7 +149,7 @@ class ReviewRegressionIT {
             Duration.ofSeconds(60),
             1,
             512));
-    int port = proxy.tlsAddress().getPort();
+    int port = proxy.port();
     try (SSLSocket first = client(port)) {
       for (int i = 0; i < 3; i++) {
         try (Socket refused = new Socket("127.0.0.1", port)) {
@@ -195,37 +158,26 @@ class ReviewRegressionIT {
         }
       }
       Thread.sleep(200);
-      assertThat(proxy.metrics().clientConnections().getCount()).isEqualTo(1);
+      assertThat(proxy.server().metrics().clientConnections().getCount()).isEqualTo(1);
     }
   }
 
   @Test
   void aRejectedClientCannotGetInByResumingItsSession() throws Exception {
-    backend = RecordingBackend.start();
-    TestPki.ServerFiles files = pki.writeServerFiles(dir);
-    TlsSettings tls =
-        new TlsSettings(
-            files.chain(),
-            files.key(),
-            ClientAuth.REQUIRE,
-            java.util.Optional.of(files.trustedCas()),
-            List.of(),
-            TlsSettings.SUPPORTED_PROTOCOLS,
-            Duration.ofSeconds(10),
-            TlsSettings.ClientAuthFailure.HTTP);
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(10))));
+    proxy.start(
+        config ->
+            config
+                .clientAuthFailure(TlsSettings.ClientAuthFailure.HTTP)
+                .responseTimeout(Duration.ofSeconds(10)));
     java.time.Instant now = java.time.Instant.now();
     HeldCertificate expired =
-        pki.agentBuilder("old-agent")
+        pki.agent("old-agent")
             .validity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1)))
             .build();
     SSLContext context = pki.clientContext(expired, pki.intermediate());
     for (String protocol : new String[] {"TLSv1.2", "TLSv1.2", "TLSv1.3", "TLSv1.3"}) {
       try (SSLSocket socket =
-          (SSLSocket)
-              context.getSocketFactory().createSocket("127.0.0.1", proxy.tlsAddress().getPort())) {
+          (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
         socket.setEnabledProtocols(new String[] {protocol});
         socket.setSoTimeout(3000);
         socket.startHandshake();
@@ -233,14 +185,13 @@ class ReviewRegressionIT {
         assertThat(readToEnd(socket.getInputStream())).as(protocol).startsWith("HTTP/1.1 401");
       }
     }
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
   void aStalledRequestBodyEndsTheExchange() throws Exception {
-    backend = RecordingBackend.start();
     startProxy(
-        backend.port(),
+        proxy.backend().port(),
         new LimitsSettings(
             8 * 1024,
             16 * 1024,
@@ -250,26 +201,25 @@ class ReviewRegressionIT {
             Duration.ofMillis(500),
             100,
             512));
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    try (SSLSocket socket = client(proxy.port())) {
       send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
       assertThat(readToEnd(socket.getInputStream())).startsWith("HTTP/1.1 408");
     }
     Thread.sleep(300);
-    assertThat(proxy.metrics().backendConnections().getCount()).isZero();
+    assertThat(proxy.server().metrics().backendConnections().getCount()).isZero();
   }
 
   @Test
   void continueComesOnlyAfterTheChecks() throws Exception {
-    backend = RecordingBackend.start();
-    startProxy(backend.port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    startProxy(proxy.backend().port(), LimitsSettings.DEFAULTS);
+    try (SSLSocket socket = client(proxy.port())) {
       send(
           socket,
           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\nExpect: 100-continue\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
       assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
     }
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    try (SSLSocket socket = client(proxy.port())) {
       send(
           socket,
           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
@@ -281,14 +231,15 @@ class ReviewRegressionIT {
       send(socket, "hello");
       assertThat(readToEnd(socket.getInputStream())).contains("200 OK").endsWith("hello");
     }
-    assertThat(backend.last().header("expect")).isNull();
+    assertThat(proxy.backend().last().header("expect")).isNull();
   }
 
   @Test
   void http10ClientGetsACloseDelimitedBodyNotChunks() throws Exception {
-    raw = new RawBackend(n -> "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", true);
-    startProxy(raw.port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    RawBackend raw =
+        new RawBackend(n -> "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", true);
+    startProxy(proxy.closeAfter(raw).port(), LimitsSettings.DEFAULTS);
+    try (SSLSocket socket = client(proxy.port())) {
       send(socket, "GET /x HTTP/1.0\r\nHost: x\r\n\r\n");
       String response = readToEnd(socket.getInputStream());
       assertThat(response)
@@ -300,13 +251,12 @@ class ReviewRegressionIT {
 
   @Test
   void connectionHeaderCannotStripHost() throws Exception {
-    backend = RecordingBackend.start();
-    startProxy(backend.port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.tlsAddress().getPort())) {
+    startProxy(proxy.backend().port(), LimitsSettings.DEFAULTS);
+    try (SSLSocket socket = client(proxy.port())) {
       send(socket, "GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: host, close\r\n\r\n");
       readToEnd(socket.getInputStream());
     }
-    assertThat(backend.last().header("host")).isEqualTo("registrar");
+    assertThat(proxy.backend().last().header("host")).isEqualTo("registrar");
   }
 
   private static void send(Socket socket, String bytes) throws IOException {

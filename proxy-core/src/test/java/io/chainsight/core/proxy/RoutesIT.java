@@ -6,12 +6,11 @@ import io.chainsight.core.access.AccessRule;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.BackendTlsSettings;
-import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.LogCapture;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.TestPki;
 import java.net.URI;
@@ -21,61 +20,29 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-route backends and client-auth, and re-encryption to an https backend with the proxy's
  * certificate.
  */
 class RoutesIT {
-  private final TestPki pki = TestPki.create();
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
 
-  @TempDir Path dir;
-
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    for (AutoCloseable c : open) {
-      c.close();
-    }
-  }
+  private final TestPki pki = proxy.pki();
 
   private RecordingBackend plainBackend() {
-    RecordingBackend backend = RecordingBackend.start();
-    open.add(backend);
-    return backend;
+    return proxy.closeAfter(RecordingBackend.start());
   }
 
   private URI start(List<RouteSettings> routes, int defaultBackendPort) throws Exception {
-    ChainsightConfig base =
-        ProxyFixture.config(pki.writeServerFiles(dir), defaultBackendPort, ClientAuth.REQUIRE);
-    proxy =
-        ChainsightServer.start(
-            new ChainsightConfig(
-                base.listen(),
-                base.tls(),
-                base.backend(),
-                base.limits(),
-                base.shutdown(),
-                base.admin(),
-                base.diagnostics(),
-                base.log(),
-                List.of(),
-                routes,
-                Optional.empty()));
-    return URI.create("https://localhost:" + proxy.tlsAddress().getPort());
+    proxy.start(config -> config.backendPort(defaultBackendPort).routes(routes));
+    return proxy.uri("");
   }
 
   private static RouteSettings route(
@@ -107,7 +74,7 @@ class RoutesIT {
             List.of(
                 route("/version", Set.of(), null, ClientAuth.OPTIONAL, null),
                 route("/v2.1/agents/", Set.of(), null, null, null)),
-            backend.port());
+            proxy.backend().port());
     SSLContext noCertificate = pki.clientContext(null);
 
     try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
@@ -124,12 +91,12 @@ class RoutesIT {
                   + "GET /v2.1/agents/d432fbb3 needs a client certificate")
           .contains("failure id " + id);
     }
-    assertThat(backend.received())
+    assertThat(proxy.backend().received())
         .extracting(RecordingBackend.Received::target)
         .containsExactly("/version");
     assertThat(
             get(
-                    pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+                    pki.clientContext(pki.agent("agent-1").build(), pki.intermediate()),
                     base.resolve("/v2.1/agents/d432fbb3"))
                 .statusCode())
         .isEqualTo(200);
@@ -155,7 +122,7 @@ class RoutesIT {
                     null,
                     null)),
             1);
-    SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
+    SSLContext agent = pki.clientContext(pki.agent("agent-1").build(), pki.intermediate());
     HttpClient client =
         HttpClient.newBuilder().sslContext(agent).version(HttpClient.Version.HTTP_1_1).build();
 
@@ -200,12 +167,12 @@ class RoutesIT {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty())),
-            backend.port());
+            proxy.backend().port());
 
     try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
       HttpResponse<String> denied =
           get(
-              pki.clientContext(pki.agent("agent-1"), pki.intermediate()),
+              pki.clientContext(pki.agent("agent-1").build(), pki.intermediate()),
               base.resolve("/v2.1/agents"));
       assertThat(denied.statusCode()).isEqualTo(403);
       java.util.Map<String, Object> event =
@@ -223,11 +190,11 @@ class RoutesIT {
     }
     assertThat(
             get(
-                    pki.clientContext(pki.agent("tenant-7"), pki.intermediate()),
+                    pki.clientContext(pki.agent("tenant-7").build(), pki.intermediate()),
                     base.resolve("/v2.2/agents"))
                 .statusCode())
         .isEqualTo(200);
-    assertThat(backend.received())
+    assertThat(proxy.backend().received())
         .extracting(RecordingBackend.Received::target)
         .containsExactly("/v2.2/agents");
   }
@@ -248,13 +215,13 @@ class RoutesIT {
                     Optional.empty(),
                     Optional.empty(),
                     Optional.empty())),
-            backend.port());
+            proxy.backend().port());
 
     HttpResponse<String> refused = get(pki.clientContext(null), base.resolve("/v2.1/agents"));
 
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.body()).contains("NO_CLIENT_CERTIFICATE").contains("access rules");
-    assertThat(backend.received()).isEmpty();
+    assertThat(proxy.backend().received()).isEmpty();
   }
 
   @Test
@@ -268,15 +235,17 @@ class RoutesIT {
             .build();
     RecordingBackend tls =
         RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), true);
-    open.add(tls);
+    proxy.closeAfter(tls);
     HeldCertificate proxyClient =
         HeldCertificate.builder()
             .commonName("chainsight-proxy")
             .signedBy(pki.intermediate())
             .purpose(Purpose.CLIENT_AUTH)
             .build();
-    Path[] files = TestPki.writeClientFiles(dir, "proxy-client", proxyClient, pki.intermediate());
-    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    Path[] files =
+        TestPki.writeClientFiles(proxy.dir(), "proxy-client", proxyClient, pki.intermediate());
+    Path rootCa =
+        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
     URI base =
         start(
             List.of(
@@ -291,7 +260,7 @@ class RoutesIT {
 
     HttpResponse<String> response =
         get(
-            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
             base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -310,8 +279,9 @@ class RoutesIT {
             .addSubjectAlternativeName("127.0.0.1")
             .build();
     RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar), false);
-    open.add(tls);
-    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    proxy.closeAfter(tls);
+    Path rootCa =
+        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
     URI base =
         start(
             List.of(
@@ -326,7 +296,7 @@ class RoutesIT {
 
     HttpResponse<String> response =
         get(
-            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
             base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(502);
@@ -347,8 +317,9 @@ class RoutesIT {
             .build();
     RecordingBackend tls =
         RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), false);
-    open.add(tls);
-    Path rootCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
+    proxy.closeAfter(tls);
+    Path rootCa =
+        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
     URI base =
         start(
             List.of(
@@ -363,7 +334,7 @@ class RoutesIT {
 
     HttpResponse<String> response =
         get(
-            pki.clientContext(pki.agent("tenant"), pki.intermediate()),
+            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
             base.resolve("/v2.1/agents"));
 
     assertThat(response.statusCode()).isEqualTo(502);

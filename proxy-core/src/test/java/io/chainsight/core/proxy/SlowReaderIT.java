@@ -2,10 +2,8 @@ package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chainsight.core.config.TlsSettings.ClientAuth;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
-import io.chainsight.core.testing.TestPki;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -14,12 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client that asks for a large response and does not read it: the proxy must stop reading from
@@ -27,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deliver all of it once the client reads.
  */
 class SlowReaderIT {
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
   /**
    * Larger than what the kernel buffers of both hops can hold (tcp_rmem may autotune to 32 MB
    * here).
@@ -38,29 +36,10 @@ class SlowReaderIT {
    */
   private static final long MEMORY_BOUND = 16L * 1024 * 1024;
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
   @Test
   void clientThatDoesNotReadStallsTheBackendInsteadOfFillingTheProxysMemory() throws Exception {
-    TestPki pki = TestPki.create();
-    SSLContext agent = pki.clientContext(pki.agent("agent-1"), pki.intermediate());
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), ClientAuth.REQUIRE));
+    SSLContext agent = proxy.agentContext();
+    proxy.start();
     // The proxy's channels allocate from the default allocator (adaptive in Netty 4.2), in this
     // JVM.
     ByteBufAllocatorMetric allocator =
@@ -69,7 +48,7 @@ class SlowReaderIT {
     try (SSLSocket socket = (SSLSocket) agent.getSocketFactory().createSocket()) {
       socket.setReceiveBufferSize(
           64 * 1024); // set before connecting: a client window that stays small
-      socket.connect(new InetSocketAddress("127.0.0.1", proxy.tlsAddress().getPort()));
+      socket.connect(new InetSocketAddress("127.0.0.1", proxy.port()));
       socket.setSoTimeout(20_000);
       socket.startHandshake();
       long before = allocator.usedDirectMemory() + allocator.usedHeapMemory();
@@ -84,13 +63,13 @@ class SlowReaderIT {
         Thread.sleep(100);
         peak = Math.max(peak, allocator.usedDirectMemory() + allocator.usedHeapMemory() - before);
       }
-      long stalledAt = backend.bytesSent();
+      long stalledAt = proxy.backend().bytesSent();
       Thread.sleep(500);
       System.out.printf(
           "SlowReaderIT: backend stalled at %d of %d bytes; proxy buffer memory grew by at most %d "
               + "bytes%n",
           stalledAt, SIZE, peak);
-      assertThat(backend.bytesSent())
+      assertThat(proxy.backend().bytesSent())
           .as("backend bytes written while the client reads nothing")
           .isEqualTo(stalledAt)
           .isLessThan(SIZE / 2);

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -50,6 +51,7 @@ public final class RecordingBackend implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RecordingBackend(HttpServer server) {
     this.server = server;
@@ -206,8 +208,12 @@ public final class RecordingBackend implements AutoCloseable {
     return received.get(received.size() - 1);
   }
 
+  /** Stops it; a second call does nothing (a test may stop it early to make it unreachable). */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     server.stop(0);
     executor.shutdownNow();
   }

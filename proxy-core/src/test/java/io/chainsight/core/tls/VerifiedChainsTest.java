@@ -21,7 +21,7 @@ class VerifiedChainsTest {
   @Test
   void aVerifiedChainIsRememberedUntilItsEarliestNotAfter() {
     HeldCertificate agent =
-        pki.agentBuilder("agent-1")
+        pki.agent("agent-1")
             .validity(now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(2)))
             .build();
     VerifiedChains cache = new VerifiedChains(List.of());
@@ -38,10 +38,10 @@ class VerifiedChainsTest {
   @Test
   void onlyTheExactChainMatches() {
     VerifiedChains cache = new VerifiedChains(List.of());
-    HeldCertificate one = pki.agent("agent-1");
+    HeldCertificate one = pki.agent("agent-1").build();
     cache.add(chain(one), now);
 
-    assertThat(cache.contains(chain(pki.agent("agent-1")), now))
+    assertThat(cache.contains(chain(pki.agent("agent-1").build()), now))
         .as("same name, another certificate")
         .isFalse();
     assertThat(cache.contains(new X509Certificate[] {one.certificate()}, now))
@@ -52,10 +52,10 @@ class VerifiedChainsTest {
   @Test
   void withCrlsEntriesLastNoLongerThanTheEarliestNextUpdate() {
     var crl =
-        io.chainsight.core.diagnose.TestPki.crl(
+        io.chainsight.core.testing.TestPki.crl(
             pki.intermediate(), now.minus(Duration.ofMinutes(1)), now.plus(Duration.ofMinutes(30)));
     VerifiedChains cache = new VerifiedChains(List.of(crl));
-    HeldCertificate agent = pki.agent("agent-1");
+    HeldCertificate agent = pki.agent("agent-1").build();
     cache.add(chain(agent), now);
 
     assertThat(cache.contains(chain(agent), now.plus(Duration.ofMinutes(10)))).isTrue();
