@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Context;
 import io.chainsight.core.config.LogSettings;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,7 @@ public final class LogSetup {
       return;
     }
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    LogstashEncoder encoder = new LogstashEncoder();
-    encoder.setContext(context);
-    encoder.start();
+    LogstashEncoder encoder = jsonEncoder(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName("JSON");
@@ -35,5 +34,13 @@ public final class LogSetup {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
+  }
+
+  /** The encoder of {@code log.format = json}: one object per event, key-value pairs as fields. */
+  static LogstashEncoder jsonEncoder(Context context) {
+    LogstashEncoder encoder = new LogstashEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    return encoder;
   }
 }

@@ -1,5 +1,6 @@
 package io.chainsight.cli.command;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.chainsight.cli.probe.TlsProbe;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.diagnose.ChainDiagnosis;
@@ -7,8 +8,9 @@ import io.chainsight.core.diagnose.ClientMode;
 import io.chainsight.core.diagnose.ClientModes;
 import io.chainsight.core.diagnose.DiagnosisJson;
 import io.chainsight.core.diagnose.Failure;
-import io.chainsight.core.diagnose.Json;
 import io.chainsight.core.diagnose.Step;
+import io.chainsight.core.json.JsonLayout;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -151,82 +153,73 @@ record ProbeReport(
   }
 
   String json() {
-    Json json = new Json().beginObject();
-    json.name("url").value(url);
-    json.name("checkedAt").value(at.truncatedTo(ChronoUnit.SECONDS).toString());
-    json.name("pass").value(allPass());
-    json.name("protocol").value(connection.protocol());
-    json.name("cipherSuite").value(connection.cipherSuite());
-    json.name("caFile")
-        .beginObject()
-        .name("path")
-        .value(caPath.toString())
-        .name("blocks")
-        .beginArray();
+    return JsonLayout.COMPACT.write(this::json);
+  }
+
+  private void json(JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("url", url);
+    json.writeStringField("checkedAt", at.truncatedTo(ChronoUnit.SECONDS).toString());
+    json.writeBooleanField("pass", allPass());
+    json.writeStringField("protocol", connection.protocol());
+    json.writeStringField("cipherSuite", connection.cipherSuite());
+    json.writeObjectFieldStart("caFile");
+    json.writeStringField("path", caPath.toString());
+    json.writeArrayFieldStart("blocks");
     for (X509Certificate c : caFile) {
-      json.beginObject()
-          .name("subject")
-          .value(Certificates.subject(c))
-          .name("issuer")
-          .value(Certificates.issuer(c))
-          .name("sha256")
-          .value(Certificates.sha256(c))
-          .name("subjectKeyId")
-          .value(Certificates.subjectKeyId(c))
-          .endObject();
+      json.writeStartObject();
+      json.writeStringField("subject", Certificates.subject(c));
+      json.writeStringField("issuer", Certificates.issuer(c));
+      json.writeStringField("sha256", Certificates.sha256(c));
+      json.writeStringField("subjectKeyId", Certificates.subjectKeyId(c));
+      json.writeEndObject();
     }
-    json.endArray().endObject();
-    json.name("osTrustStore");
+    json.writeEndArray();
+    json.writeEndObject();
+    json.writeFieldName("osTrustStore");
     if (osStore.isPresent()) {
-      json.beginObject()
-          .name("path")
-          .value(osPath.toString())
-          .name("certificates")
-          .value(osStore.get().size())
-          .endObject();
+      json.writeStartObject();
+      json.writeStringField("path", osPath.toString());
+      json.writeNumberField("certificates", osStore.get().size());
+      json.writeEndObject();
     } else {
-      json.nullValue();
+      json.writeNull();
     }
-    json.name("hostName")
-        .beginObject()
-        .name("verdict")
-        .value(hostName.verdict().name())
-        .name("detail")
-        .value(hostName.detail())
-        .endObject();
-    json.name("modes").beginArray();
+    json.writeObjectFieldStart("hostName");
+    json.writeStringField("verdict", hostName.verdict().name());
+    json.writeStringField("detail", hostName.detail());
+    json.writeEndObject();
+    json.writeArrayFieldStart("modes");
     for (ClientModes.Result result : modes) {
-      json.beginObject()
-          .name("mode")
-          .value(result.mode().name())
-          .name("description")
-          .value(result.mode().description())
-          .name("clients")
-          .value(result.mode().clients())
-          .name("valid")
-          .value(result.diagnosis().valid())
-          .name("diagnosis");
+      json.writeStartObject();
+      json.writeStringField("mode", result.mode().name());
+      json.writeStringField("description", result.mode().description());
+      json.writeStringField("clients", result.mode().clients());
+      json.writeBooleanField("valid", result.diagnosis().valid());
+      json.writeFieldName("diagnosis");
       DiagnosisJson.write(json, result.diagnosis());
-      json.endObject();
+      json.writeEndObject();
     }
-    json.endArray();
-    json.name("response").beginObject();
-    json.name("clientCertificate")
-        .value(clientChain.map(c -> Certificates.subject(c.get(0))).orElse(null));
-    json.name("accepted").value(connection.accepted());
-    json.name("httpStatus");
+    json.writeEndArray();
+    json.writeObjectFieldStart("response");
+    json.writeStringField(
+        "clientCertificate", clientChain.map(c -> Certificates.subject(c.get(0))).orElse(null));
+    json.writeBooleanField("accepted", connection.accepted());
+    json.writeFieldName("httpStatus");
     if (connection.httpStatus().isPresent()) {
-      json.value(connection.httpStatus().get());
+      json.writeNumber(connection.httpStatus().get());
     } else {
-      json.nullValue();
+      json.writeNull();
     }
-    json.name("alert").value(connection.alert().map(a -> a.alertName()).orElse(null));
-    json.name("error").value(connection.error().orElse(null));
-    json.name("requestedClientIssuers").beginArray();
-    connection.requestedClientIssuers().forEach(json::value);
-    json.endArray();
-    json.endObject();
-    return json.endObject().toString();
+    json.writeStringField("alert", connection.alert().map(a -> a.alertName()).orElse(null));
+    json.writeStringField("error", connection.error().orElse(null));
+    json.writeArrayFieldStart("requestedClientIssuers");
+    for (String issuer : connection.requestedClientIssuers()) {
+      json.writeString(issuer);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+    json.writeEndObject();
   }
 
   private static String orNone(String value) {

@@ -2,12 +2,10 @@ package io.chainsight.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.Pem;
+import io.chainsight.core.testing.StrictJson;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,12 +65,10 @@ class DiagnoseCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).endsWith("}\n").hasLineCount(1);
-    Config json =
-        ConfigFactory.parseString(
-            run.out(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-    assertThat(json.getString("reason")).isEqualTo("ISSUER_NOT_FOUND");
-    assertThat(json.getInt("failure.openssl.code")).isEqualTo(20);
-    assertThat(json.getString("failure.certificate.subject")).isEqualTo("CN=agent-1");
+    JsonNode json = StrictJson.tree(run.out());
+    assertThat(json.at("/reason").textValue()).isEqualTo("ISSUER_NOT_FOUND");
+    assertThat(json.at("/failure/openssl/code").intValue()).isEqualTo(20);
+    assertThat(json.at("/failure/certificate/subject").textValue()).isEqualTo("CN=agent-1");
   }
 
   @Test

@@ -2,11 +2,13 @@ package io.chainsight.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpServer;
 import io.chainsight.cli.Entrypoint;
 import io.chainsight.core.certs.ExamplePki;
 import io.chainsight.core.certs.ExamplePkiFile;
 import io.chainsight.core.config.AdminSettings;
+import io.chainsight.core.json.JsonLayout;
 import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.RecordingBackend;
@@ -59,9 +61,14 @@ class HealthcheckCommandIT {
           authorizations.add(
               String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
           byte[] body =
-              (status == 200
-                      ? "{\"status\": \"UP\"}"
-                      : "{\"status\": \"DOWN\", \"reason\": \"draining\"}")
+              JsonLayout.REGISTRAR
+                  .write(
+                      status == 200
+                          ? JsonNodeFactory.instance.objectNode().put("status", "UP")
+                          : JsonNodeFactory.instance
+                              .objectNode()
+                              .put("status", "DOWN")
+                              .put("reason", "draining"))
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(status, body.length);
           try (OutputStream out = exchange.getResponseBody()) {

@@ -1,5 +1,6 @@
 package io.chainsight.core.admin;
 
+import io.chainsight.core.json.JsonLayout;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ record AdminResponse(
   static AdminResponse of(Format format, HttpResponseStatus status, Object json, String text) {
     return format == Format.TEXT
         ? new AdminResponse(status, TEXT_TYPE, text.endsWith("\n") ? text : text + "\n", Map.of())
-        : new AdminResponse(status, JSON_TYPE, Json.write(json), Map.of());
+        : new AdminResponse(status, JSON_TYPE, JsonLayout.INDENTED.write(json) + "\n", Map.of());
   }
 
   AdminResponse withHeader(String name, String value) {
@@ -34,7 +35,7 @@ record AdminResponse(
 
   /** A failure answer: {@code {"error": "..."}} or the sentence alone. */
   static AdminResponse error(Format format, HttpResponseStatus status, String message) {
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("error", message);
     return of(format, status, json, status.code() + " " + message);
   }

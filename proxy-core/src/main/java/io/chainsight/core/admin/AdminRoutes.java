@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,7 +110,7 @@ final class AdminRoutes {
             .append(error)
             .append("\n\nendpoints (JSON by default, readable text with ?format=text):\n");
     for (Route route : routes) {
-      Map<String, Object> entry = Json.object();
+      Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("method", route.method().name());
       entry.put("path", route.path());
       entry.put("description", route.description());
@@ -117,7 +118,7 @@ final class AdminRoutes {
       text.append(
           String.format("  %-5s %-24s %s%n", route.method(), route.path(), route.description()));
     }
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("error", error);
     json.put("endpoints", listed);
     return AdminResponse.of(format, HttpResponseStatus.NOT_FOUND, json, text.toString());

@@ -7,6 +7,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.jce.spec.ECNamedCurveSpec;
@@ -23,19 +24,19 @@ final class CertificateView {
 
   static Map<String, Object> json(
       int index, X509Certificate certificate, String source, Instant now) {
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("index", index);
     json.put("subject", Certificates.subject(certificate));
     json.put("issuer", Certificates.issuer(certificate));
     json.put("serial", Certificates.serialHex(certificate));
     json.put("subjectKeyId", Certificates.subjectKeyId(certificate));
     json.put("authorityKeyId", Certificates.authorityKeyId(certificate));
-    Map<String, Object> sans = Json.object();
+    Map<String, Object> sans = new LinkedHashMap<>();
     sans.put("dns", Certificates.dnsNames(certificate));
     sans.put("ip", Certificates.ipAddresses(certificate));
     sans.put("uri", Certificates.uris(certificate));
     json.put("subjectAltNames", sans);
-    Map<String, Object> key = Json.object();
+    Map<String, Object> key = new LinkedHashMap<>();
     PublicKey publicKey = certificate.getPublicKey();
     key.put("type", publicKey.getAlgorithm());
     key.put("bits", keyBits(publicKey));

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,7 @@ final class CertsEndpoint {
     String chainFile = tls.certificateChain().toString();
     String trustFile = tls.trustedCas().map(Path::toString).orElse(null);
 
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("served", section(chainFile, current.chain(), now));
     json.put("trusted", section(trustFile, current.trustAnchors(), now));
     json.put("lint", lintJson(findings));
@@ -88,7 +89,7 @@ final class CertsEndpoint {
 
   private static Map<String, Object> section(
       String file, List<X509Certificate> certificates, Instant now) {
-    Map<String, Object> section = Json.object();
+    Map<String, Object> section = new LinkedHashMap<>();
     section.put("file", file);
     List<Object> listed = new ArrayList<>();
     for (int i = 0; i < certificates.size(); i++) {
@@ -110,13 +111,13 @@ final class CertsEndpoint {
   }
 
   private Map<String, Object> lintJson(List<LintFinding> findings) {
-    Map<String, Object> lint = Json.object();
+    Map<String, Object> lint = new LinkedHashMap<>();
     lint.put("listenHost", listenHost);
     lint.put("errors", count(findings, LintFinding.Level.ERROR));
     lint.put("warnings", count(findings, LintFinding.Level.WARNING));
     List<Object> listed = new ArrayList<>();
     for (LintFinding finding : findings) {
-      Map<String, Object> entry = Json.object();
+      Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("check", finding.check());
       entry.put("level", finding.level().name());
       entry.put("message", finding.message());

@@ -2,6 +2,7 @@ package io.chainsight.core.admin;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ final class ConfigEndpoint {
     StringBuilder text =
         new StringBuilder("effective configuration (below chainsight), with origins:\n");
     for (ConfigView.Entry entry : entries) {
-      Map<String, Object> json = Json.object();
+      Map<String, Object> json = new LinkedHashMap<>();
       json.put("key", entry.key());
       json.put("value", entry.value());
       json.put("origin", entry.origin());
@@ -32,7 +33,7 @@ final class ConfigEndpoint {
       String line = entry.key() + " = " + entry.value();
       text.append(String.format("  %-" + width + "s # %s%n", line, entry.origin()));
     }
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("entries", listed);
     return AdminResponse.of(request, HttpResponseStatus.OK, json, text.toString());
   }

@@ -1,8 +1,10 @@
 package io.chainsight.core.admin;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,8 +47,8 @@ final class HandshakesEndpoint {
             .limit(limit)
             .collect(Collectors.toList());
 
-    Map<String, Object> json = Json.object();
-    Map<String, Object> filters = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
+    Map<String, Object> filters = new LinkedHashMap<>();
     filters.put("reason", reason.orElse(null));
     filters.put("client", client.orElse(null));
     filters.put("limit", limitParam.isPresent() ? limit : null);
@@ -87,12 +89,12 @@ final class HandshakesEndpoint {
   }
 
   private static Map<String, Object> json(HandshakeFailures.FailureView failure) {
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", failure.id());
     json.put("time", failure.time().toString());
     json.put("client", failure.client());
     json.put("reason", failure.reason());
-    json.put("diagnosis", new Json.Raw(failure.json()));
+    json.put("diagnosis", new RawValue(failure.json()));
     return json;
   }
 

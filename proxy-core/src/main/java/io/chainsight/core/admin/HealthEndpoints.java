@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,7 @@ final class HealthEndpoints {
   }
 
   AdminResponse live(AdminRequest request) {
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", "alive");
     return AdminResponse.of(request, HttpResponseStatus.OK, json, "alive");
   }
@@ -55,13 +56,13 @@ final class HealthEndpoints {
   AdminResponse ready(AdminRequest request) {
     List<Check> checks = checks();
     boolean ready = checks.stream().allMatch(Check::ok);
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", ready ? "ready" : "not ready");
     List<Object> listed = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     StringBuilder text = new StringBuilder(ready ? "ready\n" : "not ready\n");
     for (Check check : checks) {
-      Map<String, Object> entry = Json.object();
+      Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("check", check.name());
       entry.put("ok", check.ok());
       entry.put("detail", check.detail());

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -71,7 +72,7 @@ final class MetricsEndpoint {
   private static Map<String, Object> json(MetricSnapshots snapshots) {
     List<Object> families = new ArrayList<>();
     for (MetricSnapshot snapshot : snapshots) {
-      Map<String, Object> family = Json.object();
+      Map<String, Object> family = new LinkedHashMap<>();
       String name = snapshot.getMetadata().getPrometheusName();
       family.put(
           "name",
@@ -87,7 +88,7 @@ final class MetricsEndpoint {
       family.put("samples", samples);
       families.add(family);
     }
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("families", families);
     return json;
   }
@@ -109,8 +110,8 @@ final class MetricsEndpoint {
   }
 
   private static Map<String, Object> sample(DataPointSnapshot point) {
-    Map<String, Object> sample = Json.object();
-    Map<String, Object> labels = Json.object();
+    Map<String, Object> sample = new LinkedHashMap<>();
+    Map<String, Object> labels = new LinkedHashMap<>();
     for (Label label : point.getLabels()) {
       labels.put(label.getName(), label.getValue());
     }
@@ -128,7 +129,7 @@ final class MetricsEndpoint {
       if (summary.hasSum()) {
         sample.put("sum", summary.getSum());
       }
-      Map<String, Object> quantiles = Json.object();
+      Map<String, Object> quantiles = new LinkedHashMap<>();
       for (Quantile quantile : summary.getQuantiles()) {
         quantiles.put(String.valueOf(quantile.getQuantile()), quantile.getValue());
       }

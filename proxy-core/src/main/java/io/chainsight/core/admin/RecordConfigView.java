@@ -3,6 +3,7 @@ package io.chainsight.core.admin;
 import io.chainsight.core.access.AccessRule;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
+import io.chainsight.core.json.JsonLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,10 +149,9 @@ public final class RecordConfigView implements ConfigView {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** A HOCON quoted string, which is a JSON string. */
   private static String quote(String value) {
-    StringBuilder out = new StringBuilder();
-    Json.quote(value, out);
-    return out.toString();
+    return JsonLayout.COMPACT.write(value);
   }
 
   /** As written in HOCON: 10s, 500ms, 2m. */

@@ -2,6 +2,7 @@ package io.chainsight.core.admin;
 
 import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,7 +30,7 @@ final class ReloadEndpoint {
     }
     ReloadResult result = reloader.apply("admin endpoint");
     boolean failed = result.outcome() == ReloadResult.Outcome.FAILED;
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("result", result.outcome().name().toLowerCase(Locale.ROOT));
     json.put("message", result.describe());
     json.put(

@@ -2,6 +2,7 @@ package io.chainsight.core.admin;
 
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,7 +30,7 @@ final class VersionEndpoint {
 
   AdminResponse handle(AdminRequest request) {
     String tls = engine.isOpenSsl() ? "BoringSSL" : "JDK";
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("version", buildVersion());
     json.put("java", Runtime.version().toString());
     json.put("javaVendor", System.getProperty("java.vendor"));

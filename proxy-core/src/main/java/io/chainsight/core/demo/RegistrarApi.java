@@ -1,6 +1,8 @@
 package io.chainsight.core.demo;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,6 +45,7 @@ final class RegistrarApi {
           + "PUT /v2.x/agents/{uuid}/activate, POST /v3.0/agents, POST /v3.0/agents/{id}/activate";
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private RegistrarApi() {}
 
@@ -97,8 +100,7 @@ final class RegistrarApi {
    * The registrar answers a registration with the credential the agent must decrypt with its TPM.
    */
   private static RegistrarReply register(byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8).strip();
-    if (!text.startsWith("{") || !text.endsWith("}")) {
+    if (!isJsonObject(body)) {
       return RegistrarReply.error(
           400,
           "Bad Request: the registration body is not a JSON object (expected: "
@@ -107,6 +109,14 @@ final class RegistrarApi {
     byte[] blob = new byte[32];
     RANDOM.nextBytes(blob);
     return RegistrarReply.success(Map.of("blob", Base64.getEncoder().encodeToString(blob)));
+  }
+
+  private static boolean isJsonObject(byte[] body) {
+    try {
+      return JSON.readTree(body) instanceof ObjectNode;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static RegistrarReply empty(byte[] body) {

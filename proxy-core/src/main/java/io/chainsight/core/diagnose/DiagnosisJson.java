@@ -1,5 +1,8 @@
 package io.chainsight.core.diagnose;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.chainsight.core.json.JsonLayout;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -9,153 +12,150 @@ import java.util.Optional;
 public final class DiagnosisJson {
   private DiagnosisJson() {}
 
+  /** The diagnosis as one line of JSON. */
   public static String render(ChainDiagnosis diagnosis) {
-    return write(new Json(), diagnosis).toString();
+    return JsonLayout.COMPACT.write(json -> write(json, diagnosis));
   }
 
   /**
-   * Writes the diagnosis as an object value (after {@code json.name(...)} when embedded in another
-   * object).
+   * Writes the diagnosis as an object value (after {@code json.writeFieldName(...)} when embedded
+   * in another object).
    */
-  public static Json write(Json json, ChainDiagnosis d) {
-    json.beginObject();
-    json.name("valid").value(d.valid());
-    json.name("reason").value(d.reason().map(Enum::name).orElse(null));
-    json.name("checkedAt").value(Wording.time(d.checkedAt()));
-    json.name("purpose").value(d.purpose().map(Purpose::ekuName).orElse(null));
-    json.name("expectedHost").value(d.expectedHost().orElse(null));
-    json.name("presented").beginArray();
-    d.presented().forEach(c -> certificate(json, c));
-    json.endArray();
-    json.name("presentedFingerprint").value(d.presentedFingerprint());
-    json.name("path").beginArray();
-    d.path().forEach(c -> certificate(json, c));
-    json.endArray();
-    json.name("steps").beginArray();
+  public static void write(JsonGenerator json, ChainDiagnosis d) throws IOException {
+    json.writeStartObject();
+    json.writeBooleanField("valid", d.valid());
+    json.writeStringField("reason", d.reason().map(Enum::name).orElse(null));
+    json.writeStringField("checkedAt", Wording.time(d.checkedAt()));
+    json.writeStringField("purpose", d.purpose().map(Purpose::ekuName).orElse(null));
+    json.writeStringField("expectedHost", d.expectedHost().orElse(null));
+    json.writeArrayFieldStart("presented");
+    for (CertificateRef c : d.presented()) {
+      certificate(json, c);
+    }
+    json.writeEndArray();
+    json.writeStringField("presentedFingerprint", d.presentedFingerprint());
+    json.writeArrayFieldStart("path");
+    for (CertificateRef c : d.path()) {
+      certificate(json, c);
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("steps");
     for (Step step : d.steps()) {
-      json.beginObject();
-      json.name("number").value(step.number());
-      json.name("check").value(step.check().name());
-      json.name("verdict").value(step.verdict().name());
-      json.name("certificate");
+      json.writeStartObject();
+      json.writeNumberField("number", step.number());
+      json.writeStringField("check", step.check().name());
+      json.writeStringField("verdict", step.verdict().name());
+      json.writeFieldName("certificate");
       if (step.certificate().isPresent()) {
         // The full identity is under "path"; a step names the certificate as the text report does.
-        json.beginObject()
-            .name("ref")
-            .value(step.certificate().get().label())
-            .name("subject")
-            .value(step.certificate().get().subject())
-            .endObject();
+        json.writeStartObject();
+        json.writeStringField("ref", step.certificate().get().label());
+        json.writeStringField("subject", step.certificate().get().subject());
+        json.writeEndObject();
       } else {
-        json.nullValue();
+        json.writeNull();
       }
-      json.name("detail").value(step.detail());
-      json.endObject();
+      json.writeStringField("detail", step.detail());
+      json.writeEndObject();
     }
-    json.endArray();
-    json.name("failure");
+    json.writeEndArray();
+    json.writeFieldName("failure");
     if (d.failure().isPresent()) {
       failure(json, d.failure().get());
     } else {
-      json.nullValue();
+      json.writeNull();
     }
-    json.name("receivedAlert");
+    json.writeFieldName("receivedAlert");
     alert(json, d.receivedAlert());
-    json.name("causes").beginArray();
+    json.writeArrayFieldStart("causes");
     for (Cause cause : d.causes()) {
-      json.beginObject();
-      json.name("likelihood").value(cause.likelihood().name());
-      json.name("openssl");
+      json.writeStartObject();
+      json.writeStringField("likelihood", cause.likelihood().name());
+      json.writeFieldName("openssl");
       openssl(json, cause.openssl());
-      json.name("cause").value(cause.cause());
-      json.name("fix").value(cause.fix());
-      json.endObject();
+      json.writeStringField("cause", cause.cause());
+      json.writeStringField("fix", cause.fix());
+      json.writeEndObject();
     }
-    json.endArray();
-    json.name("remarks").beginArray();
-    d.remarks().forEach(json::value);
-    json.endArray();
-    return json.endObject();
+    json.writeEndArray();
+    json.writeArrayFieldStart("remarks");
+    for (String remark : d.remarks()) {
+      json.writeString(remark);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
   }
 
   /** The failure alone, for a log line that carries only the failing step. */
-  public static Json failure(Json json, Failure f) {
-    json.beginObject();
-    json.name("reason").value(f.reason().name());
-    json.name("title").value(f.reason().title());
-    json.name("step");
+  private static void failure(JsonGenerator json, Failure f) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("reason", f.reason().name());
+    json.writeStringField("title", f.reason().title());
+    json.writeFieldName("step");
     if (f.step().isPresent()) {
-      json.value(f.step().getAsInt());
+      json.writeNumber(f.step().getAsInt());
     } else {
-      json.nullValue();
+      json.writeNull();
     }
-    json.name("certificate");
-    optionalCertificate(json, f.certificate());
-    json.name("explanation").value(f.explanation());
-    json.name("fix").value(f.fix());
-    json.name("openssl");
+    json.writeFieldName("certificate");
+    if (f.certificate().isPresent()) {
+      certificate(json, f.certificate().get());
+    } else {
+      json.writeNull();
+    }
+    json.writeStringField("explanation", f.explanation());
+    json.writeStringField("fix", f.fix());
+    json.writeFieldName("openssl");
     openssl(json, f.openssl());
-    json.name("alert");
+    json.writeFieldName("alert");
     alert(json, f.alert());
-    return json.endObject();
+    json.writeEndObject();
   }
 
-  public static Json certificate(Json json, CertificateRef c) {
-    json.beginObject();
-    json.name("ref").value(c.label());
-    json.name("source").value(c.source().name());
-    json.name("index").value(c.index());
-    json.name("presentedIndex");
+  private static void certificate(JsonGenerator json, CertificateRef c) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("ref", c.label());
+    json.writeStringField("source", c.source().name());
+    json.writeNumberField("index", c.index());
+    json.writeFieldName("presentedIndex");
     if (c.presentedIndex().isPresent()) {
-      json.value(c.presentedIndex().getAsInt());
+      json.writeNumber(c.presentedIndex().getAsInt());
     } else {
-      json.nullValue();
+      json.writeNull();
     }
-    json.name("subject").value(c.subject());
-    json.name("issuer").value(c.issuer());
-    json.name("serial").value(c.serial());
-    json.name("sha256").value(c.sha256());
-    json.name("subjectKeyId").value(c.subjectKeyId().orElse(null));
-    json.name("authorityKeyId").value(c.authorityKeyId().orElse(null));
-    json.name("notBefore").value(Wording.time(c.notBefore()));
-    json.name("notAfter").value(Wording.time(c.notAfter()));
-    return json.endObject();
+    json.writeStringField("subject", c.subject());
+    json.writeStringField("issuer", c.issuer());
+    json.writeStringField("serial", c.serial());
+    json.writeStringField("sha256", c.sha256());
+    json.writeStringField("subjectKeyId", c.subjectKeyId().orElse(null));
+    json.writeStringField("authorityKeyId", c.authorityKeyId().orElse(null));
+    json.writeStringField("notBefore", Wording.time(c.notBefore()));
+    json.writeStringField("notAfter", Wording.time(c.notAfter()));
+    json.writeEndObject();
   }
 
-  private static void optionalCertificate(Json json, Optional<CertificateRef> certificate) {
-    if (certificate.isPresent()) {
-      certificate(json, certificate.get());
-    } else {
-      json.nullValue();
-    }
-  }
-
-  private static void openssl(Json json, Optional<OpenSslError> openssl) {
+  private static void openssl(JsonGenerator json, Optional<OpenSslError> openssl)
+      throws IOException {
     if (openssl.isEmpty()) {
-      json.nullValue();
+      json.writeNull();
       return;
     }
     OpenSslError e = openssl.get();
-    json.beginObject()
-        .name("code")
-        .value(e.code())
-        .name("text")
-        .value(e.text())
-        .name("legacyCode")
-        .value(e.legacyCode())
-        .endObject();
+    json.writeStartObject();
+    json.writeNumberField("code", e.code());
+    json.writeStringField("text", e.text());
+    json.writeNumberField("legacyCode", e.legacyCode());
+    json.writeEndObject();
   }
 
-  private static void alert(Json json, Optional<TlsAlert> alert) {
+  private static void alert(JsonGenerator json, Optional<TlsAlert> alert) throws IOException {
     if (alert.isEmpty()) {
-      json.nullValue();
+      json.writeNull();
       return;
     }
-    json.beginObject()
-        .name("code")
-        .value(alert.get().code())
-        .name("name")
-        .value(alert.get().alertName())
-        .endObject();
+    json.writeStartObject();
+    json.writeNumberField("code", alert.get().code());
+    json.writeStringField("name", alert.get().alertName());
+    json.writeEndObject();
   }
 }

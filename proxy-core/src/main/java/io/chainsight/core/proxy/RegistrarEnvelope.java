@@ -1,5 +1,6 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.json.JsonLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -9,6 +10,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Responses the proxy writes itself, in the Keylime registrar's own envelope ({@code {"code": 502,
@@ -18,7 +21,11 @@ public final class RegistrarEnvelope {
   private RegistrarEnvelope() {}
 
   public static String json(int code, String status) {
-    return "{\"code\": " + code + ", \"status\": \"" + escape(status) + "\", \"results\": {}}";
+    Map<String, Object> envelope = new LinkedHashMap<>();
+    envelope.put("code", code);
+    envelope.put("status", status);
+    envelope.put("results", Map.of());
+    return JsonLayout.REGISTRAR.write(envelope);
   }
 
   /** A complete response; {@code close} adds {@code Connection: close}. */
@@ -36,36 +43,5 @@ public final class RegistrarEnvelope {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     return response;
-  }
-
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 8);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        default:
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-      }
-    }
-    return out.toString();
   }
 }

@@ -1,23 +1,15 @@
 package io.chainsight.core.admin;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigSyntax;
+import io.chainsight.core.testing.StrictJson;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Parses a JSON object strictly (Typesafe Config in JSON syntax: a real JSON parser already on the
- * classpath), so tests check the admin output is valid JSON and read its fields.
- */
+/** Reads the admin output strictly (Jackson) and casts its parts for assertions. */
 final class TestJson {
   private TestJson() {}
 
   static Map<String, Object> parse(String json) {
-    return ConfigFactory.parseString(
-            json, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON))
-        .root()
-        .unwrapped();
+    return StrictJson.object(json);
   }
 
   @SuppressWarnings("unchecked")

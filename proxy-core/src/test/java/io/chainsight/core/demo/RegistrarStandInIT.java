@@ -3,6 +3,8 @@ package io.chainsight.core.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.chainsight.core.json.JsonLayout;
 import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.Base64;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +24,14 @@ import org.junit.jupiter.api.Test;
 class RegistrarStandInIT {
   private static final String AGENT = "d432fbb3-d2f1-4a97-9ef7-75bd81c00000";
   private static final String REGISTRATION =
-      "{\"ek_tpm\": \"AAEA\", \"aik_tpm\": \"ARgA\", \"mtls_cert\": null}";
+      JsonLayout.REGISTRAR.write(
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("ek_tpm", "AAEA")
+              .put("aik_tpm", "ARgA")
+              .putNull("mtls_cert"));
+  private static final String ACTIVATION =
+      JsonLayout.REGISTRAR.write(JsonNodeFactory.instance.objectNode().put("auth_tag", "ab"));
 
   private final HttpClient client = HttpClient.newHttpClient();
   private RegistrarStandIn standIn;
@@ -99,12 +109,9 @@ class RegistrarStandInIT {
     String empty =
         "{\"code\": 200, \"status\": \"Success\", \"results\": {\"forwarded_client_subject\": null}}\n";
 
-    assertThat(
-            send("PUT", "/v2.5/agents/" + AGENT + "/activate", "{\"auth_tag\": \"ab\"}", null)
-                .body())
+    assertThat(send("PUT", "/v2.5/agents/" + AGENT + "/activate", ACTIVATION, null).body())
         .isEqualTo(empty);
-    assertThat(send("PUT", "/v2/agents/" + AGENT, "{\"auth_tag\": \"ab\"}", null).body())
-        .isEqualTo(empty);
+    assertThat(send("PUT", "/v2/agents/" + AGENT, ACTIVATION, null).body()).isEqualTo(empty);
     assertThat(send("PUT", "/v1.0/agents/" + AGENT + "/activate", "{}", null).statusCode())
         .isEqualTo(200);
   }
@@ -155,7 +162,8 @@ class RegistrarStandInIT {
 
   @Test
   void bodyLargerThanTheLimitIs413() throws Exception {
-    String huge = "{\"x\": \"" + "a".repeat(RegistrarStandIn.MAX_BODY_BYTES) + "\"}";
+    String huge =
+        JsonLayout.REGISTRAR.write(Map.of("x", "a".repeat(RegistrarStandIn.MAX_BODY_BYTES)));
 
     assertThat(send("POST", "/v2.5/agents/" + AGENT, huge, null).statusCode()).isEqualTo(413);
   }

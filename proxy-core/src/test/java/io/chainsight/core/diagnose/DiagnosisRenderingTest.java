@@ -3,9 +3,10 @@ package io.chainsight.core.diagnose;
 import static io.chainsight.core.testing.TestPki.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.testing.StrictJson;
 import io.chainsight.core.testing.TestPki;
 import java.time.Instant;
 import java.util.List;
@@ -67,31 +68,31 @@ class DiagnosisRenderingTest {
   void jsonCarriesStepsFailurePathAndFingerprint() {
     ChainDiagnosis d = analyzer().analyze(chain(agent), AT);
 
-    Config json = JsonTest.parse(DiagnosisJson.render(d));
+    JsonNode json = StrictJson.tree(DiagnosisJson.render(d));
 
-    assertThat(json.getBoolean("valid")).isFalse();
-    assertThat(json.getString("reason")).isEqualTo("ISSUER_NOT_FOUND");
-    assertThat(json.getString("purpose")).isEqualTo("clientAuth");
-    assertThat(json.getIsNull("expectedHost")).isTrue();
-    assertThat(json.getString("presentedFingerprint"))
+    assertThat(json.at("/valid").booleanValue()).isFalse();
+    assertThat(json.at("/reason").textValue()).isEqualTo("ISSUER_NOT_FOUND");
+    assertThat(json.at("/purpose").textValue()).isEqualTo("clientAuth");
+    assertThat(json.at("/expectedHost").isNull()).isTrue();
+    assertThat(json.at("/presentedFingerprint").textValue())
         .isEqualTo(d.presentedFingerprint())
         .hasSize(64);
-    assertThat(json.getConfigList("presented").get(0).getString("sha256"))
+    assertThat(json.at("/presented/0/sha256").textValue())
         .isEqualTo(Certificates.sha256(agent.certificate()));
-    assertThat(json.getConfigList("steps")).hasSize(5);
-    Config step = json.getConfigList("steps").get(4);
-    assertThat(step.getString("check")).isEqualTo("ISSUER_LOOKUP");
-    assertThat(step.getString("verdict")).isEqualTo("FAIL");
-    assertThat(step.getString("certificate.ref")).isEqualTo("presented[0]");
-    assertThat(json.getInt("failure.step")).isEqualTo(5);
-    assertThat(json.getString("failure.certificate.subjectKeyId"))
+    assertThat(json.get("steps")).hasSize(5);
+    JsonNode step = json.at("/steps/4");
+    assertThat(step.get("check").textValue()).isEqualTo("ISSUER_LOOKUP");
+    assertThat(step.get("verdict").textValue()).isEqualTo("FAIL");
+    assertThat(step.at("/certificate/ref").textValue()).isEqualTo("presented[0]");
+    assertThat(json.at("/failure/step").intValue()).isEqualTo(5);
+    assertThat(json.at("/failure/certificate/subjectKeyId").textValue())
         .isEqualTo(Certificates.subjectKeyId(agent.certificate()));
-    assertThat(json.getInt("failure.openssl.code")).isEqualTo(20);
-    assertThat(json.getString("failure.openssl.text"))
+    assertThat(json.at("/failure/openssl/code").intValue()).isEqualTo(20);
+    assertThat(json.at("/failure/openssl/text").textValue())
         .isEqualTo("unable to get local issuer certificate");
-    assertThat(json.getString("failure.alert.name")).isEqualTo("unknown_ca");
-    assertThat(json.getStringList("remarks")).hasSize(1);
-    assertThat(json.getIsNull("receivedAlert")).isTrue();
+    assertThat(json.at("/failure/alert/name").textValue()).isEqualTo("unknown_ca");
+    assertThat(json.get("remarks")).hasSize(1);
+    assertThat(json.at("/receivedAlert").isNull()).isTrue();
   }
 
   @Test
@@ -105,13 +106,13 @@ class DiagnosisRenderingTest {
             Optional.empty(),
             Optional.empty());
 
-    Config json = JsonTest.parse(DiagnosisJson.render(d));
+    JsonNode json = StrictJson.tree(DiagnosisJson.render(d));
 
-    assertThat(json.getString("reason")).isEqualTo("CLIENT_REJECTED_OUR_CHAIN");
-    assertThat(json.getIsNull("failure.step")).isTrue();
-    assertThat(json.getInt("receivedAlert.code")).isEqualTo(48);
-    assertThat(json.getConfigList("causes").get(1).getInt("openssl.code")).isEqualTo(2);
-    assertThat(json.getConfigList("causes").get(0).getString("likelihood")).isEqualTo("POSSIBLE");
+    assertThat(json.at("/reason").textValue()).isEqualTo("CLIENT_REJECTED_OUR_CHAIN");
+    assertThat(json.at("/failure/step").isNull()).isTrue();
+    assertThat(json.at("/receivedAlert/code").intValue()).isEqualTo(48);
+    assertThat(json.at("/causes/1/openssl/code").intValue()).isEqualTo(2);
+    assertThat(json.at("/causes/0/likelihood").textValue()).isEqualTo("POSSIBLE");
     assertThat(DiagnosisText.render(d))
         .contains(
             "What the alert can mean, most likely first:\n  - [possible] "
@@ -141,7 +142,7 @@ class DiagnosisRenderingTest {
 
     assertThat(d.valid()).isFalse();
     assertThat(d.presentedFingerprint()).isEqualTo("none");
-    assertThat(JsonTest.parse(DiagnosisJson.render(d)).getString("failure.reason"))
+    assertThat(StrictJson.tree(DiagnosisJson.render(d)).at("/failure/reason").asText())
         .isEqualTo("PLAINTEXT_HTTP_ON_TLS_PORT");
     assertThat(DiagnosisText.render(d)).contains("Failure: PLAINTEXT_HTTP_ON_TLS_PORT\n");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
+import io.chainsight.core.json.JsonLayout;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ProxyIT {
   @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
+  private static final String EKCERT = JsonLayout.REGISTRAR.write(Map.of("ekcert", "abc"));
 
   private final TestPki pki = proxy.pki();
   private final HeldCertificate agent = pki.agent("d432fbb3-d2f1-4a97-9ef7-75bd81c00000").build();
@@ -47,7 +51,7 @@ class ProxyIT {
             .send(
                 HttpRequest.newBuilder(base.resolve("/v2.1/agents/d432fbb3?verbose=1"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"ekcert\": \"abc\"}"))
+                    .POST(HttpRequest.BodyPublishers.ofString(EKCERT))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -58,7 +62,7 @@ class ProxyIT {
     RecordingBackend.Received got = proxy.backend().last();
     assertThat(got.method()).isEqualTo("POST");
     assertThat(got.target()).isEqualTo("/v2.1/agents/d432fbb3?verbose=1");
-    assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ekcert\": \"abc\"}");
+    assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo(EKCERT);
     assertThat(got.header("content-type")).isEqualTo("application/json");
     assertThat(got.header("x-forwarded-proto")).isEqualTo("https");
     assertThat(got.header("x-forwarded-for")).isEqualTo("127.0.0.1");

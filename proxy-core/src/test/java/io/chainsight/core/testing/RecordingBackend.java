@@ -1,5 +1,7 @@
 package io.chainsight.core.testing;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -7,6 +9,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.chainsight.core.json.JsonLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -180,8 +183,9 @@ public final class RecordingBackend implements AutoCloseable {
   }
 
   private static byte[] envelope(String what) {
-    return ("{\"code\": 200, \"status\": \"Success\", \"results\": {\"saw\": \"" + what + "\"}}")
-        .getBytes(StandardCharsets.UTF_8);
+    ObjectNode envelope = JsonNodeFactory.instance.objectNode().put("code", 200);
+    envelope.put("status", "Success").putObject("results").put("saw", what);
+    return JsonLayout.REGISTRAR.write(envelope).getBytes(StandardCharsets.UTF_8);
   }
 
   private static void respond(HttpExchange exchange, int code, String type, byte[] body)
