@@ -1,15 +1,11 @@
 package io.chainsight.core.proxy;
 
-import io.chainsight.core.access.AccessPolicy;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
-import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.diagnose.ChainDiagnosis;
 import io.chainsight.core.diagnose.Failure;
-import io.chainsight.core.diagnose.ReasonCode;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
-import io.chainsight.core.report.HandshakeFailure;
 import io.chainsight.core.tls.BackendChainVerifier;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -35,11 +31,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * and streams the response back. Nothing is aggregated: each request and response part is written
  * on as it arrives, and each side reads its next chunk only when the other side can take it
  * (auto-read is off on both). Pipelined requests wait in {@code pending} until the exchange before
- * them is complete.
+ * them is complete. Whether a request gets an exchange at all is {@link RequestAdmission}'s to
+ * decide; this class answers its refusals.
  *
  * <p>Every field is touched only from this channel's event loop, which its backend connection
  * shares.
@@ -59,16 +52,14 @@ import org.slf4j.LoggerFactory;
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  private final Router router;
+  private final RequestAdmission admission;
   private final LimitsSettings limits;
   private final ProxyMetrics metrics;
-  private final FailureReporter failures;
   private final boolean accessLog;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
-  private Map<Router.Route, AccessPolicy.Decision> decisions;
   private boolean closing;
   private boolean counted;
   private boolean draining;
@@ -102,10 +93,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ProxyMetrics metrics,
       FailureReporter failures,
       boolean accessLog) {
-    this.router = router;
+    this.admission = new RequestAdmission(router, limits, metrics, failures);
     this.accessLog = accessLog;
     this.limits = limits;
-    this.failures = failures;
     this.metrics = metrics;
   }
 
@@ -241,103 +231,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     upstreamStartNanos = 0;
     method = request.method().name();
     requestLine = request.method() + " " + request.uri();
-    HandshakeFailure refused = ctx.channel().attr(HandshakeReporter.REJECTED).get();
-    if (refused != null) {
-      // tls.client-auth-failure = http: the handshake completed so that the client's own log shows
-      // why.
+    RequestAdmission.Verdict verdict = admission.admit(request, ctx.channel(), identity);
+    if (verdict instanceof RequestAdmission.Refused refused) {
       ReferenceCountUtil.release(request);
-      fail(
-          HttpResponseStatus.UNAUTHORIZED,
-          "Unauthorized: client certificate rejected: "
-              + refused.reason()
-              + " ("
-              + refused.diagnosis().failure().orElseThrow().explanation()
-              + "); failure id "
-              + refused.id()
-              + " in the proxy's log and at /debug/handshakes/"
-              + refused.id()
-              + " on its admin endpoint",
-          null);
+      fail(refused.status(), refused.message(), null);
       return;
     }
-    Optional<RequestRules.Rejection> rejection =
-        RequestRules.check(request, limits.maxBodySize(), limits.maxHeaders());
-    if (rejection.isPresent()) {
-      ReferenceCountUtil.release(request);
-      reject(rejection.get());
-      return;
-    }
-    Optional<Router.Route> matched = router.match(request.method().name(), request.uri());
-    if (matched.isEmpty()) {
-      ReferenceCountUtil.release(request);
-      metrics.rejected("no-route");
-      fail(
-          HttpResponseStatus.NOT_FOUND,
-          "Not Found: no route for "
-              + request.method()
-              + " "
-              + abbreviate(request.uri())
-              + " (routes: "
-              + router.describe()
-              + ")",
-          null);
-      return;
-    }
-    route = matched.get();
+    route = ((RequestAdmission.Admitted) verdict).route();
     target = route.pool().target();
-    String what = request.method() + " " + abbreviate(request.uri());
-    if (identity.isEmpty() && route.clientAuth() == TlsSettings.ClientAuth.REQUIRE) {
-      ReferenceCountUtil.release(request);
-      refuse(
-          HttpResponseStatus.UNAUTHORIZED,
-          ReasonCode.NO_CLIENT_CERTIFICATE,
-          "the client sent no certificate, but " + route.name() + " requires one",
-          "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
-              + "optional on that route",
-          "Unauthorized: NO_CLIENT_CERTIFICATE: "
-              + what
-              + " needs a client certificate ("
-              + route.name()
-              + ")");
-      return;
-    }
-    if (identity.isEmpty() && !route.access().allowsAny()) {
-      // Access rules name certificates: on an optional route a client without one matches none of
-      // them.
-      ReferenceCountUtil.release(request);
-      refuse(
-          HttpResponseStatus.UNAUTHORIZED,
-          ReasonCode.NO_CLIENT_CERTIFICATE,
-          "the client sent no certificate, and "
-              + route.name()
-              + " allows only clients its access rules name",
-          "give the client a certificate one of the route's access.allow rules names",
-          "Unauthorized: NO_CLIENT_CERTIFICATE: "
-              + what
-              + " is for clients named by the access rules of "
-              + route.name());
-      return;
-    }
-    if (identity.isPresent() && !route.access().allowsAny()) {
-      AccessPolicy.Decision decision = decision(route);
-      if (!decision.allowed()) {
-        ReferenceCountUtil.release(request);
-        refuse(
-            HttpResponseStatus.FORBIDDEN,
-            ReasonCode.NOT_AUTHORIZED,
-            decision.explanation() + " for " + what + " (" + route.name() + ")",
-            "add an access.allow rule for this client to "
-                + route.name()
-                + ", or use a certificate that one of "
-                + "its rules names",
-            "Forbidden: NOT_AUTHORIZED: "
-                + decision.identity()
-                + "; no access rule of "
-                + route.name()
-                + " matched");
-        return;
-      }
-    }
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
     ForwardedHeaders.rewriteRequest(
@@ -679,42 +580,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void reject(RequestRules.Rejection rejection) {
     metrics.rejected(rejection.cause());
     fail(rejection.status(), rejection.message(), null);
-  }
-
-  /**
-   * The client's identity does not let it make this request: reported like a failed handshake
-   * (logged, counted, kept for the admin endpoint), and answered with the failure id so both logs
-   * can be matched.
-   */
-  private void refuse(
-      HttpResponseStatus status,
-      ReasonCode reason,
-      String explanation,
-      String fix,
-      String message) {
-    HandshakeFailure failure =
-        failures.reportRefusal(
-            (InetSocketAddress) ctx.channel().remoteAddress(),
-            Optional.ofNullable(ctx.channel().attr(HandshakeReporter.SERVER_NAME).get()),
-            ChainDiagnosis.of(
-                Instant.now(),
-                identity.map(id -> List.of(id.leaf())).orElse(List.of()),
-                reason,
-                explanation,
-                fix));
-    fail(status, message + "; failure id " + failure.id(), null);
-  }
-
-  /**
-   * The access decision for this connection's identity on a route: it cannot change, so it is made
-   * once.
-   */
-  private AccessPolicy.Decision decision(Router.Route route) {
-    if (decisions == null) {
-      decisions = new IdentityHashMap<>(4);
-    }
-    return decisions.computeIfAbsent(
-        route, r -> r.access().evaluate(identity.orElseThrow().leaf()));
   }
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
