@@ -22,15 +22,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code chainsight healthcheck [URL]}: one GET of the admin endpoint's {@code /healthz}, for a
- * container HEALTHCHECK (the JRE image has no curl). Exit 0 on 200, 1 otherwise: Docker reserves
- * exit code 2, so a configuration problem is 1 here too.
+ * {@code chainsight healthcheck [URL]}: one GET of the admin endpoint's {@code /healthz}, for
+ * people and scripts that know the configuration file but not the port (the image's HEALTHCHECK is
+ * {@code docker/healthcheck}, which needs no JVM). Exit 0 on 200, 1 otherwise: Docker reserves exit
+ * code 2, so a configuration problem is 1 here too.
  */
 @Command(
     name = "healthcheck",
     mixinStandardHelpOptions = true,
     description = {
-      "GET the admin endpoint's /healthz once (for Docker's HEALTHCHECK; the image has no curl).",
+      "GET the admin endpoint's /healthz once, found from the configuration as run finds it "
+          + "(the container image's HEALTHCHECK uses docker/healthcheck instead, which needs no JVM).",
       "Without URL it reads the configuration as run does and calls http://<admin.host>:<admin.port>/healthz "
           + "(127.0.0.1 when admin.host is 0.0.0.0), with admin.token as a bearer token when set.",
       "Exit code 0: the answer was 200; 1: anything else (the reason is printed)."

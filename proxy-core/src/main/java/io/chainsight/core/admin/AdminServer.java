@@ -30,10 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin listener on {@code admin.host:admin.port}, on the proxy's own event loops and
- * transport. The proxy starts it once the TLS listener is bound and closes it first on shutdown.
+ * The admin listener on {@code admin.host:admin.port} and the probes listener on {@code
+ * admin.probes.host:admin.probes.port} (either or both), on the proxy's own event loops and
+ * transport. The proxy starts them once the TLS listener is bound and closes them last on shutdown,
+ * so {@code /readyz} answers 503 while the proxy drains. The probes listener serves {@code
+ * /healthz} and a {@code /readyz} without details through the same pipeline, without a token.
  *
- * <p>An admin connection's pipeline, in order:
+ * <p>A connection's pipeline, in order:
  *
  * <pre>
  *   admin-http       HttpServerCodec
@@ -50,10 +53,13 @@ public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
   private final Channel channel;
+  private final Channel probesChannel;
   private final BackendProbe probe;
 
-  private AdminServer(Channel channel, BackendProbe probe) {
+  /** Either channel may be null: that listener is off. */
+  private AdminServer(Channel channel, Channel probesChannel, BackendProbe probe) {
     this.channel = channel;
+    this.probesChannel = probesChannel;
     this.probe = probe;
   }
 
@@ -61,14 +67,37 @@ public final class AdminServer implements AutoCloseable {
     return new Builder(config);
   }
 
+  /**
+   * The admin listener's address.
+   *
+   * @throws IllegalStateException when {@code admin.enabled = false} (only the probes listen)
+   */
   public InetSocketAddress address() {
+    if (channel == null) {
+      throw new IllegalStateException("admin.enabled = false: only the probes listener runs");
+    }
     return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** The admin listener's address; empty when {@code admin.enabled = false}. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(channel).map(c -> (InetSocketAddress) c.localAddress());
+  }
+
+  /** The probes listener's address; empty when {@code admin.probes.enabled = false}. */
+  public Optional<InetSocketAddress> probesAddress() {
+    return Optional.ofNullable(probesChannel).map(c -> (InetSocketAddress) c.localAddress());
   }
 
   @Override
   public void close() {
     probe.close();
-    channel.close().syncUninterruptibly();
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
+    }
+    if (probesChannel != null) {
+      probesChannel.close().syncUninterruptibly();
+    }
   }
 
   /**
@@ -193,9 +222,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listener and starts the backend check.
+     * Binds the admin listener and the probes listener (those that are enabled) and starts the
+     * backend check.
      *
-     * @throws ConfigException when the listener cannot bind, naming the address and the fix (as
+     * @throws ConfigException when a listener cannot bind, naming the address and the fix (as
      *     {@code run} prints)
      */
     public AdminServer start() throws ConfigException {
@@ -207,15 +237,32 @@ public final class AdminServer implements AutoCloseable {
       Objects.requireNonNull(tlsListener, "tlsListener");
       Objects.requireNonNull(engine, "runtime");
       AdminSettings settings = config.admin();
-      if (!settings.enabled()) {
+      if (!settings.enabled() && !settings.probes().enabled()) {
         throw new IllegalStateException(
-            "admin.enabled = false: the admin listener must not be started");
+            "admin.enabled = false and admin.probes.enabled = false: nothing to start");
       }
       BackendProbe probe =
           new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
-      AdminRoutes routes = routes(probe);
+      Channel channel = settings.enabled() ? bindAdmin(settings, probe) : null;
+      Channel probesChannel = null;
+      if (settings.probes().enabled()) {
+        try {
+          probesChannel = bindProbes(settings, probe);
+        } catch (ConfigException | RuntimeException e) {
+          if (channel != null) {
+            channel.close().syncUninterruptibly();
+          }
+          throw e;
+        }
+      }
+      probe.start();
+      return new AdminServer(channel, probesChannel, probe);
+    }
+
+    private Channel bindAdmin(AdminSettings settings, BackendProbe probe) throws ConfigException {
       Optional<BearerToken> token = BearerToken.of(settings.token());
-      Channel channel = bind(settings, routes, token);
+      Channel channel =
+          bind("admin", settings.host(), settings.port(), routes(probe), token, "admin.enabled");
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
       // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such
       // as
@@ -230,16 +277,67 @@ public final class AdminServer implements AutoCloseable {
                 + ", which is not a loopback address, and admin.token is not set "
                 + "(expected: admin.host = 127.0.0.1, or set admin.token)");
       }
-      probe.start();
       log.info(
           "admin endpoint on http://{}:{} ({})",
-          bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress(),
+          printable(bound),
           bound.getPort(),
           token.isPresent() ? "bearer token required" : "loopback only, no token");
-      return new AdminServer(channel, probe);
+      return channel;
     }
 
-    private Channel bind(AdminSettings settings, AdminRoutes routes, Optional<BearerToken> token)
+    private Channel bindProbes(AdminSettings settings, BackendProbe probe) throws ConfigException {
+      HealthEndpoints health =
+          new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
+      // Text by default: what reads best in curl and in a HEALTHCHECK's log; ?format=json for JSON.
+      AdminRoutes routes =
+          new AdminRoutes(
+              List.of(
+                  new AdminRoutes.Route(
+                      HttpMethod.GET,
+                      "/healthz",
+                      "liveness: 200 while the process serves",
+                      Format.TEXT,
+                      health::live),
+                  new AdminRoutes.Route(
+                      HttpMethod.GET,
+                      "/readyz",
+                      "readiness, with the names of the failed checks "
+                          + "(details: /readyz on the admin endpoint)",
+                      Format.TEXT,
+                      health::readyBrief)));
+      Channel channel =
+          bind(
+              "admin.probes",
+              settings.probes().host(),
+              settings.probes().port(),
+              routes,
+              Optional.empty(),
+              "admin.probes.enabled");
+      InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+      log.info(
+          "probes endpoint on http://{}:{} (GET /healthz and /readyz only, no token)",
+          printable(bound),
+          bound.getPort());
+      return channel;
+    }
+
+    private static String printable(InetSocketAddress bound) {
+      return bound.getAddress().isAnyLocalAddress()
+          ? "0.0.0.0"
+          : bound.getAddress().getHostAddress();
+    }
+
+    /**
+     * @param prefix the settings' prefix in messages: {@code admin} or {@code admin.probes}
+     * @param switchKey the key that turns this listener off
+     */
+    private Channel bind(
+        String prefix,
+        String host,
+        int port,
+        AdminRoutes routes,
+        Optional<BearerToken> token,
+        String switchKey)
         throws ConfigException {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
@@ -255,18 +353,22 @@ public final class AdminServer implements AutoCloseable {
                           .addLast(HANDLER, new AdminHandler(routes, token));
                     }
                   });
-      ChannelFuture bound = bootstrap.bind(settings.host(), settings.port()).awaitUninterruptibly();
+      ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
       if (!bound.isSuccess()) {
-        String address = settings.host() + ":" + settings.port();
+        String address = host + ":" + port;
         String hint =
             String.valueOf(bound.cause().getMessage()).contains("in use")
                 ? "another process listens there (find it with `ss -ltnp 'sport = :"
-                    + settings.port()
-                    + "'`); choose "
-                    + "another admin.port, or set admin.enabled = false"
-                : "check admin.host is an address of this machine";
+                    + port
+                    + "'`); choose another "
+                    + prefix
+                    + ".port, or set "
+                    + switchKey
+                    + " = false"
+                : "check " + prefix + ".host is an address of this machine";
         throw new ConfigException(
-            "admin: cannot bind "
+            prefix
+                + ": cannot bind "
                 + address
                 + ": "
                 + bound.cause().getMessage()

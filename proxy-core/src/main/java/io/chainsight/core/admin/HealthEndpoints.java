@@ -83,6 +83,26 @@ final class HealthEndpoints {
         text.toString());
   }
 
+  /**
+   * {@code /readyz} on the probes listener, which asks no token: the status and the names of the
+   * failed checks, none of the details (addresses, certificate names, reload problems).
+   */
+  AdminResponse readyBrief(AdminRequest request) {
+    List<String> failed = checks().stream().filter(check -> !check.ok()).map(Check::name).toList();
+    Map<String, Object> json = Json.object();
+    json.put("status", failed.isEmpty() ? "ready" : "not ready");
+    json.put("failed", failed);
+    return AdminResponse.of(
+        request,
+        failed.isEmpty() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        json,
+        failed.isEmpty()
+            ? "ready"
+            : "not ready: "
+                + String.join(", ", failed)
+                + " (the admin endpoint's /readyz has the details)");
+  }
+
   List<Check> checks() {
     return List.of(serving(), listener(), certificate(), backend(), reload());
   }

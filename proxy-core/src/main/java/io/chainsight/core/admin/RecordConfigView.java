@@ -75,6 +75,9 @@ public final class RecordConfigView implements ConfigView {
     add(entries, "admin.host", quote(config.admin().host()));
     add(entries, "admin.port", String.valueOf(config.admin().port()));
     add(entries, "admin.token", config.admin().token().isPresent() ? REDACTED : NOT_SET);
+    add(entries, "admin.probes.enabled", String.valueOf(config.admin().probes().enabled()));
+    add(entries, "admin.probes.host", quote(config.admin().probes().host()));
+    add(entries, "admin.probes.port", String.valueOf(config.admin().probes().port()));
     add(entries, "diagnostics.dedup-window", duration(config.diagnostics().dedupWindow()));
     add(entries, "diagnostics.recent", String.valueOf(config.diagnostics().recent()));
     add(entries, "log.format", lower(config.log().format()));

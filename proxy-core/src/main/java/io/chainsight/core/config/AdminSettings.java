@@ -9,13 +9,21 @@ import java.util.Optional;
  * {@code chainsight.admin}: the debugging listener. {@code enabled = false} turns it off; port 0
  * picks a free port (tests). The token, when set, is required as {@code Authorization: Bearer
  * <token>}. A listener on a non-loopback address without a token is refused: it would show the
- * configuration to anyone who can reach it.
+ * configuration to anyone who can reach it. {@code probes} is the token-free health listener, which
+ * runs whether or not the admin listener does.
  */
-public record AdminSettings(boolean enabled, String host, int port, Optional<String> token) {
+public record AdminSettings(
+    boolean enabled, String host, int port, Optional<String> token, ProbesSettings probes) {
   public AdminSettings {
     Checks.notBlank("admin.host", host);
     Checks.port("admin.port", port);
     token = token.filter(t -> !t.isBlank());
+    if (enabled && probes.enabled() && port != 0 && probes.port() == port) {
+      throw new IllegalArgumentException(
+          "admin.probes.port: "
+              + port
+              + " is admin.port too (expected: another port for the probes listener, e.g. 9902)");
+    }
     if (enabled && token.isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException(
           "admin.host: "
@@ -25,6 +33,11 @@ public record AdminSettings(boolean enabled, String host, int port, Optional<Str
               + "(expected: admin.host = 127.0.0.1, or set admin.token (environment variable CHAINSIGHT_ADMIN_TOKEN) "
               + "and send it as Authorization: Bearer <token>)");
     }
+  }
+
+  /** The admin listener without a probes listener. */
+  public AdminSettings(boolean enabled, String host, int port, Optional<String> token) {
+    this(enabled, host, port, token, ProbesSettings.OFF);
   }
 
   /**

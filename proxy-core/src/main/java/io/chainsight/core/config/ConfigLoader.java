@@ -125,7 +125,11 @@ public final class ConfigLoader {
                     v.bool("admin.enabled"),
                     v.string("admin.host"),
                     v.integer("admin.port"),
-                    v.optionalString("admin.token")));
+                    v.optionalString("admin.token"),
+                    new ProbesSettings(
+                        v.bool("admin.probes.enabled"),
+                        v.string("admin.probes.host"),
+                        v.integer("admin.probes.port"))));
     LimitsSettings limits =
         v.build(
             () ->

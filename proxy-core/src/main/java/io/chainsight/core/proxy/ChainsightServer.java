@@ -89,7 +89,10 @@ public final class ChainsightServer implements AutoCloseable {
                   new ProxyInitializer(
                       config, credentials::context, router, metrics, reporter, failures, clients));
       this.listener = bind(bootstrap, config);
-      this.admin = config.admin().enabled() ? startAdmin(configView) : null;
+      this.admin =
+          config.admin().enabled() || config.admin().probes().enabled()
+              ? startAdmin(configView)
+              : null;
     } catch (RuntimeException | InterruptedException | ConfigException e) {
       failures.close();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -225,7 +228,12 @@ public final class ChainsightServer implements AutoCloseable {
 
   /** The admin listener's address; empty when {@code admin.enabled = false}. */
   public Optional<InetSocketAddress> adminAddress() {
-    return Optional.ofNullable(admin).map(AdminServer::address);
+    return Optional.ofNullable(admin).flatMap(AdminServer::adminAddress);
+  }
+
+  /** The probes listener's address; empty when {@code admin.probes.enabled = false}. */
+  public Optional<InetSocketAddress> probesAddress() {
+    return Optional.ofNullable(admin).flatMap(AdminServer::probesAddress);
   }
 
   public ProxyMetrics metrics() {
