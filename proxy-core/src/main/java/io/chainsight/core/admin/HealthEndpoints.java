@@ -89,7 +89,7 @@ final class HealthEndpoints {
    */
   AdminResponse readyBrief(AdminRequest request) {
     List<String> failed = checks().stream().filter(check -> !check.ok()).map(Check::name).toList();
-    Map<String, Object> json = Json.object();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", failed.isEmpty() ? "ready" : "not ready");
     json.put("failed", failed);
     return AdminResponse.of(
