@@ -5,6 +5,7 @@ import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.metrics.MinuteHistory;
 import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
@@ -51,10 +52,12 @@ public final class AdminServer implements AutoCloseable {
 
   private final Channel channel;
   private final BackendProbe probe;
+  private final MinuteSampler sampler;
 
-  private AdminServer(Channel channel, BackendProbe probe) {
+  private AdminServer(Channel channel, BackendProbe probe, MinuteSampler sampler) {
     this.channel = channel;
     this.probe = probe;
+    this.sampler = sampler;
   }
 
   public static Builder builder(ChainsightConfig config) {
@@ -67,6 +70,7 @@ public final class AdminServer implements AutoCloseable {
 
   @Override
   public void close() {
+    sampler.close();
     probe.close();
     channel.close().syncUninterruptibly();
   }
@@ -213,7 +217,9 @@ public final class AdminServer implements AutoCloseable {
       }
       BackendProbe probe =
           new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
-      AdminRoutes routes = routes(probe);
+      MinuteHistory history = new MinuteHistory(metrics, clock, HistoryEndpoint.FAMILIES);
+      MinuteSampler sampler = new MinuteSampler(group.next(), history, clock);
+      AdminRoutes routes = routes(probe, history);
       Optional<BearerToken> token = BearerToken.of(settings.token());
       Channel channel = bind(settings, routes, token);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
@@ -231,12 +237,13 @@ public final class AdminServer implements AutoCloseable {
                 + "(expected: admin.host = 127.0.0.1, or set admin.token)");
       }
       probe.start();
+      sampler.start();
       log.info(
           "admin endpoint on http://{}:{} ({})",
           bound.getAddress().isAnyLocalAddress() ? "0.0.0.0" : bound.getAddress().getHostAddress(),
           bound.getPort(),
           token.isPresent() ? "bearer token required" : "loopback only, no token");
-      return new AdminServer(channel, probe);
+      return new AdminServer(channel, probe, sampler);
     }
 
     private Channel bind(AdminSettings settings, AdminRoutes routes, Optional<BearerToken> token)
@@ -277,7 +284,7 @@ public final class AdminServer implements AutoCloseable {
       return bound.channel();
     }
 
-    private AdminRoutes routes(BackendProbe probe) {
+    private AdminRoutes routes(BackendProbe probe, MinuteHistory history) {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
@@ -288,6 +295,7 @@ public final class AdminServer implements AutoCloseable {
           new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
       ReloadEndpoint reload = new ReloadEndpoint(reloader);
+      HistoryEndpoint historyEndpoint = new HistoryEndpoint(history);
       return new AdminRoutes(
           List.of(
               route(
@@ -321,6 +329,11 @@ public final class AdminServer implements AutoCloseable {
                   "/debug/handshakes/{id}",
                   "one handshake failure by the id in its log line",
                   handshakes::one),
+              route(
+                  HttpMethod.GET,
+                  "/history",
+                  "the last hour per minute: handshakes by result, failures by reason, requests by status",
+                  historyEndpoint::handle),
               route(
                   HttpMethod.GET,
                   "/config",
