@@ -4,24 +4,20 @@ import static io.chainsight.core.admin.TestJson.list;
 import static io.chainsight.core.admin.TestJson.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
-import io.chainsight.core.proxy.ChainsightServer;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin page's files, /history and the lint's certificate positions over plain HTTP (the page
@@ -31,37 +27,22 @@ class AdminPageFilesIT {
   private static final String BROWSER_ACCEPT =
       "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-  @TempDir Path dir;
+  private static final AdminFixture pki = new AdminFixture();
 
-  private final AdminFixture pki = new AdminFixture();
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension(pki.pki);
   private final HttpClient http = HttpClient.newHttpClient();
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
 
   private void start(Optional<String> token) throws Exception {
-    backend = RecordingBackend.start();
-    proxy =
-        ChainsightServer.start(
-            AdminFixture.config(
-                pki.write(dir, pki.server), backend.port(), AdminFixture.loopbackAdmin(token)),
-            new MetricRegistry());
+    proxy.start(config -> config.admin(AdminFixture.loopbackAdmin(token)));
   }
 
   private HttpResponse<String> get(String path, String accept, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
                 URI.create(
-                    "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort() + path))
+                    "http://127.0.0.1:"
+                        + proxy.server().adminAddress().orElseThrow().getPort()
+                        + path))
             .timeout(Duration.ofSeconds(10))
             .header("Accept", accept);
     if (token != null) {
@@ -133,9 +114,7 @@ class AdminPageFilesIT {
     start(Optional.empty());
     try (SSLSocket socket =
         (SSLSocket)
-            pki.clientContext(null)
-                .getSocketFactory()
-                .createSocket("localhost", proxy.tlsAddress().getPort())) {
+            pki.clientContext(null).getSocketFactory().createSocket("localhost", proxy.port())) {
       socket.setSoTimeout(5_000);
       socket.startHandshake();
       socket.getInputStream().read();
@@ -145,7 +124,7 @@ class AdminPageFilesIT {
     AdminFixture.await(
         "the failure counted",
         Duration.ofSeconds(10),
-        () -> proxy.metrics().handshakeFailures("NO_CLIENT_CERTIFICATE") == 1);
+        () -> proxy.server().metrics().handshakeFailures("NO_CLIENT_CERTIFICATE") == 1);
 
     Map<String, Object> json = TestJson.parse(get("/history", "*/*", null).body());
     String text = get("/history?format=text", "*/*", null).body();

@@ -5,13 +5,11 @@ import static io.chainsight.core.admin.TestJson.object;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
-import io.chainsight.core.proxy.ChainsightServer;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.HeadlessChromium;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.io.IOException;
 import java.net.URI;
@@ -26,10 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -46,18 +43,14 @@ class AdminPageIT {
   /** The served leaf expires within 14 days: its card, timeline row and lint say so. */
   private static final int LEAF_DAYS = 10;
 
+  private static final AdminFixture pki = new AdminFixture();
   private static HeadlessChromium browser;
-  private static AdminFixture pki;
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
-  private ChainsightServer proxy;
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension(pki.pki);
 
   @BeforeAll
   static void startBrowser() {
     browser = HeadlessChromium.start();
-    pki = new AdminFixture();
   }
 
   @AfterAll
@@ -68,30 +61,22 @@ class AdminPageIT {
     }
   }
 
-  @AfterEach
-  void stop() {
-    if (proxy != null) {
-      proxy.close();
-    }
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
+  /** The proxy serving a leaf that expires in {@link #LEAF_DAYS}; the admin page's origin. */
   private String start(Optional<String> token) throws Exception {
-    backend = RecordingBackend.start();
     HeldCertificate leaf =
         pki.serverBuilder()
             .validity(
                 pki.made.minus(Duration.ofDays(1)),
                 pki.made.plus(Duration.ofDays(LEAF_DAYS)).plus(Duration.ofHours(12)))
             .build();
-    TestPki.ServerFiles files = pki.write(dir, leaf);
-    proxy =
-        ChainsightServer.start(
-            AdminFixture.config(files, backend.port(), AdminFixture.loopbackAdmin(token)),
-            new MetricRegistry());
-    return "http://127.0.0.1:" + proxy.adminAddress().orElseThrow().getPort();
+    TestPki.ServerFiles files =
+        pki.write(Files.createDirectories(proxy.dir().resolve("leaf")), leaf);
+    proxy.start(
+        config ->
+            config
+                .certificate(files.chain(), files.key())
+                .admin(AdminFixture.loopbackAdmin(token)));
+    return "http://127.0.0.1:" + proxy.server().adminAddress().orElseThrow().getPort();
   }
 
   @Test
@@ -240,9 +225,7 @@ class AdminPageIT {
   private void request(HeldCertificate client) throws IOException {
     try (SSLSocket socket =
         (SSLSocket)
-            pki.clientContext(client)
-                .getSocketFactory()
-                .createSocket("localhost", proxy.tlsAddress().getPort())) {
+            pki.clientContext(client).getSocketFactory().createSocket("localhost", proxy.port())) {
       socket.setSoTimeout(5_000);
       socket.startHandshake();
       socket
@@ -257,15 +240,16 @@ class AdminPageIT {
   /** openssl trusting only our intermediate: OpenSSL error 2, alert unknown_ca to the proxy. */
   private void rejectOurChainWithOpenSsl() throws IOException {
     Path intermediateOnly =
-        Files.writeString(dir.resolve("intermediate-only.pem"), pki.intermediate.certificatePem());
-    Path[] files = TestPki.writeClientFiles(dir, "agent", pki.agent, pki.intermediate);
+        Files.writeString(
+            proxy.dir().resolve("intermediate-only.pem"), pki.intermediate.certificatePem());
+    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", pki.agent, pki.intermediate);
     Command.Result result =
         Command.run(
             List.of(
                 "openssl",
                 "s_client",
                 "-connect",
-                "127.0.0.1:" + proxy.tlsAddress().getPort(),
+                "127.0.0.1:" + proxy.port(),
                 "-servername",
                 "localhost",
                 "-CAfile",
