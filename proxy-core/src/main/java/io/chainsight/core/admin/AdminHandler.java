@@ -40,7 +40,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Format errorFormat =
         formatParam.isEmpty() ? Format.JSON : Format.parse(formatParam.get(0)).orElse(Format.JSON);
     AdminResponse response;
-    if (!request.decoderResult().isSuccess()) {
+    Optional<AdminResponse> page =
+        request.decoderResult().isSuccess()
+            ? AdminPage.answer(request, uri.path())
+            : Optional.empty();
+    if (page.isPresent()) {
+      // The page's files hold no data, so they need no token: the page asks for it (AdminPage).
+      response = page.get();
+    } else if (!request.decoderResult().isSuccess()) {
       response =
           AdminResponse.error(
               errorFormat,

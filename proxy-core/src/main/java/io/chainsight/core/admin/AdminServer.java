@@ -5,6 +5,7 @@ import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.metrics.MinuteHistory;
 import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
@@ -55,12 +56,15 @@ public final class AdminServer implements AutoCloseable {
   private final Channel channel;
   private final Channel probesChannel;
   private final BackendProbe probe;
+  private final MinuteSampler sampler;
 
   /** Either channel may be null: that listener is off. */
-  private AdminServer(Channel channel, Channel probesChannel, BackendProbe probe) {
+  private AdminServer(
+      Channel channel, Channel probesChannel, BackendProbe probe, MinuteSampler sampler) {
     this.channel = channel;
     this.probesChannel = probesChannel;
     this.probe = probe;
+    this.sampler = sampler;
   }
 
   public static Builder builder(ChainsightConfig config) {
@@ -91,6 +95,7 @@ public final class AdminServer implements AutoCloseable {
 
   @Override
   public void close() {
+    sampler.close();
     probe.close();
     if (channel != null) {
       channel.close().syncUninterruptibly();
@@ -243,7 +248,9 @@ public final class AdminServer implements AutoCloseable {
       }
       BackendProbe probe =
           new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
-      Channel channel = settings.enabled() ? bindAdmin(settings, probe) : null;
+      MinuteHistory history = new MinuteHistory(metrics, clock, HistoryEndpoint.FAMILIES);
+      MinuteSampler sampler = new MinuteSampler(group.next(), history, clock);
+      Channel channel = settings.enabled() ? bindAdmin(settings, probe, history) : null;
       Channel probesChannel = null;
       if (settings.probes().enabled()) {
         try {
@@ -256,13 +263,21 @@ public final class AdminServer implements AutoCloseable {
         }
       }
       probe.start();
-      return new AdminServer(channel, probesChannel, probe);
+      sampler.start();
+      return new AdminServer(channel, probesChannel, probe, sampler);
     }
 
-    private Channel bindAdmin(AdminSettings settings, BackendProbe probe) throws ConfigException {
+    private Channel bindAdmin(AdminSettings settings, BackendProbe probe, MinuteHistory history)
+        throws ConfigException {
       Optional<BearerToken> token = BearerToken.of(settings.token());
       Channel channel =
-          bind("admin", settings.host(), settings.port(), routes(probe), token, "admin.enabled");
+          bind(
+              "admin",
+              settings.host(),
+              settings.port(),
+              routes(probe, history),
+              token,
+              "admin.enabled");
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
       // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such
       // as
@@ -379,7 +394,7 @@ public final class AdminServer implements AutoCloseable {
       return bound.channel();
     }
 
-    private AdminRoutes routes(BackendProbe probe) {
+    private AdminRoutes routes(BackendProbe probe, MinuteHistory history) {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
@@ -390,6 +405,7 @@ public final class AdminServer implements AutoCloseable {
           new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
       ReloadEndpoint reload = new ReloadEndpoint(reloader);
+      HistoryEndpoint historyEndpoint = new HistoryEndpoint(history);
       return new AdminRoutes(
           List.of(
               route(
@@ -423,6 +439,11 @@ public final class AdminServer implements AutoCloseable {
                   "/debug/handshakes/{id}",
                   "one handshake failure by the id in its log line",
                   handshakes::one),
+              route(
+                  HttpMethod.GET,
+                  "/history",
+                  "the last hour per minute: handshakes by result, failures by reason, requests by status",
+                  historyEndpoint::handle),
               route(
                   HttpMethod.GET,
                   "/config",

@@ -121,6 +121,9 @@ final class CertsEndpoint {
       entry.put("check", finding.check());
       entry.put("level", finding.level().name());
       entry.put("message", finding.message());
+      entry.put(
+          "certificate",
+          finding.certificate().isPresent() ? finding.certificate().getAsInt() : null);
       listed.add(entry);
     }
     lint.put("findings", listed);

@@ -89,6 +89,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "order",
+                k + 1,
                 name(chain, k)
                     + " repeats certificate "
                     + (first + 1)
@@ -102,6 +103,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "order",
+                1,
                 "certificate 1 ("
                     + Certificates.subject(chain.get(0))
                     + ") issued "
@@ -134,6 +136,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "order",
+              top + 1,
               name(chain, top)
                   + " is issued by "
                   + Certificates.issuer(chain.get(top))
@@ -148,6 +151,7 @@ public final class ChainLint {
           findings.add(
               LintFinding.error(
                   "order",
+                  k + 1,
                   name(chain, k)
                       + " is not on the path from the leaf to the root "
                       + "(it issued none of the certificates before it) (expected: only the leaf and its issuers; remove it)"));
@@ -222,6 +226,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "key",
+              1,
               "the private key is "
                   + key.getAlgorithm()
                   + ", but certificate 1 ("
@@ -234,12 +239,13 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "key",
+              1,
               "the private key does not match certificate 1 ("
                   + Certificates.subject(leaf)
                   + ") (expected: the key the leaf was issued for; compare "
                   + "`openssl x509 -noout -pubkey -in CHAIN` with `openssl pkey -pubout -in KEY`)"));
     } else {
-      findings.add(LintFinding.ok("key", "the private key matches the leaf's public key"));
+      findings.add(LintFinding.ok("key", 1, "the private key matches the leaf's public key"));
     }
   }
 
@@ -257,6 +263,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "signature",
+                i + 1,
                 name(chain, i)
                     + " names "
                     + Certificates.subject(issuer)
@@ -275,6 +282,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "signature",
+                chain.size(),
                 name(chain, chain.size() - 1)
                     + " is self-issued, but its "
                     + "self-signature does not verify (expected: a root signed with its own key; reissue it)"));
@@ -304,6 +312,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "ca",
+                i + 1,
                 name(chain, i)
                     + " issues certificate "
                     + i
@@ -317,6 +326,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "ca",
+                i + 1,
                 name(chain, i)
                     + " has keyUsage without keyCertSign; clients fail "
                     + "with OpenSSL error 32 (key usage does not include certificate signing): reissue it with keyUsage "
@@ -327,6 +337,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.info(
               "ca",
+              1,
               "certificate 1 ("
                   + Certificates.subject(chain.get(0))
                   + ") is a CA "
@@ -352,6 +363,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "path-length",
+                i + 1,
                 name(chain, i)
                     + " allows "
                     + pathLen
@@ -384,6 +396,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "validity",
+                i + 1,
                 name(chain, i)
                     + " is not valid until "
                     + notBefore
@@ -395,6 +408,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "validity",
+                i + 1,
                 name(chain, i)
                     + " expired at "
                     + notAfter
@@ -406,6 +420,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.warning(
                 "validity",
+                i + 1,
                 name(chain, i)
                     + " expires at "
                     + notAfter
@@ -436,6 +451,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "purpose",
+              1,
               name(chain, 0)
                   + " has extendedKeyUsage "
                   + describe(leafPurposes)
@@ -447,6 +463,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "purpose",
+              1,
               name(chain, 0)
                   + " has keyUsage without digitalSignature; TLS 1.3 "
                   + "and ECDHE handshakes need the server to sign with this key: reissue it with keyUsage "
@@ -458,6 +475,7 @@ public final class ChainLint {
         findings.add(
             LintFinding.error(
                 "purpose",
+                i + 1,
                 name(chain, i)
                     + " restricts extendedKeyUsage to "
                     + describe(caPurposes)
@@ -473,7 +491,7 @@ public final class ChainLint {
                   "purpose",
                   "certificate 1 has no extendedKeyUsage, so it may serve any purpose "
                       + "(OpenSSL, Go and Java accept it as a server certificate)")
-              : LintFinding.ok("purpose", "certificate 1 allows serverAuth"));
+              : LintFinding.ok("purpose", 1, "certificate 1 allows serverAuth"));
     }
   }
 
@@ -484,6 +502,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.info(
               "root",
+              lastIndex + 1,
               chain.size() == 1
                   ? "certificate 1 is self-signed: clients must trust this exact certificate"
                   : "the chain includes the root "
@@ -510,7 +529,7 @@ public final class ChainLint {
               + " is an intermediate, clients fail with OpenSSL error 20 "
               + "(unable to get local issuer certificate) unless their CA file holds it too";
     }
-    findings.add(LintFinding.info("root", message));
+    findings.add(LintFinding.info("root", lastIndex + 1, message));
   }
 
   private static void host(X509Certificate leaf, String listenHost, List<LintFinding> findings) {
@@ -525,6 +544,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.error(
               "host",
+              1,
               "certificate 1 ("
                   + Certificates.subject(leaf)
                   + ") has no "
@@ -540,6 +560,7 @@ public final class ChainLint {
       findings.add(
           LintFinding.info(
               "host",
+              1,
               "listen.host is "
                   + host
                   + " (every interface), so the names clients "
@@ -556,7 +577,7 @@ public final class ChainLint {
     boolean ip = isIpLiteral(host);
     if (covers(host, dnsNames, ips)) {
       findings.add(
-          LintFinding.ok("host", "listen.host " + host + " is in the SANs (" + sans + ")"));
+          LintFinding.ok("host", 1, "listen.host " + host + " is in the SANs (" + sans + ")"));
       return;
     }
     String hint =
@@ -566,6 +587,7 @@ public final class ChainLint {
     findings.add(
         LintFinding.error(
             "host",
+            1,
             "listen.host "
                 + host
                 + " is not in the SANs of certificate 1 ("

@@ -411,6 +411,7 @@ class AdminIT {
             "GET /certs",
             "GET /debug/handshakes",
             "GET /debug/handshakes/{id}",
+            "GET /history",
             "GET /config",
             "POST /reload",
             "GET /version");
