@@ -36,26 +36,25 @@ final class HistoryEndpoint {
   /** The answer, as Jackson writes it: the field order is the order of the components. */
   record HistoryJson(int bucketSeconds, List<MinuteJson> minutes) {}
 
-  /** One minute: how much each series grew in it, by label value (zeros left out). */
+  /**
+   * One minute: the counters of each series that grew in it, each with its labels and how much
+   * (zeros left out).
+   */
   record MinuteJson(
       String start,
       String end,
       boolean partial,
-      Map<String, Long> handshakes,
-      Map<String, Long> handshakeFailures,
-      Map<String, Long> requests) {
+      List<MinuteHistory.Count> handshakes,
+      List<MinuteHistory.Count> handshakeFailures,
+      List<MinuteHistory.Count> requests) {
     static MinuteJson of(MinuteHistory.Minute minute) {
       return new MinuteJson(
           minute.start().toString(),
           minute.end().toString(),
           minute.partial(),
-          counts(minute, ProxyMetrics.HANDSHAKES),
-          counts(minute, ProxyMetrics.HANDSHAKE_FAILURES),
-          counts(minute, ProxyMetrics.REQUESTS));
-    }
-
-    private static Map<String, Long> counts(MinuteHistory.Minute minute, String family) {
-      return minute.counts().getOrDefault(family, Map.of());
+          minute.counts().getOrDefault(ProxyMetrics.HANDSHAKES, List.of()),
+          minute.counts().getOrDefault(ProxyMetrics.HANDSHAKE_FAILURES, List.of()),
+          minute.counts().getOrDefault(ProxyMetrics.REQUESTS, List.of()));
     }
   }
 
@@ -68,11 +67,15 @@ final class HistoryEndpoint {
     for (MinuteHistory.Minute minute : minutes) {
       StringBuilder line = new StringBuilder();
       for (String family : FAMILIES) {
-        Map<String, Long> counts = minute.counts().getOrDefault(family, Map.of());
+        List<MinuteHistory.Count> counts = minute.counts().getOrDefault(family, List.of());
         if (!counts.isEmpty()) {
           line.append("  ").append(SERIES.get(family));
-          counts.forEach(
-              (value, count) -> line.append(' ').append(value).append('=').append(count));
+          for (MinuteHistory.Count count : counts) {
+            line.append(' ')
+                .append(String.join("/", count.labels().values()))
+                .append('=')
+                .append(count.count());
+          }
         }
       }
       if (line.length() > 0) {
