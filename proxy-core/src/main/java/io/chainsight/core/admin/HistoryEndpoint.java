@@ -5,10 +5,9 @@ import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * {@code /history}: the last hour per minute (handshakes by result, handshake failures by reason,
@@ -34,31 +33,51 @@ final class HistoryEndpoint {
     this.history = history;
   }
 
+  /** The answer, as Jackson writes it: the field order is the order of the components. */
+  record HistoryJson(int bucketSeconds, List<MinuteJson> minutes) {}
+
+  /**
+   * One minute: the counters of each series that grew in it, each with its labels and how much
+   * (zeros left out).
+   */
+  record MinuteJson(
+      String start,
+      String end,
+      boolean partial,
+      List<MinuteHistory.Count> handshakes,
+      List<MinuteHistory.Count> handshakeFailures,
+      List<MinuteHistory.Count> requests) {
+    static MinuteJson of(MinuteHistory.Minute minute) {
+      return new MinuteJson(
+          minute.start().toString(),
+          minute.end().toString(),
+          minute.partial(),
+          minute.counts().getOrDefault(ProxyMetrics.HANDSHAKES, List.of()),
+          minute.counts().getOrDefault(ProxyMetrics.HANDSHAKE_FAILURES, List.of()),
+          minute.counts().getOrDefault(ProxyMetrics.REQUESTS, List.of()));
+    }
+  }
+
   AdminResponse handle(AdminRequest request) {
     List<MinuteHistory.Minute> minutes = history.lastHour();
-    List<Object> listed = new ArrayList<>();
     StringBuilder text =
         new StringBuilder(
             "the last hour per minute, oldest first (UTC; minutes with nothing counted left out):\n");
     int shown = 0;
     for (MinuteHistory.Minute minute : minutes) {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("start", minute.start().toString());
-      json.put("end", minute.end().toString());
-      json.put("partial", minute.partial());
       StringBuilder line = new StringBuilder();
       for (String family : FAMILIES) {
-        Map<String, Long> counts = minute.counts().getOrDefault(family, Map.of());
-        Map<String, Object> values = new LinkedHashMap<>();
-        counts.forEach(values::put);
-        json.put(SERIES.get(family), values);
+        List<MinuteHistory.Count> counts = minute.counts().getOrDefault(family, List.of());
         if (!counts.isEmpty()) {
           line.append("  ").append(SERIES.get(family));
-          counts.forEach(
-              (value, count) -> line.append(' ').append(value).append('=').append(count));
+          for (MinuteHistory.Count count : counts) {
+            line.append(' ')
+                .append(String.join("/", count.labels().values()))
+                .append('=')
+                .append(count.count());
+          }
         }
       }
-      listed.add(json);
       if (line.length() > 0) {
         shown++;
         text.append("  ")
@@ -72,9 +91,8 @@ final class HistoryEndpoint {
     if (shown == 0) {
       text.append("  nothing counted yet\n");
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("bucketSeconds", 60);
-    json.put("minutes", listed);
+    HistoryJson json =
+        new HistoryJson(60, minutes.stream().map(MinuteJson::of).collect(Collectors.toList()));
     return AdminResponse.of(request, HttpResponseStatus.OK, json, text.toString());
   }
 }

@@ -6,8 +6,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,33 +20,46 @@ import java.util.TreeMap;
  * page's charts). It reads the same Dropwizard counters {@code /metrics} exports, so the two never
  * disagree and the request path pays nothing: each {@link #sample} (once a minute, at the minute)
  * closes a bucket with how much each counter grew since the sample before; the current minute is
- * read live.
+ * read live. Counters are named {@code family.label.value[.label.value]} ({@link
+ * ProxyMetrics#labelled}).
  */
 public final class MinuteHistory {
   /** Buckets kept: the current minute and the 59 before it. */
   public static final int MINUTES = 60;
 
   /**
+   * How much one counter grew in a bucket.
+   *
+   * @param labels the counter's labels, in the order its Dropwizard name gives them
+   */
+  public record Count(Map<String, String> labels, long count) {
+    public Count {
+      labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
+  }
+
+  /**
    * One bucket: from one sample to the next (or to now, while {@code partial}).
    *
-   * @param counts family, then label value, then how much it grew in this bucket; zeros left out
+   * @param counts by family, the counters that grew in this bucket (zeros left out), in the order
+   *     of their label values
    */
   public record Minute(
-      Instant start, Instant end, boolean partial, Map<String, Map<String, Long>> counts) {
+      Instant start, Instant end, boolean partial, Map<String, List<Count>> counts) {
     public Minute {
       Objects.requireNonNull(start, "start");
       Objects.requireNonNull(end, "end");
-      // Sorted, so that JSON and text list the label values in a stable order.
-      Map<String, Map<String, Long>> sorted = new TreeMap<>();
-      counts.forEach(
-          (family, values) ->
-              sorted.put(family, Collections.unmodifiableMap(new TreeMap<>(values))));
-      counts = Collections.unmodifiableMap(sorted);
+      Map<String, List<Count>> copy = new TreeMap<>();
+      counts.forEach((family, list) -> copy.put(family, List.copyOf(list)));
+      counts = Collections.unmodifiableMap(copy);
     }
 
-    /** How much {@code family{label=value}} grew in this bucket. */
-    public long count(String family, String value) {
-      return counts.getOrDefault(family, Map.of()).getOrDefault(value, 0L);
+    /** How much the counters of {@code family} that carry all of {@code labels} grew in total. */
+    public long count(String family, Map<String, String> labels) {
+      return counts.getOrDefault(family, List.of()).stream()
+          .filter(c -> c.labels().entrySet().containsAll(labels.entrySet()))
+          .mapToLong(Count::count)
+          .sum();
     }
   }
 
@@ -103,19 +118,34 @@ public final class MinuteHistory {
     return counts;
   }
 
-  private Map<String, Map<String, Long>> growth(Map<String, Long> before, Map<String, Long> after) {
-    Map<String, Map<String, Long>> growth = new TreeMap<>();
-    for (Map.Entry<String, Long> counter : after.entrySet()) {
+  private Map<String, List<Count>> growth(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, List<Count>> growth = new TreeMap<>();
+    // By name, so that the counts of a family come in the order of their label values.
+    for (Map.Entry<String, Long> counter : new TreeMap<>(after).entrySet()) {
       // A counter created since the sample before started from zero.
       long grew = counter.getValue() - before.getOrDefault(counter.getKey(), 0L);
       if (grew > 0) {
         String family = family(counter.getKey());
-        String rest = counter.getKey().substring(family.length() + 1);
-        String value = rest.substring(rest.indexOf('.') + 1);
-        growth.computeIfAbsent(family, f -> new TreeMap<>()).merge(value, grew, Long::sum);
+        growth
+            .computeIfAbsent(family, f -> new ArrayList<>())
+            .add(new Count(labels(counter.getKey().substring(family.length() + 1)), grew));
       }
     }
     return growth;
+  }
+
+  /** {@code hop.listener.reason.EXPIRED} as {@code {hop=listener, reason=EXPIRED}}. */
+  private static Map<String, String> labels(String pairs) {
+    String[] parts = pairs.split("\\.");
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < parts.length; i += 2) {
+      // The last value keeps any dots in it (none of ours has one).
+      boolean last = i + 3 >= parts.length;
+      labels.put(
+          parts[i],
+          last ? String.join(".", Arrays.copyOfRange(parts, i + 1, parts.length)) : parts[i + 1]);
+    }
+    return labels;
   }
 
   /** The watched family a {@code family.label.value} name belongs to, or null. */

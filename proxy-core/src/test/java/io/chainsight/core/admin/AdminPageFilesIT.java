@@ -133,9 +133,14 @@ class AdminPageFilesIT {
     List<Object> minutes = list(json.get("minutes"));
     Map<String, Object> now = object(minutes.get(minutes.size() - 1));
     assertThat(now).containsEntry("partial", true);
-    assertThat(object(now.get("handshakeFailures"))).containsEntry("NO_CLIENT_CERTIFICATE", 1);
-    assertThat(object(now.get("handshakes"))).containsEntry("failure", 1);
-    assertThat(text).contains("handshakeFailures NO_CLIENT_CERTIFICATE=1");
+    Map<String, Object> failed = object(list(now.get("handshakeFailures")).get(0));
+    assertThat(object(failed.get("labels"))).containsEntry("reason", "NO_CLIENT_CERTIFICATE");
+    assertThat(failed).containsEntry("count", 1);
+    assertThat(list(now.get("handshakes")))
+        .extracting(
+            c -> object(object(c).get("labels")).get("result") + "=" + object(c).get("count"))
+        .containsExactly("failure=1");
+    assertThat(text).containsPattern("handshakeFailures (listener/)?NO_CLIENT_CERTIFICATE=1");
   }
 
   @Test

@@ -38,12 +38,26 @@ class MinuteHistoryTest {
     assertThat(now.partial()).isTrue();
     assertThat(now.start()).isEqualTo(START);
     assertThat(now.end()).isEqualTo(START.plusSeconds(20));
-    assertThat(now.counts())
-        .isEqualTo(
-            Map.of(
-                ProxyMetrics.HANDSHAKES, Map.of("success", 1L, "failure", 1L),
-                ProxyMetrics.HANDSHAKE_FAILURES, Map.of("EXPIRED", 1L),
-                ProxyMetrics.REQUESTS, Map.of("200", 1L)));
+    assertThat(now.count(ProxyMetrics.HANDSHAKES, Map.of("result", "success"))).isEqualTo(1);
+    assertThat(now.count(ProxyMetrics.HANDSHAKES, Map.of("result", "failure"))).isEqualTo(1);
+    assertThat(now.count(ProxyMetrics.REQUESTS, Map.of("code", "200"))).isEqualTo(1);
+    assertThat(now.counts().get(ProxyMetrics.HANDSHAKE_FAILURES))
+        .extracting(MinuteHistory.Count::count)
+        .containsExactly(1L);
+    assertThat(now.counts().get(ProxyMetrics.HANDSHAKE_FAILURES).get(0).labels())
+        .containsEntry("reason", "EXPIRED");
+  }
+
+  @Test
+  void aNameWithSeveralLabelsGivesThemAllInOrder() {
+    registry.counter("chainsight_handshake_failures_total.hop.backend.reason.EXPIRED").inc(2);
+
+    MinuteHistory.Count count =
+        history.lastHour().get(0).counts().get(ProxyMetrics.HANDSHAKE_FAILURES).get(0);
+
+    assertThat(count.labels())
+        .containsExactly(Map.entry("hop", "backend"), Map.entry("reason", "EXPIRED"));
+    assertThat(count.count()).isEqualTo(2);
   }
 
   @Test
@@ -63,12 +77,18 @@ class MinuteHistoryTest {
     assertThat(minutes)
         .extracting(MinuteHistory.Minute::partial)
         .containsExactly(false, false, true);
-    assertThat(minutes.get(0).count(ProxyMetrics.HANDSHAKE_FAILURES, "EXPIRED")).isEqualTo(1);
-    assertThat(minutes.get(1).count(ProxyMetrics.HANDSHAKE_FAILURES, "EXPIRED")).isEqualTo(2);
-    // ISSUER_NOT_FOUND's counter did not exist at the sample before: it grew from zero.
-    assertThat(minutes.get(1).count(ProxyMetrics.HANDSHAKE_FAILURES, "ISSUER_NOT_FOUND"))
+    assertThat(minutes.get(0).count(ProxyMetrics.HANDSHAKE_FAILURES, Map.of("reason", "EXPIRED")))
         .isEqualTo(1);
-    assertThat(minutes.get(1).count(ProxyMetrics.HANDSHAKES, "failure")).isEqualTo(3);
+    assertThat(minutes.get(1).count(ProxyMetrics.HANDSHAKE_FAILURES, Map.of("reason", "EXPIRED")))
+        .isEqualTo(2);
+    // ISSUER_NOT_FOUND's counter did not exist at the sample before: it grew from zero.
+    assertThat(
+            minutes
+                .get(1)
+                .count(ProxyMetrics.HANDSHAKE_FAILURES, Map.of("reason", "ISSUER_NOT_FOUND")))
+        .isEqualTo(1);
+    assertThat(minutes.get(1).count(ProxyMetrics.HANDSHAKES, Map.of("result", "failure")))
+        .isEqualTo(3);
     assertThat(minutes.get(1).start()).isEqualTo(START.plus(Duration.ofMinutes(1)));
     assertThat(minutes.get(1).end()).isEqualTo(START.plus(Duration.ofMinutes(2)));
     assertThat(minutes.get(2).counts()).isEmpty();
@@ -88,8 +108,8 @@ class MinuteHistoryTest {
 
     assertThat(minutes).hasSize(MinuteHistory.MINUTES);
     // 59 closed minutes and the current one: the oldest kept is the 17th, which counted 17.
-    assertThat(minutes.get(0).count(ProxyMetrics.REQUESTS, "200")).isEqualTo(17);
-    assertThat(minutes.get(58).count(ProxyMetrics.REQUESTS, "200")).isEqualTo(75);
+    assertThat(minutes.get(0).count(ProxyMetrics.REQUESTS, Map.of("code", "200"))).isEqualTo(17);
+    assertThat(minutes.get(58).count(ProxyMetrics.REQUESTS, Map.of("code", "200"))).isEqualTo(75);
     assertThat(minutes.get(59).partial()).isTrue();
   }
 

@@ -22,7 +22,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.json.Json;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -40,9 +39,6 @@ public final class HeadlessChromium implements AutoCloseable {
 
   private static final Path BROWSER = Path.of(env("CHROMIUM_BIN", "/usr/bin/chromium"));
   private static final Path DRIVER = Path.of(env("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
-
-  // Selenium's own reader for Chrome's log messages, which are JSON.
-  private static final Json JSON = new Json();
 
   private final ChromeDriver driver;
   private final Path profile;
@@ -181,8 +177,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
   private void readRequests() {
     for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
-      Map<String, Object> message =
-          child(JSON.<Map<String, Object>>toType(entry.getMessage(), Json.MAP_TYPE), "message");
+      Map<String, Object> message = child(StrictJson.object(entry.getMessage()), "message");
       if ("Network.requestWillBeSent".equals(message.get("method"))) {
         Map<String, Object> request = child(child(message, "params"), "request");
         if (!((String) request.get("url")).startsWith("chrome://")) {

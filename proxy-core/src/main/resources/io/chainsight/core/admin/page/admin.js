@@ -552,16 +552,32 @@
   function renderCharts(history) {
     const minutes = history.minutes;
     replace($('charts'),
-      chart('Handshakes by result', 'handshakes', minutes, (k) => (k === 'failure' ? '#c92a2a' : '#2b8a3e')),
+      chart('Handshakes by result', 'handshakes', minutes, (k) => (k.endsWith('failure') ? '#c92a2a'
+        : k.startsWith('backend') ? '#74b816' : '#2b8a3e')),
       chart('Failures by reason', 'handshakeFailures', minutes, null),
       chart('Requests by status', 'requests', minutes, statusColour));
   }
 
+  /**
+   * A minute's counts of one series by key: the label values in order (hop listener, the default,
+   * left out), e.g. "EXPIRED" or "backend UNKNOWN_CA".
+   */
+  function counts(minute, series) {
+    const byKey = {};
+    for (const c of minute[series] || []) {
+      const key = Object.entries(c.labels).filter(([name, value]) => !(name === 'hop' && value === 'listener'))
+        .map(([, value]) => value).join(' ');
+      byKey[key] = (byKey[key] || 0) + c.count;
+    }
+    return byKey;
+  }
+
   /** Stacked bars, one per minute, the last on the right; the keys of every minute in one legend. */
-  function chart(title, series, minutes, colourOf) {
-    const keys = [...new Set(minutes.flatMap((m) => Object.keys(m[series] || {})))].sort();
+  function chart(title, series, allMinutes, colourOf) {
+    const minutes = allMinutes.map((m) => ({ start: m.start, partial: m.partial, [series]: counts(m, series) }));
+    const keys = [...new Set(minutes.flatMap((m) => Object.keys(m[series])))].sort();
     const colour = (k) => (colourOf ? colourOf(k) : PALETTE[keys.indexOf(k) % PALETTE.length]);
-    const total = (m) => keys.reduce((sum, k) => sum + ((m[series] || {})[k] || 0), 0);
+    const total = (m) => keys.reduce((sum, k) => sum + (m[series][k] || 0), 0);
     const max = Math.max(1, ...minutes.map(total));
     const width = 300;
     const height = 110;
