@@ -12,16 +12,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every relative link and anchor in the README and docs/ leads somewhere. */
+/** Every relative link and anchor in the READMEs and docs/ leads somewhere. */
 class DocsLinksTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   @TempDir Path dir;
 
   @Test
-  void everyRelativeLinkInTheReadmeAndDocsResolves() throws IOException {
+  void everyRelativeLinkInTheReadmesAndDocsResolves() throws IOException {
     List<Path> files = new ArrayList<>();
     files.add(REPO.resolve("README.md"));
+    files.add(REPO.resolve("bench/README.md"));
+    files.add(REPO.resolve("docker/README.md"));
     try (Stream<Path> docs = Files.walk(REPO.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
     }
