@@ -203,10 +203,11 @@ class CheckConfigCommandTest {
         .contains("  client-auth    require\n")
         .contains("  access.allow   any verified certificate\n")
         .contains(
-            "  routes         3\n"
+            "  routes         4\n"
                 + "    0. /version GET -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
                 + "    1. /v*/agents POST|PUT -> http://127.0.0.1:8890  client-auth optional, global access.allow\n"
-                + "    2. /v*/agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule\n");
+                + "    2. /v*/agents GET|DELETE -> https://127.0.0.1:8891  client-auth require, 1 rule\n"
+                + "    3. /v3*/ GET -> http://127.0.0.1:8890  client-auth optional, global access.allow\n");
   }
 
   @Test

@@ -81,6 +81,7 @@ class KeylimeRegistrarPresetTest {
     for (String[] request :
         new String[][] {
           {"GET", "/version"},
+          {"GET", "/v3.0/"},
           {"POST", "/v2.1/agents/" + UUID},
           {"PUT", "/v2.1/agents/" + UUID + "/activate"},
           {"PUT", "/v2.0/agents/" + UUID},
@@ -113,6 +114,14 @@ class KeylimeRegistrarPresetTest {
   }
 
   @Test
+  void theV3SupportCheckHasItsOwnRouteThatTenantRoutesOutrank() {
+    assertThat(route("GET", "/v3.0/")).contains(3);
+    assertThat(route("GET", "/v3.0/agents")).contains(2);
+    assertThat(route("GET", "/v3.0/agents/" + UUID)).contains(2);
+    assertThat(route("DELETE", "/v3.0/")).isEmpty();
+  }
+
+  @Test
   void anythingElseIsNotRouted() {
     assertThat(route("PATCH", "/v2.1/agents/" + UUID)).isEmpty();
     assertThat(route("GET", "/metrics")).isEmpty();
@@ -140,5 +149,6 @@ class KeylimeRegistrarPresetTest {
     assertThat(preset.allow()).isEmpty();
     assertThat(preset.routes().get(0).allow()).isEmpty();
     assertThat(preset.routes().get(1).allow()).isEmpty();
+    assertThat(preset.routes().get(3).allow()).isEmpty();
   }
 }

@@ -130,6 +130,28 @@ class KeylimePresetIT {
   }
 
   @Test
+  void stockAgentChecksV3SupportAndActivatesWithPutOverThePlainHttpBackend() {
+    Command.Result check = curl(null, base + "/v3.0/");
+    assertThat(check.stdout()).as(check.stderr()).endsWith("\n200");
+    assertThat(plain.last().method()).isEqualTo("GET");
+    assertThat(plain.last().target()).isEqualTo("/v3.0/");
+
+    Command.Result activate =
+        curl(
+            null,
+            "-X",
+            "PUT",
+            "-d",
+            "",
+            base + "/v2.1/agents/d432fbb3-d2f1-4a97-9ef7-75bd81c00000");
+    assertThat(activate.stdout()).as(activate.stderr()).endsWith("\n200");
+    assertThat(plain.last().method()).isEqualTo("PUT");
+    assertThat(plain.last().target())
+        .isEqualTo("/v2.1/agents/d432fbb3-d2f1-4a97-9ef7-75bd81c00000");
+    assertThat(tls.received()).isEmpty();
+  }
+
+  @Test
   void tenantListsAgentsThroughTheRegistrarsTlsPortAsChainsight() {
     Command.Result result = curl("tenant", base + "/v2.1/agents");
     assertThat(result.stdout()).as(result.stderr()).endsWith("\n200");
