@@ -10,6 +10,7 @@ package io.chainsight.core.proxy;
  *   alerts      ClientAlertSniffer (replaces detect-tls): notes a plaintext alert sent during the handshake
  *   sni         SniSslHandler: reads the ClientHello's server name, then becomes "tls"
  *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
+ *   tls-errors  FatalAlertFlush: a TLS error after the handshake closes the connection at once
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
  *   http        HttpServerCodec
  *   timeouts    RequestTimeouts: idle keep-alive close, and 408 for a request head that does not arrive
@@ -21,6 +22,7 @@ package io.chainsight.core.proxy;
  *
  * <pre>
  *   backend-tls SslHandler, client side (https backends only), verified by BackendChainVerifier
+ *   backend-tls-errors FatalAlertFlush (https backends only), as for a client connection
  *   http-client HttpClientCodec
  *   backend     BackendHandler: hands responses to the FrontendHandler of the exchange in flight
  * </pre>
@@ -31,11 +33,13 @@ public final class PipelineNames {
   public static final String ALERT_SNIFFER = "alerts";
   public static final String SNI = "sni";
   public static final String TLS = "tls";
+  public static final String TLS_ERRORS = "tls-errors";
   public static final String HANDSHAKE = "handshake";
   public static final String HTTP = "http";
   public static final String TIMEOUTS = "timeouts";
   public static final String PROXY = "proxy";
   public static final String BACKEND_TLS = "backend-tls";
+  public static final String BACKEND_TLS_ERRORS = "backend-tls-errors";
   public static final String HTTP_CLIENT = "http-client";
   public static final String BACKEND = "backend";
 

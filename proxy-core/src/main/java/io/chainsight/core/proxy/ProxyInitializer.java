@@ -53,6 +53,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         .addLast(
             PipelineNames.SNI,
             new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
+        .addLast(PipelineNames.TLS_ERRORS, new FatalAlertFlush())
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
         .addLast(
             PipelineNames.HTTP,
