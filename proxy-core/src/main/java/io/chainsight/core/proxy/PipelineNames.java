@@ -8,7 +8,9 @@ package io.chainsight.core.proxy;
  *   limit       ConnectionLimiter: closes a connection past limits.max-connections(-per-ip), then leaves
  *   detect-tls  first bytes: TLS goes on; plain HTTP gets a 400 "use https"; anything else is closed
  *   alerts      ClientAlertSniffer (replaces detect-tls): notes a plaintext alert sent during the handshake
- *   sni         SniSslHandler: reads the ClientHello's server name, then becomes "tls"
+ *   records     HandshakeRecordGuard (with alerts): notes the server's plaintext alert; answers a zero-length
+ *               record or an oversized ClientHello with the alert BoringSSL would send (Netty drops them first)
+ *   sni         SniSslHandler: reads the ClientHello's server name and offer, then becomes "tls"
  *   tls         SslHandler: the handshake, with the client chain checked by ClientChainVerifier
  *   tls-errors  FatalAlertFlush: a TLS error after the handshake closes the connection at once
  *   handshake   HandshakeOutcomeHandler: counts and reports how the handshake ended
@@ -31,6 +33,7 @@ public final class PipelineNames {
   public static final String LIMIT = "limit";
   public static final String DETECT_TLS = "detect-tls";
   public static final String ALERT_SNIFFER = "alerts";
+  public static final String RECORD_GUARD = "records";
   public static final String SNI = "sni";
   public static final String TLS = "tls";
   public static final String TLS_ERRORS = "tls-errors";

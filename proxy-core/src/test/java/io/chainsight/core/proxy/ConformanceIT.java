@@ -8,18 +8,29 @@ import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
+import io.chainsight.core.diagnose.Failure;
+import io.chainsight.core.diagnose.ReasonCode;
+import io.chainsight.core.diagnose.TlsAlert;
+import io.chainsight.core.report.HandshakeFailure;
+import io.chainsight.core.testing.ClientHelloMutations;
+import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.ProxyFixture;
 import io.chainsight.core.testing.RawTlsClient;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsRecordPeer;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,10 +42,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a third-party TLS conformance suite (tlsfuzzer) found wanting (issue 13), replayed over real
- * sockets with raw records: a fatal alert closes the connection at once, on every hop.
+ * sockets with raw records: a fatal alert closes the connection at once, on every hop; a malformed
+ * record gets an alert, not a silent close; and a handshake the server refused is reported as
+ * refused, with the alert sent and the reason, not as "the peer closed".
  */
 class ConformanceIT {
   /** Far below the idle and response timeouts (60 s), which a connection left open waits for. */
@@ -184,5 +198,184 @@ class ConformanceIT {
       assertThat(backendSide.get(PROMPTLY.toSeconds() * 2, TimeUnit.SECONDS).alert())
           .endsWith("fatal alert: bad_record_mac");
     }
+  }
+
+  private int start(ClientAuth clientAuth) throws Exception {
+    backend = RecordingBackend.start();
+    proxy =
+        ChainsightServer.start(
+            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
+    return proxy.tlsAddress().getPort();
+  }
+
+  /**
+   * Sends {@code opening} on a fresh connection; returns every byte the proxy sent until it closed.
+   */
+  private static byte[] exchange(int port, byte[] opening) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) PROMPTLY.toMillis());
+      socket.getOutputStream().write(opening);
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        int n;
+        while ((n = socket.getInputStream().read(buffer)) != -1) {
+          received.write(buffer, 0, n);
+        }
+      } catch (SocketException e) {
+        // A reset after the alert (the proxy closed with our bytes unread): closed all the same.
+      }
+      return received.toByteArray();
+    }
+  }
+
+  /** The only failure reported so far, once it is there. */
+  private HandshakeFailure reported() throws InterruptedException {
+    long deadline = System.nanoTime() + PROMPTLY.toNanos();
+    while (proxy.failures().recent().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(proxy.failures().recent()).hasSize(1);
+    return proxy.failures().recent().get(0);
+  }
+
+  private static byte[] alert(int recordVersionMinor, TlsAlert alert) {
+    return new byte[] {0x15, 3, (byte) recordVersionMinor, 0, 2, 2, (byte) alert.code()};
+  }
+
+  private byte[] clientHello() {
+    return ClientHelloMutations.clientHello(
+        pki.clientContext(agent, pki.intermediate()), "TLSv1.3", "TLSv1.2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"before the ClientHello", "after the ClientHello"})
+  void zeroLengthHandshakeRecordGetsUnexpectedMessage(String where) throws Exception {
+    int port = start(ClientAuth.REQUIRE);
+    byte[] empty = {0x16, 3, 3, 0, 0};
+    byte[] opening =
+        where.startsWith("before") ? concat(empty, clientHello()) : concat(clientHello(), empty);
+
+    assertThat(exchange(port, opening)).endsWith(alert(1, TlsAlert.UNEXPECTED_MESSAGE));
+
+    Failure failure = reported().diagnosis().failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo(ReasonCode.MALFORMED_HANDSHAKE);
+    assertThat(failure.alert()).contains(TlsAlert.UNEXPECTED_MESSAGE);
+    assertThat(failure.explanation())
+        .contains("zero-length handshake record")
+        .contains("answered with the fatal alert unexpected_message");
+  }
+
+  /**
+   * An SSLv2-format ClientHello reaches BoringSSL, which refuses it (it can offer no key-exchange
+   * group) with handshake_failure; the report says so instead of NOT_TLS.
+   */
+  @Test
+  void sslv2FormatClientHelloIsJudgedByBoringSsl() throws Exception {
+    int port = start(ClientAuth.REQUIRE);
+    byte[] ssl2Hello =
+        HexFormat.of()
+            .parseHex(
+                "8035" // 2-byte header, 53 bytes
+                    + "01" // CLIENT-HELLO
+                    + "0303" // TLS 1.2
+                    + "000c" // cipher specs: 4 x 3 bytes
+                    + "0000" // no session id
+                    + "0020" // 32-byte challenge
+                    + "00c02f00c03000c02b00c02c"
+                    + "11".repeat(32));
+
+    assertThat(exchange(port, ssl2Hello)).endsWith(alert(3, TlsAlert.HANDSHAKE_FAILURE));
+
+    Failure failure = reported().diagnosis().failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo(ReasonCode.NO_SHARED_CIPHER);
+    assertThat(failure.alert()).contains(TlsAlert.HANDSHAKE_FAILURE);
+    assertThat(failure.explanation())
+        .contains("the client offered the groups none (no supported_groups extension)")
+        .contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+        .contains("answered with the fatal alert handshake_failure");
+  }
+
+  /**
+   * A ClientHello one byte over BoringSSL's 16 KiB limit (client-auth none) gets illegal_parameter,
+   * and the report gives its size and the limit.
+   */
+  @Test
+  void oversizedClientHelloIsReportedAsRefusedWithItsSizeAndTheLimit() throws Exception {
+    int port = start(ClientAuth.NONE);
+
+    assertThat(exchange(port, ClientHelloMutations.padded(clientHello(), 16_385)))
+        .endsWith(alert(1, TlsAlert.ILLEGAL_PARAMETER));
+
+    Failure failure = reported().diagnosis().failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo(ReasonCode.HANDSHAKE_MESSAGE_TOO_LARGE);
+    assertThat(failure.alert()).contains(TlsAlert.ILLEGAL_PARAMETER);
+    assertThat(failure.explanation())
+        .contains("ClientHello is 16,385 bytes, over the 16,384 bytes")
+        .contains("tls.client-auth = none")
+        .contains("answered with the fatal alert illegal_parameter");
+  }
+
+  @Test
+  void clientHelloOneByteUnderTheLimitIsAnsweredWithAServerHello() throws Exception {
+    int port = start(ClientAuth.NONE);
+    byte[] answer = exchangeAndHangUp(port, ClientHelloMutations.padded(clientHello(), 16_384));
+    assertThat(answer[0]).as("first record type").isEqualTo((byte) 0x16);
+  }
+
+  /** Reads the first bytes of the answer, then leaves. */
+  private static byte[] exchangeAndHangUp(int port, byte[] opening) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout((int) PROMPTLY.toMillis());
+      socket.getOutputStream().write(opening);
+      return socket.getInputStream().readNBytes(5);
+    }
+  }
+
+  @Test
+  void versionTheProxyRefusesIsReportedWithWhatWasOfferedAndWhatIsAccepted() throws Exception {
+    int port = start(ClientAuth.REQUIRE);
+    Command.run(
+        List.of(
+            "openssl",
+            "s_client",
+            "-connect",
+            "127.0.0.1:" + port,
+            "-tls1_1",
+            "-cipher",
+            "DEFAULT@SECLEVEL=0"),
+        "",
+        20);
+
+    Failure failure = reported().diagnosis().failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo(ReasonCode.PROTOCOL_MISMATCH);
+    assertThat(failure.alert()).contains(TlsAlert.PROTOCOL_VERSION);
+    assertThat(failure.explanation())
+        .contains("the client offered TLSv1.1")
+        .contains("this proxy accepts TLSv1.3, TLSv1.2")
+        .contains("answered with the fatal alert protocol_version");
+  }
+
+  @Test
+  void groupTheProxyRefusesIsReportedWithWhatWasOfferedAndWhatIsAccepted() throws Exception {
+    int port = start(ClientAuth.REQUIRE);
+    Command.run(
+        List.of(
+            "openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_3", "-groups", "P-521"),
+        "",
+        20);
+
+    Failure failure = reported().diagnosis().failure().orElseThrow();
+    assertThat(failure.reason()).isEqualTo(ReasonCode.NO_SHARED_CIPHER);
+    assertThat(failure.explanation())
+        .contains("the client offered the groups P-521")
+        .contains("this proxy accepts the groups X25519, P-256, P-384")
+        .contains("answered with the fatal alert");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 }
