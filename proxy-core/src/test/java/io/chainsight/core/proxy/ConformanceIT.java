@@ -373,6 +373,27 @@ class ConformanceIT {
         .contains("answered with the fatal alert");
   }
 
+  /**
+   * A request line over limits.max-request-line (8 KiB by default) is answered 414 as soon as it is
+   * over, whether its end has arrived or not, not 408 once limits.request-header-timeout (10 s) ran
+   * out for a head that never completes.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"line ended, head incomplete", "line not ended"})
+  void requestLineOverTheLimitIs414AtOnce(String shape) throws Exception {
+    int port = start(ClientAuth.REQUIRE);
+    String line = "GET /" + "a".repeat(9000) + " HTTP/1.1";
+    String partial = shape.startsWith("line ended") ? line + "\r\nHost: registrar\r\n" : line;
+    try (RawTlsClient client =
+        RawTlsClient.connect(pki.clientContext(agent, pki.intermediate()), port)) {
+      client.setTimeoutMillis((int) PROMPTLY.toMillis());
+      assertThat(client.send(partial).readUntilClosed())
+          .startsWith("HTTP/1.1 414 ")
+          .contains("limits.max-request-line");
+    }
+    assertThat(backend.received()).isEmpty();
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] both = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, both, a.length, b.length);
