@@ -86,6 +86,11 @@ final class MetricCatalog {
               null,
               "Connections to the backend open now, in use or idle in the pool."),
           new Family(
+              ProxyMetrics.EVENT_LOOP_PENDING_TASKS,
+              Type.GAUGE,
+              null,
+              "Tasks waiting in the event loops' queues now (summed over the loops)."),
+          new Family(
               ProxyMetrics.REQUEST_DURATION,
               Type.SUMMARY,
               null,

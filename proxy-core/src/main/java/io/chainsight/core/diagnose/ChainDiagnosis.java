@@ -70,6 +70,20 @@ public record ChainDiagnosis(
       ReasonCode reason,
       String explanation,
       String fix) {
+    return of(at, presented, reason, explanation, fix, reason.alert());
+  }
+
+  /**
+   * As {@link #of(Instant, List, ReasonCode, String, String)}, for a failure this side answered
+   * with {@code alertSent} (when known), whatever the reason's usual alert.
+   */
+  public static ChainDiagnosis of(
+      Instant at,
+      List<X509Certificate> presented,
+      ReasonCode reason,
+      String explanation,
+      String fix,
+      Optional<TlsAlert> alertSent) {
     List<CertificateRef> refs = new ArrayList<>();
     for (int i = 0; i < presented.size(); i++) {
       refs.add(CertificateRef.presented(i, presented.get(i)));
@@ -82,7 +96,7 @@ public record ChainDiagnosis(
             explanation,
             fix,
             reason.openssl(),
-            reason.alert());
+            alertSent);
     return new ChainDiagnosis(
         at,
         Optional.empty(),

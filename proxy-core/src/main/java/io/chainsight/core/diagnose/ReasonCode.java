@@ -56,6 +56,16 @@ public enum ReasonCode {
   CLIENT_REJECTED_OUR_CHAIN("the client rejected our chain", null, null),
   PROTOCOL_MISMATCH("no common TLS version", null, TlsAlert.PROTOCOL_VERSION),
   NO_SHARED_CIPHER("no shared cipher", null, TlsAlert.HANDSHAKE_FAILURE),
+  /**
+   * A handshake message from the client (its ClientHello, its certificate chain) is larger than the
+   * TLS stack accepts; it was answered with illegal_parameter.
+   */
+  HANDSHAKE_MESSAGE_TOO_LARGE("handshake message too large", null, TlsAlert.ILLEGAL_PARAMETER),
+  /**
+   * The client broke the TLS protocol (a malformed record or handshake message) and the server
+   * answered with a fatal alert (which one: the failure's alert).
+   */
+  MALFORMED_HANDSHAKE("the client broke the TLS protocol", null, null),
   PLAINTEXT_HTTP_ON_TLS_PORT("plain HTTP on the TLS port", null, null),
   NOT_TLS("not TLS", null, null),
   HANDSHAKE_TIMEOUT("handshake timed out", null, null),

@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Every metric the proxy records, in one place, over a Dropwizard registry. Names have the form
@@ -22,6 +23,7 @@ public final class ProxyMetrics {
   public static final String CONNECTIONS_REFUSED = "chainsight_connections_refused_total";
   public static final String RELOADS = "chainsight_reloads_total";
   public static final String REQUEST_DURATION = "chainsight_request_duration_seconds";
+  public static final String EVENT_LOOP_PENDING_TASKS = "chainsight_event_loop_pending_tasks";
 
   private final MetricRegistry registry;
   private final Counter clientConnections;
@@ -96,6 +98,14 @@ public final class ProxyMetrics {
   /** A reload of the TLS material: {@code changed}, {@code unchanged} or {@code failed}. */
   public void reload(String result) {
     registry.counter(labelled(RELOADS, "result", result)).inc();
+  }
+
+  /**
+   * Tasks waiting in the event loops' queues, read at scrape time: a number that keeps growing
+   * means the loops cannot keep up (or something schedules without end).
+   */
+  public void eventLoopPendingTasks(LongSupplier pending) {
+    registry.gauge(EVENT_LOOP_PENDING_TASKS, () -> pending::getAsLong);
   }
 
   public Counter clientConnections() {

@@ -53,7 +53,9 @@ final class BackendPool {
                               SslHandler handler =
                                   tls.newHandler(ch.alloc(), target.serverName(), target.port());
                               handler.setHandshakeTimeoutMillis(target.connectTimeout().toMillis());
-                              ch.pipeline().addLast(PipelineNames.BACKEND_TLS, handler);
+                              ch.pipeline()
+                                  .addLast(PipelineNames.BACKEND_TLS, handler)
+                                  .addLast(PipelineNames.BACKEND_TLS_ERRORS, new FatalAlertFlush());
                             });
                     ch.pipeline()
                         .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())

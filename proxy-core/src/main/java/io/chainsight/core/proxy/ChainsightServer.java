@@ -28,6 +28,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -70,6 +72,16 @@ public final class ChainsightServer implements AutoCloseable {
     this.failures = new FailureReporter(config.diagnostics(), metrics, Clock.systemUTC());
     this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
+    metrics.eventLoopPendingTasks(
+        () -> {
+          long pending = 0;
+          for (EventExecutor loop : group) {
+            if (loop instanceof SingleThreadEventExecutor) {
+              pending += ((SingleThreadEventExecutor) loop).pendingTasks();
+            }
+          }
+          return pending;
+        });
     try {
       HandshakeReporter reporter =
           new HandshakeReporter(

@@ -37,6 +37,9 @@ final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(PipelineNames.ALERT_SNIFFER) != null) {
           ctx.pipeline().remove(PipelineNames.ALERT_SNIFFER);
         }
+        if (ctx.pipeline().get(PipelineNames.RECORD_GUARD) != null) {
+          ctx.pipeline().remove(PipelineNames.RECORD_GUARD);
+        }
         reporter.succeeded(ctx.channel(), tls.engine());
       } else if (!reporter.reported(ctx.channel())) {
         reporter.failed(ctx.channel(), tls == null ? null : tls.engine(), completion.cause());

@@ -12,6 +12,7 @@ import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.report.HandshakeFailure;
 import io.chainsight.core.tls.ClientChainRejectedException;
 import io.chainsight.core.tls.DeferredRejections;
+import io.chainsight.core.tls.ServerTlsContext;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -21,9 +22,13 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -42,6 +47,19 @@ final class HandshakeReporter {
    */
   static final AttributeKey<HandshakeFailure> REJECTED =
       AttributeKey.valueOf("chainsight.rejected");
+
+  /** What the client offered in its ClientHello, when it could be read. */
+  static final AttributeKey<ClientHelloOffer> OFFER = AttributeKey.valueOf("chainsight.offer");
+
+  /** The description byte of the last plaintext alert the server sent during the handshake. */
+  static final AttributeKey<Integer> SERVER_ALERT = AttributeKey.valueOf("chainsight.server-alert");
+
+  /** Set once the server has written anything on this connection. */
+  static final AttributeKey<Boolean> SERVER_WROTE = AttributeKey.valueOf("chainsight.server-wrote");
+
+  /** BoringSSL's reason in an error it raised itself: {@code ...:OPENSSL_internal:DECODE_ERROR}. */
+  private static final Pattern LIBRARY_REASON =
+      Pattern.compile("error:[0-9a-fA-F]+:SSL routines:[A-Za-z_]+:([A-Z0-9_]+)");
 
   private static final AttributeKey<Boolean> REPORTED = AttributeKey.valueOf("chainsight.reported");
 
@@ -121,6 +139,34 @@ final class HandshakeReporter {
                 + "configured for a different service"));
   }
 
+  /**
+   * A client record refused before it reached the TLS stack ({@link HandshakeRecordGuard}),
+   * answered with {@code sent}.
+   */
+  void refusedRecord(
+      Channel channel, ReasonCode reason, TlsAlert sent, String explanation, String fix) {
+    report(
+        channel,
+        Optional.empty(),
+        Optional.empty(),
+        ChainDiagnosis.of(
+            Instant.now(),
+            List.of(),
+            reason,
+            explanation + "; this proxy answered with the fatal alert " + sent + " and closed",
+            fix,
+            Optional.of(sent)));
+  }
+
+  /** Why the largest handshake message accepted from a client is what it is, in this mode. */
+  String messageLimitReason() {
+    return tls.clientAuth() == TlsSettings.ClientAuth.NONE
+        ? "BoringSSL's fixed limit when no client certificate is asked for, tls.client-auth = none"
+        : "room for a client's certificate chain, as tls.client-auth = "
+            + tls.clientAuth().name().toLowerCase(Locale.ROOT)
+            + " asks for one";
+  }
+
   private HandshakeFailure report(
       Channel channel,
       Optional<String> protocol,
@@ -176,13 +222,12 @@ final class HandshakeReporter {
     if (alert.isPresent()) {
       return fromAlert(channel, alert.get(), protocol, now);
     }
-    if (message.contains("NO_SHARED_CIPHER")
-        || message.contains("NO_CIPHERS_AVAILABLE")
-        || message.contains("NO_COMMON_SIGNATURE_ALGORITHMS")) {
-      return noSharedCipher(now);
-    }
-    if (message.contains("UNSUPPORTED_PROTOCOL") || message.contains("WRONG_VERSION_NUMBER")) {
-      return protocolMismatch(now);
+    Matcher library = LIBRARY_REASON.matcher(message);
+    Optional<TlsAlert> sent =
+        Optional.ofNullable(channel.attr(SERVER_ALERT).get())
+            .flatMap(code -> TlsAlert.parse(String.valueOf(code)));
+    if (library.find()) {
+      return refusedByLibrary(channel, library.group(1), sent, now);
     }
     if (find(cause, NotSslRecordException.class) != null) {
       return ChainDiagnosis.of(
@@ -192,10 +237,13 @@ final class HandshakeReporter {
           "the client's bytes are not a TLS record (" + cause.getMessage() + ")",
           "check what connects to this port and that it uses TLS");
     }
+    if (sent.isPresent()) {
+      return refusedByLibrary(channel, message, sent, now);
+    }
     String how =
         find(cause, ClosedChannelException.class) != null
             ? "closed the connection"
-            : find(cause, IOException.class) != null
+            : find(cause, IOException.class) != null && find(cause, SSLException.class) == null
                 ? "reset the connection (" + cause.getMessage() + ")"
                 : "ended the handshake (" + message + ")";
     return ChainDiagnosis.of(
@@ -212,10 +260,10 @@ final class HandshakeReporter {
       Channel channel, TlsAlert alert, Optional<String> protocol, Instant now) {
     switch (alert) {
       case PROTOCOL_VERSION:
-        return protocolMismatch(now);
+        return protocolMismatch(channel, Optional.empty(), now);
       case HANDSHAKE_FAILURE:
       case INSUFFICIENT_SECURITY:
-        return noSharedCipher(now);
+        return noSharedCipher(channel, Optional.empty(), now);
       default:
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         return ClientRejection.explain(
@@ -227,23 +275,102 @@ final class HandshakeReporter {
     }
   }
 
-  private ChainDiagnosis protocolMismatch(Instant now) {
+  /**
+   * A handshake BoringSSL refused itself ({@code reason} is its error name), answered with {@code
+   * sent} when the alert went out in the clear.
+   */
+  private ChainDiagnosis refusedByLibrary(
+      Channel channel, String reason, Optional<TlsAlert> sent, Instant now) {
+    switch (reason) {
+      case "NO_SHARED_CIPHER":
+      case "NO_CIPHERS_AVAILABLE":
+      case "NO_SHARED_GROUP":
+      case "WRONG_CURVE":
+      case "NO_COMMON_SIGNATURE_ALGORITHMS":
+        return noSharedCipher(channel, sent, now);
+      case "UNSUPPORTED_PROTOCOL":
+      case "WRONG_VERSION_NUMBER":
+        return protocolMismatch(channel, sent, now);
+      case "EXCESSIVE_MESSAGE_SIZE":
+        int limit = ServerTlsContext.maxClientHandshakeMessage(tls.clientAuth());
+        return ChainDiagnosis.of(
+            now,
+            List.of(),
+            ReasonCode.HANDSHAKE_MESSAGE_TOO_LARGE,
+            String.format(
+                "a handshake message from the client (its certificate chain, or its ClientHello) is "
+                    + "over the %,d bytes the TLS stack accepts (%s); BoringSSL refused it "
+                    + "(EXCESSIVE_MESSAGE_SIZE) and answered with %s",
+                limit, messageLimitReason(), alertName(sent, TlsAlert.ILLEGAL_PARAMETER)),
+            "send a shorter certificate chain (leaf and intermediates; the root is not needed), or check what "
+                + "the client adds to its ClientHello",
+            Optional.of(sent.orElse(TlsAlert.ILLEGAL_PARAMETER)));
+      default:
+        return ChainDiagnosis.of(
+            now,
+            List.of(),
+            ReasonCode.MALFORMED_HANDSHAKE,
+            "BoringSSL refused the client's handshake ("
+                + reason.trim()
+                + ") and "
+                + (sent.isEmpty() && !Boolean.TRUE.equals(channel.attr(SERVER_WROTE).get())
+                    ? "closed the connection without sending anything"
+                    : "answered with " + alertName(sent, null)),
+            "the client's TLS stack sent something the protocol does not allow: check its library and "
+                + "version; `openssl s_client -connect HOST:PORT -msg` from its host shows the exchange",
+            sent);
+    }
+  }
+
+  /** {@code the fatal alert decode_error (50)}, or what is known when the alert was encrypted. */
+  private static String alertName(Optional<TlsAlert> sent, TlsAlert expected) {
+    if (sent.isPresent()) {
+      return "the fatal alert " + sent.get();
+    }
+    return expected == null
+        ? "a fatal alert (encrypted, so not readable here)"
+        : "the fatal alert " + expected + " (encrypted)";
+  }
+
+  private ChainDiagnosis protocolMismatch(Channel channel, Optional<TlsAlert> sent, Instant now) {
+    ClientHelloOffer offer = channel.attr(OFFER).get();
     return ChainDiagnosis.of(
         now,
         List.of(),
         ReasonCode.PROTOCOL_MISMATCH,
-        "the client and this proxy share no TLS version (tls.protocols = " + tls.protocols() + ")",
-        "upgrade the client to TLS 1.2 or 1.3; older versions are insecure and refused on purpose");
+        "the client and this proxy share no TLS version: "
+            + (offer == null ? "" : "the client offered " + offer.versionNames() + ", ")
+            + "this proxy accepts "
+            + String.join(", ", tls.protocols())
+            + " (tls.protocols)"
+            + sent.map(a -> "; it answered with the fatal alert " + a).orElse(""),
+        "upgrade the client to TLS 1.2 or 1.3; older versions are insecure and refused on purpose",
+        sent.or(ReasonCode.PROTOCOL_MISMATCH::alert));
   }
 
-  private ChainDiagnosis noSharedCipher(Instant now) {
+  private ChainDiagnosis noSharedCipher(Channel channel, Optional<TlsAlert> sent, Instant now) {
+    ClientHelloOffer offer = channel.attr(OFFER).get();
+    String offered =
+        offer == null
+            ? ""
+            : ": the client offered the groups "
+                + offer.groupNames()
+                + " and the cipher suites "
+                + offer.cipherNames()
+                + "; this proxy accepts the groups "
+                + String.join(", ", ServerTlsContext.GROUPS)
+                + " and the cipher suites "
+                + String.join(", ", ServerTlsContext.TLS12_CIPHERS);
     return ChainDiagnosis.of(
         now,
         List.of(),
         ReasonCode.NO_SHARED_CIPHER,
-        "the client and this proxy share no cipher suite, key-exchange group or signature algorithm",
-        "let the client offer ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2) or any TLS 1.3 suite; check "
-            + "its cipher list with `openssl s_client -connect HOST:PORT -msg`");
+        "the client and this proxy share no cipher suite, key-exchange group or signature algorithm"
+            + offered
+            + sent.map(a -> "; it answered with the fatal alert " + a).orElse(""),
+        "let the client offer X25519 or P-256 with AES-GCM or ChaCha20-Poly1305 (ECDHE in TLS 1.2, or any "
+            + "TLS 1.3 suite); check its offer with `openssl s_client -connect HOST:PORT -msg`",
+        sent.or(ReasonCode.NO_SHARED_CIPHER::alert));
   }
 
   private static Optional<String> negotiated(SSLEngine engine) {

@@ -4,6 +4,7 @@ import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
+import io.chainsight.core.tls.ServerTlsContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -24,6 +25,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
   private final LimitsSettings limits;
   private final ConnectionLimiter connectionLimiter;
   private final ChannelGroup clients;
+  private final int maxClientHello;
 
   ProxyInitializer(
       ChainsightConfig config,
@@ -42,6 +44,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     this.reporter = reporter;
     this.limits = config.limits();
     this.connectionLimiter = new ConnectionLimiter(limits, metrics);
+    this.maxClientHello = ServerTlsContext.maxClientHandshakeMessage(config.tls().clientAuth());
   }
 
   @Override
@@ -49,10 +52,12 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     clients.add(ch);
     ch.pipeline()
         .addLast(PipelineNames.LIMIT, connectionLimiter)
-        .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter))
+        .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter, maxClientHello))
         .addLast(
             PipelineNames.SNI,
-            new SniSslHandler(sslContext, config.tls().handshakeTimeout().toMillis()))
+            new SniSslHandler(
+                sslContext, maxClientHello, config.tls().handshakeTimeout().toMillis()))
+        .addLast(PipelineNames.TLS_ERRORS, new FatalAlertFlush())
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
         .addLast(
             PipelineNames.HTTP,

@@ -9,18 +9,23 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Looks at the first byte a client sends. A TLS handshake record (0x16) goes on to the SslHandler,
- * and this handler makes way for the {@link ClientAlertSniffer}. A plain HTTP request (an
- * upper-case method name) gets a plain-text 400 that says to use https; anything else is closed.
- * Both are reported, with their reason codes.
+ * Looks at the first bytes a client sends. A TLS handshake record (0x16), or an SSLv2-format
+ * ClientHello (which BoringSSL judges for itself), goes on to the SslHandler, and this handler
+ * makes way for the {@link ClientAlertSniffer} and the {@link HandshakeRecordGuard}. A plain HTTP
+ * request (an upper-case method name) gets a plain-text 400 that says to use https; anything else
+ * is closed. Both are reported, with their reason codes.
  */
 final class TlsDetector extends ByteToMessageDecoder {
   private static final int TLS_HANDSHAKE_RECORD = 0x16;
 
-  private final HandshakeReporter reporter;
+  private static final int SSL2_CLIENT_HELLO = 0x01;
 
-  TlsDetector(HandshakeReporter reporter) {
+  private final HandshakeReporter reporter;
+  private final int maxClientHello;
+
+  TlsDetector(HandshakeReporter reporter, int maxClientHello) {
     this.reporter = reporter;
+    this.maxClientHello = maxClientHello;
   }
 
   @Override
@@ -29,7 +34,21 @@ final class TlsDetector extends ByteToMessageDecoder {
       return;
     }
     int first = in.getUnsignedByte(in.readerIndex());
-    if (first == TLS_HANDSHAKE_RECORD) {
+    boolean ssl2 = (first & 0x80) != 0;
+    if (ssl2 && in.readableBytes() < 3) {
+      return; // Not enough to tell an SSLv2-format ClientHello from noise yet.
+    }
+    if (first == TLS_HANDSHAKE_RECORD
+        || (ssl2 && in.getUnsignedByte(in.readerIndex() + 2) == SSL2_CLIENT_HELLO)) {
+      if (ssl2) {
+        ClientHelloOffer.parseSsl2(in)
+            .ifPresent(offer -> ctx.channel().attr(HandshakeReporter.OFFER).set(offer));
+      }
+      ctx.pipeline()
+          .addAfter(
+              ctx.name(),
+              PipelineNames.RECORD_GUARD,
+              new HandshakeRecordGuard(reporter, maxClientHello));
       ctx.pipeline().replace(this, PipelineNames.ALERT_SNIFFER, new ClientAlertSniffer());
       return;
     }

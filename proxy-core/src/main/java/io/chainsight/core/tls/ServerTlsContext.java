@@ -34,7 +34,29 @@ public final class ServerTlsContext {
   /** Key-exchange groups, strongest-and-fastest first. */
   public static final String[] GROUPS = {"X25519", "P-256", "P-384"};
 
+  /**
+   * The largest handshake message (a ClientHello, a client's Certificate) accepted from a client
+   * when client certificates are asked for: a chain must fit. Set on BoringSSL explicitly (its
+   * max-cert-list, the same 100 KiB it defaults to) so that the limit is known, not assumed.
+   */
+  public static final int MAX_CLIENT_MESSAGE_WITH_CERTIFICATES = 100 * 1024;
+
+  /**
+   * BoringSSL's own, fixed limit for a client's handshake messages when no client certificate is
+   * asked for (tls.client-auth = none): 16 KiB.
+   */
+  public static final int MAX_CLIENT_MESSAGE_WITHOUT_CERTIFICATES = 16 * 1024;
+
   private ServerTlsContext() {}
+
+  /**
+   * The largest handshake message body BoringSSL accepts from a client in this client-auth mode.
+   */
+  public static int maxClientHandshakeMessage(TlsSettings.ClientAuth mode) {
+    return mode == TlsSettings.ClientAuth.NONE
+        ? MAX_CLIENT_MESSAGE_WITHOUT_CERTIFICATES
+        : MAX_CLIENT_MESSAGE_WITH_CERTIFICATES;
+  }
 
   public static SslContext build(
       TlsSettings settings, TlsMaterial material, TlsEngine engine, DeferredRejections deferred)
@@ -50,6 +72,8 @@ public final class ServerTlsContext {
     if (engine.isOpenSsl()) {
       // BoringSSL: no renegotiation and no compression at all.
       builder.option(OpenSslContextOption.GROUPS, GROUPS);
+      builder.option(
+          OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, MAX_CLIENT_MESSAGE_WITH_CERTIFICATES);
     }
     // Sessions (tickets, and TLS 1.2 session ids from this context's cache) resume for this long;
     // a reload builds a new context, which resumes nothing from the old one.

@@ -53,6 +53,52 @@ public final class ClientHelloMutations {
     }
   }
 
+  /**
+   * {@code record} (one ClientHello record) with a padding extension (RFC 7685) grown so that the
+   * ClientHello's body is {@code bodyLength} bytes, cut into records of 2^14 bytes. At most 65,535
+   * bytes of padding fit in the extension.
+   */
+  public static byte[] padded(byte[] record, int bodyLength) {
+    byte[] message = Arrays.copyOfRange(record, 5, record.length);
+    int length = message.length - 4;
+    int at = 4 + 2 + 32;
+    at += 1 + (message[at] & 0xff); // session id
+    at += 2 + (((message[at] & 0xff) << 8) | (message[at + 1] & 0xff)); // cipher suites
+    at += 1 + (message[at] & 0xff); // compression methods
+    int extensions = ((message[at] & 0xff) << 8) | (message[at + 1] & 0xff);
+    int padding = bodyLength - length - 4;
+    if (padding < 0 || padding > 0xffff || extensions + 4 + padding > 0xffff) {
+      throw new IllegalArgumentException(
+          "cannot pad a " + length + "-byte ClientHello to " + bodyLength + " bytes");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(1);
+    out.write(bodyLength >> 16);
+    out.write(bodyLength >> 8);
+    out.write(bodyLength);
+    out.write(message, 4, at - 4);
+    out.write((extensions + 4 + padding) >> 8);
+    out.write(extensions + 4 + padding);
+    out.write(0);
+    out.write(21); // padding
+    out.write(padding >> 8);
+    out.write(padding);
+    out.write(new byte[padding], 0, padding);
+    out.write(message, at + 2, message.length - at - 2);
+    byte[] grown = out.toByteArray();
+    ByteArrayOutputStream records = new ByteArrayOutputStream();
+    for (int from = 0; from < grown.length; from += 1 << 14) {
+      int size = Math.min(1 << 14, grown.length - from);
+      records.write(0x16);
+      records.write(3);
+      records.write(1);
+      records.write(size >> 8);
+      records.write(size);
+      records.write(grown, from, size);
+    }
+    return records.toByteArray();
+  }
+
   /** The next opening and how it was made. */
   public Opening next() {
     byte[] hello = hellos.get(random.nextInt(hellos.size())).clone();
