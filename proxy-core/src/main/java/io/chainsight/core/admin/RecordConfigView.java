@@ -31,6 +31,7 @@ public final class RecordConfigView implements ConfigView {
     List<Entry> entries = new ArrayList<>();
     add(entries, "listen.host", quote(config.listen().host()));
     add(entries, "listen.port", String.valueOf(config.listen().port()));
+    add(entries, "listen.event-loops", String.valueOf(config.listen().eventLoops()));
     add(entries, "tls.certificate-chain", path(config.tls().certificateChain()));
     add(entries, "tls.private-key", path(config.tls().privateKey()));
     add(
@@ -52,6 +53,7 @@ public final class RecordConfigView implements ConfigView {
             .collect(Collectors.joining(", ", "[", "]")));
     add(entries, "tls.handshake-timeout", duration(config.tls().handshakeTimeout()));
     add(entries, "tls.client-auth-failure", lower(config.tls().clientAuthFailure()));
+    add(entries, "tls.session-ticket-rotation", duration(config.tls().sessionTicketRotation()));
     add(entries, "backend.url", quote(config.backend().url().toString()));
     add(entries, "backend.connect-timeout", duration(config.backend().connectTimeout()));
     add(entries, "backend.response-timeout", duration(config.backend().responseTimeout()));

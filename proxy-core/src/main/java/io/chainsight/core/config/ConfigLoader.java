@@ -97,7 +97,12 @@ public final class ConfigLoader {
    */
   private static ChainsightConfig build(TypedValues v, Optional<Path> source) {
     ListenSettings listen =
-        v.build(() -> new ListenSettings(v.string("listen.host"), v.integer("listen.port")));
+        v.build(
+            () ->
+                new ListenSettings(
+                    v.string("listen.host"),
+                    v.integer("listen.port"),
+                    v.integer("listen.event-loops")));
     TlsSettings tls =
         v.build(
             () ->
@@ -109,7 +114,8 @@ public final class ConfigLoader {
                     v.paths("tls.crls"),
                     v.strings("tls.protocols"),
                     v.duration("tls.handshake-timeout"),
-                    v.choice("tls.client-auth-failure", TlsSettings.ClientAuthFailure.class)));
+                    v.choice("tls.client-auth-failure", TlsSettings.ClientAuthFailure.class),
+                    v.duration("tls.session-ticket-rotation")));
     BackendSettings backend =
         v.build(
             () ->

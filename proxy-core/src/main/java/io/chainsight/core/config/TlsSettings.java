@@ -18,7 +18,8 @@ public record TlsSettings(
     List<Path> crls,
     List<String> protocols,
     Duration handshakeTimeout,
-    ClientAuthFailure clientAuthFailure) {
+    ClientAuthFailure clientAuthFailure,
+    Duration sessionTicketRotation) {
 
   /** Whether a client certificate is asked for, and whether it is required. */
   public enum ClientAuth {
@@ -37,6 +38,31 @@ public record TlsSettings(
   }
 
   public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+  /** {@code tls.session-ticket-rotation}'s default in reference.conf. */
+  public static final Duration DEFAULT_SESSION_TICKET_ROTATION = Duration.ofHours(1);
+
+  /** With {@code tls.session-ticket-rotation} at its default. */
+  public TlsSettings(
+      Path certificateChain,
+      Path privateKey,
+      ClientAuth clientAuth,
+      Optional<Path> trustedCas,
+      List<Path> crls,
+      List<String> protocols,
+      Duration handshakeTimeout,
+      ClientAuthFailure clientAuthFailure) {
+    this(
+        certificateChain,
+        privateKey,
+        clientAuth,
+        trustedCas,
+        crls,
+        protocols,
+        handshakeTimeout,
+        clientAuthFailure,
+        DEFAULT_SESSION_TICKET_ROTATION);
+  }
 
   public TlsSettings {
     Objects.requireNonNull(certificateChain, "tls.certificate-chain");
@@ -69,5 +95,11 @@ public record TlsSettings(
       }
     }
     Checks.positive("tls.handshake-timeout", handshakeTimeout);
+    if (sessionTicketRotation == null || sessionTicketRotation.toSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "tls.session-ticket-rotation: "
+              + (sessionTicketRotation == null ? "null" : Durations.human(sessionTicketRotation))
+              + " (expected: at least 1s, e.g. 1h)");
+    }
   }
 }

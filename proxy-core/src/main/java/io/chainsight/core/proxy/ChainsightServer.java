@@ -19,7 +19,6 @@ import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.tls.CredentialWatcher;
 import io.chainsight.core.tls.ServerCredentials;
-import io.chainsight.core.tls.SessionTickets;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -70,7 +69,7 @@ public final class ChainsightServer implements AutoCloseable {
     this.router = Router.of(config, transport, engine, metrics);
     this.credentials = ServerCredentials.load(listenerTls(config.tls(), router), engine);
     this.failures = new FailureReporter(config.diagnostics(), metrics, Clock.systemUTC());
-    this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    this.group = transport.newEventLoopGroup(config.listen().eventLoops());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
     metrics.eventLoopPendingTasks(
         () -> {
@@ -114,7 +113,7 @@ public final class ChainsightServer implements AutoCloseable {
     LintLog.lintServedChain(credentials.material(), config.listen().host());
     this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
     // The ticket key is replaced on this schedule as well as by every reload (SessionTickets).
-    long rotation = SessionTickets.LIFETIME.toMillis();
+    long rotation = config.tls().sessionTicketRotation().toMillis();
     group
         .next()
         .scheduleAtFixedRate(credentials::newTicketKey, rotation, rotation, TimeUnit.MILLISECONDS);
@@ -137,7 +136,8 @@ public final class ChainsightServer implements AutoCloseable {
         tls.crls(),
         tls.protocols(),
         tls.handshakeTimeout(),
-        tls.clientAuthFailure());
+        tls.clientAuthFailure(),
+        tls.sessionTicketRotation());
   }
 
   private AdminServer startAdmin(ConfigView configView) throws ConfigException {

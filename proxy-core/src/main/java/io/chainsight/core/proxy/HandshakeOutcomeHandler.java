@@ -1,5 +1,6 @@
 package io.chainsight.core.proxy;
 
+import io.chainsight.core.tls.SessionTickets;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -7,7 +8,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
- * Hands the outcome of the TLS handshake to the {@link HandshakeReporter}, then leaves the
+ * Hands the outcome of the TLS handshake to the {@link HandshakeReporter}, sends the session
+ * tickets a successful handshake left queued ({@link SessionTickets#sendQueued}), then leaves the
  * pipeline.
  */
 final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
@@ -34,6 +36,7 @@ final class HandshakeOutcomeHandler extends ChannelInboundHandlerAdapter {
       SslHandshakeCompletionEvent completion = (SslHandshakeCompletionEvent) event;
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       if (completion.isSuccess()) {
+        SessionTickets.sendQueued(ctx, tls.engine());
         if (ctx.pipeline().get(PipelineNames.ALERT_SNIFFER) != null) {
           ctx.pipeline().remove(PipelineNames.ALERT_SNIFFER);
         }

@@ -153,7 +153,7 @@ public final class ServerCredentials {
     boolean same = sameCertificates(old.material(), fresh.material());
     if (same) {
       // Nothing to swap, but a reload still retires the tickets issued so far.
-      SessionTickets.newKey(old.context());
+      newTicketKey();
       return new ReloadResult(
           ReloadResult.Outcome.UNCHANGED, trigger, Instant.now(), before, after, List.of());
     }

@@ -75,9 +75,8 @@ public final class ServerTlsContext {
       builder.option(
           OpenSslContextOption.MAX_CERTIFICATE_LIST_BYTES, MAX_CLIENT_MESSAGE_WITH_CERTIFICATES);
     }
-    // Sessions (tickets, and TLS 1.2 session ids from this context's cache) resume for this long;
-    // a reload builds a new context, which resumes nothing from the old one.
-    builder.sessionTimeout(SessionTickets.LIFETIME.toSeconds());
+    // TLS 1.2 sessions (tickets and ids) resume for no longer than the ticket key lives either.
+    builder.sessionTimeout(settings.sessionTicketRotation().toSeconds());
     if (settings.clientAuth() != TlsSettings.ClientAuth.NONE) {
       builder.trustManager(
           new ClientChainVerifier(

@@ -79,6 +79,7 @@ class ConfigLoaderTest {
             "limits.max-headers",
             "limits.max-request-line",
             "limits.request-header-timeout",
+            "listen.event-loops",
             "listen.host",
             "listen.port",
             "log.access",
@@ -92,6 +93,7 @@ class ConfigLoaderTest {
             "tls.handshake-timeout",
             "tls.private-key",
             "tls.protocols",
+            "tls.session-ticket-rotation",
             "tls.trusted-cas");
   }
 
@@ -152,15 +154,17 @@ class ConfigLoaderTest {
         load(
             TLS
                 + "chainsight {\n"
-                + "  listen { host = 127.0.0.1, port = 9443 }\n"
+                + "  listen { host = 127.0.0.1, port = 9443, event-loops = 2 }\n"
                 + "  tls { client-auth = optional, protocols = [TLSv1.3], handshake-timeout = 3s, crls = [a.crl, b.crl] }\n"
+                + "  tls.session-ticket-rotation = 10m\n"
                 + "  backend.url = \"http://10.0.0.5:8891\"\n"
                 + "  admin { enabled = false, token = s3cret }\n"
                 + "  log { format = json, access = true }\n"
                 + "}\n");
 
-    assertThat(config.listen()).isEqualTo(new ListenSettings("127.0.0.1", 9443));
+    assertThat(config.listen()).isEqualTo(new ListenSettings("127.0.0.1", 9443, 2));
     assertThat(config.tls().clientAuth()).isEqualTo(ClientAuth.OPTIONAL);
+    assertThat(config.tls().sessionTicketRotation()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.tls().protocols()).containsExactly("TLSv1.3");
     assertThat(config.tls().handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.tls().crls()).containsExactly(dir.resolve("a.crl"), dir.resolve("b.crl"));
@@ -252,6 +256,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void zeroEventLoopsIsRefused() throws IOException {
+    assertThat(problems(TLS + "chainsight.listen.event-loops = 0\n"))
+        .containsExactly("listen.event-loops: 0 (expected: >= 1), at " + conf() + ":2");
+  }
+
+  @Test
+  void aSessionTicketRotationUnderASecondIsRefused() throws IOException {
+    assertThat(problems(TLS + "chainsight.tls.session-ticket-rotation = 500ms\n"))
+        .containsExactly(
+            "tls.session-ticket-rotation: 500ms (expected: at least 1s, e.g. 1h), at "
+                + conf()
+                + ":2");
+  }
+
+  @Test
   void aBadDurationNamesTheKeyAndTheDurationForm() throws IOException {
     assertThat(problems(TLS + "chainsight.tls.handshake-timeout = ten\n"))
         .containsExactly(
@@ -298,7 +317,8 @@ class ConfigLoaderTest {
   void anUnknownKeyFarFromAnyKnownOneListsItsSection() throws IOException {
     assertThat(problems(TLS + "chainsight.listen.interface = eth0\n"))
         .containsExactly(
-            "listen.interface: unknown key (expected: one of listen.host, listen.port), at "
+            "listen.interface: unknown key (expected: one of listen.event-loops, listen.host,"
+                + " listen.port), at "
                 + conf()
                 + ":2");
   }

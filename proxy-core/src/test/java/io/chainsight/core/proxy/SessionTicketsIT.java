@@ -9,11 +9,14 @@ import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.tls.ServerCredentials;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,6 +52,32 @@ class SessionTicketsIT {
         .isEqualTo(
             proxy.backend().received().get(0).header(ForwardedHeaders.X_FORWARDED_CLIENT_CERT))
         .contains("Subject=\"CN=agent-1\"");
+  }
+
+  @Test
+  void theTicketsLeaveRightAfterTheHandshakeBeforeAnyRequest() throws Exception {
+    // A client with Nagle's algorithm on sends its first request only once the server has sent
+    // something to carry the ACK of its Finished: BoringSSL holds the tickets for the server's
+    // first
+    // write, and without a push they would wait for the response, which waits for that request.
+    start(List.of());
+    int port = proxy.port();
+    SSLContext client = pki.clientContext(pki.agent("agent-1").build(), pki.intermediate());
+    try (Socket plain = new Socket("127.0.0.1", port);
+        SSLSocket tls =
+            (SSLSocket) client.getSocketFactory().createSocket(plain, "localhost", port, true)) {
+      tls.startHandshake();
+
+      // Nothing is sent and nothing read through TLS: only the kernel's count of what arrived.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (plain.getInputStream().available() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(plain.getInputStream().available())
+          .as("bytes from the proxy after the handshake, before any request")
+          .isPositive();
+    }
+    assertThat(sessionContext().stats().ticketKeyNew()).isPositive();
   }
 
   @Test
