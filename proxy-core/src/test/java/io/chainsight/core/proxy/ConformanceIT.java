@@ -14,9 +14,9 @@ import io.chainsight.core.diagnose.TlsAlert;
 import io.chainsight.core.report.HandshakeFailure;
 import io.chainsight.core.testing.ClientHelloMutations;
 import io.chainsight.core.testing.Command;
-import io.chainsight.core.testing.ProxyFixture;
 import io.chainsight.core.testing.RawTlsClient;
 import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsRecordPeer;
 import java.io.ByteArrayOutputStream;
@@ -68,7 +68,7 @@ class ConformanceIT {
   @BeforeAll
   static void pki() {
     pki = TestPki.create();
-    agent = pki.agent("agent-1");
+    agent = pki.agent("agent-1").build();
   }
 
   @AfterEach
@@ -101,7 +101,7 @@ class ConformanceIT {
     backend = RecordingBackend.start();
     proxy =
         ChainsightServer.start(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
+            TestConfig.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
     try (TlsRecordPeer client =
         TlsRecordPeer.connect(
             pki.clientContext(agent, pki.intermediate()), proxy.tlsAddress().getPort(), protocol)) {
@@ -138,7 +138,7 @@ class ConformanceIT {
         TestPki.writeClientFiles(dir, "proxy-client", proxyClient, pki.intermediate());
     Path backendCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      ChainsightConfig base = ProxyFixture.config(pki.writeServerFiles(dir), 1, ClientAuth.REQUIRE);
+      ChainsightConfig base = TestConfig.config(pki.writeServerFiles(dir), 1, ClientAuth.REQUIRE);
       RouteSettings route =
           new RouteSettings(
               "/version",
@@ -204,7 +204,7 @@ class ConformanceIT {
     backend = RecordingBackend.start();
     proxy =
         ChainsightServer.start(
-            ProxyFixture.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
+            TestConfig.config(pki.writeServerFiles(dir), backend.port(), clientAuth));
     return proxy.tlsAddress().getPort();
   }
 
