@@ -108,7 +108,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.println(spec.qualifiedName() + ": " + configOption.describe() + " is valid");
     out.println("  listen         " + config.listen().host() + ":" + config.listen().port());
     out.println("  backend        " + config.backend().url());
-    out.println("  client-auth    " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT));
+    out.println("  client-auth    " + config.clientAuthPolicy());
     out.println(
         "  admin          "
             + (config.admin().enabled()

@@ -232,7 +232,7 @@ class CheckConfigCommandTest {
     assertThat(err.toString()).isEmpty();
     assertThat(exit).isZero();
     assertThat(out.toString())
-        .contains("  client-auth    require\n")
+        .contains("  client-auth    require; optional on /version GET, /v*/agents POST|PUT\n")
         .contains("  access.allow   any verified certificate\n")
         .contains(
             "  routes         3\n"
