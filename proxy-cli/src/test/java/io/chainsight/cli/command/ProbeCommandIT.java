@@ -249,7 +249,8 @@ class ProbeCommandIT {
   @Test
   void leafOnlyServerWithTheRootFirstIsTheServersToFixNotTheCaFiles() throws Exception {
     Path ca =
-        write("root-then-int.pem", pki.root.certificatePem() + pki.intermediate.certificatePem());
+        write(
+            "root-then-int.pem", pki.root().certificatePem() + pki.intermediate().certificatePem());
     try (TestTlsServer leafOnly = TestTlsServer.start(serverLeaf, List.of(), Optional.empty())) {
       CliRun run =
           probe(leafOnly.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());

@@ -63,8 +63,8 @@ final class HandshakesEndpoint {
     Map<String, Object> filters = new LinkedHashMap<>();
     filters.put("reason", reason.orElse(null));
     filters.put("client", client.orElse(null));
-    filters.put("hop", hop.orElse(null));
     filters.put("limit", limitParam.isPresent() ? limit : null);
+    filters.put("hop", hop.orElse(null));
     json.put("filters", filters);
     json.put("count", shown.size());
     List<Object> listed = new ArrayList<>();
@@ -105,9 +105,9 @@ final class HandshakesEndpoint {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", failure.id());
     json.put("time", failure.time().toString());
-    json.put("hop", failure.hop());
     json.put(failure.hop().equals("backend") ? "backend" : "client", failure.peer());
     json.put("reason", failure.reason());
+    json.put("hop", failure.hop());
     json.put("diagnosis", new RawValue(failure.json()));
     return json;
   }

@@ -110,8 +110,8 @@ public final class MinuteHistory {
       long grew = counter.getValue() - before.getOrDefault(counter.getKey(), 0L);
       if (grew > 0) {
         String family = family(counter.getKey());
-        String rest = counter.getKey().substring(family.length() + 1);
-        String value = rest.substring(rest.indexOf('.') + 1);
+        // By the last label's value; earlier labels (the handshake families' hop) are summed over.
+        String value = counter.getKey().substring(counter.getKey().lastIndexOf('.') + 1);
         growth.computeIfAbsent(family, f -> new TreeMap<>()).merge(value, grew, Long::sum);
       }
     }

@@ -79,7 +79,7 @@ class ClientModesTest {
     List<ClientModes.Result> results =
         ClientModes.evaluate(
             chain(server),
-            List.of(pki.root.certificate(), pki.intermediate.certificate()),
+            List.of(pki.root().certificate(), pki.intermediate().certificate()),
             "ca.pem",
             Optional.empty(),
             Optional.of("registrar.example"),
@@ -101,7 +101,7 @@ class ClientModesTest {
     List<ClientModes.Result> results =
         ClientModes.evaluate(
             chain(server),
-            List.of(pki.intermediate.certificate(), pki.root.certificate()),
+            List.of(pki.intermediate().certificate(), pki.root().certificate()),
             "ca.pem",
             Optional.empty(),
             Optional.of("registrar.example"),

@@ -1,11 +1,12 @@
 package io.chainsight.core.diagnose;
 
-import static io.chainsight.core.diagnose.TestPki.chain;
+import static io.chainsight.core.testing.TestPki.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.testing.TestPki;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,17 +18,17 @@ class ServerRejectionTest {
       new ServerRejection.Backend(
           "https://127.0.0.1:8891", "routes[1].tls.certificate-chain", "TLSv1.3, TLSv1.2");
 
-  private final TestPki pki = new TestPki();
+  private final TestPki pki = TestPki.create("Keylime Root", "Keylime Intermediate");
   private final HeldCertificate proxyClient = pki.agent("chainsight-proxy").build();
 
   @Test
   void unknownCaNamesTheIssuingCaWithItsKeyIdAndKeylimesTrustedClientCa() {
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.UNKNOWN_CA, chain(proxyClient, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.UNKNOWN_CA, chain(proxyClient, pki.intermediate()), NOW, REGISTRAR);
 
-    String intermediateSki = Certificates.subjectKeyId(pki.intermediate.certificate());
-    String rootSki = Certificates.subjectKeyId(pki.root.certificate());
+    String intermediateSki = Certificates.subjectKeyId(pki.intermediate().certificate());
+    String rootSki = Certificates.subjectKeyId(pki.root().certificate());
     Failure f = d.failure().orElseThrow();
     assertThat(f.reason()).isEqualTo(ReasonCode.BACKEND_REJECTED_OUR_CHAIN);
     assertThat(d.receivedAlert()).contains(TlsAlert.UNKNOWN_CA);
@@ -98,7 +99,7 @@ class ServerRejectionTest {
 
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.CERTIFICATE_EXPIRED, chain(expired, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.CERTIFICATE_EXPIRED, chain(expired, pki.intermediate()), NOW, REGISTRAR);
 
     assertThat(d.reason()).contains(ReasonCode.BACKEND_REJECTED_OUR_CHAIN);
     assertThat(d.causes().get(0).likelihood()).isEqualTo(Cause.Likelihood.CONFIRMED);
@@ -111,7 +112,7 @@ class ServerRejectionTest {
   void certificateExpiredWithValidCertificatesPointsAtTheBackendsClock() {
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.CERTIFICATE_EXPIRED, chain(proxyClient, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.CERTIFICATE_EXPIRED, chain(proxyClient, pki.intermediate()), NOW, REGISTRAR);
 
     assertThat(d.causes())
         .noneMatch(c -> c.likelihood() == Cause.Likelihood.CONFIRMED)
@@ -123,13 +124,16 @@ class ServerRejectionTest {
     HeldCertificate serverOnly =
         HeldCertificate.builder()
             .commonName("chainsight-proxy")
-            .signedBy(pki.intermediate)
+            .signedBy(pki.intermediate())
             .purpose(Purpose.SERVER_AUTH)
             .build();
 
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.UNSUPPORTED_CERTIFICATE, chain(serverOnly, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.UNSUPPORTED_CERTIFICATE,
+            chain(serverOnly, pki.intermediate()),
+            NOW,
+            REGISTRAR);
 
     assertThat(d.causes().get(0).likelihood()).isEqualTo(Cause.Likelihood.CONFIRMED);
     assertThat(d.causes().get(0).openssl()).contains(OpenSslError.INVALID_PURPOSE);
@@ -139,7 +143,7 @@ class ServerRejectionTest {
   void protocolVersionIsAProtocolMismatchNamingWhatWeOffer() {
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.PROTOCOL_VERSION, chain(proxyClient, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.PROTOCOL_VERSION, chain(proxyClient, pki.intermediate()), NOW, REGISTRAR);
 
     assertThat(d.reason()).contains(ReasonCode.PROTOCOL_MISMATCH);
     assertThat(d.failure().orElseThrow().explanation()).contains("(TLSv1.3, TLSv1.2)");
@@ -158,7 +162,7 @@ class ServerRejectionTest {
   void handshakeFailureWithACertificateIsNoSharedCipher() {
     ChainDiagnosis d =
         ServerRejection.explain(
-            TlsAlert.HANDSHAKE_FAILURE, chain(proxyClient, pki.intermediate), NOW, REGISTRAR);
+            TlsAlert.HANDSHAKE_FAILURE, chain(proxyClient, pki.intermediate()), NOW, REGISTRAR);
 
     assertThat(d.reason()).contains(ReasonCode.NO_SHARED_CIPHER);
   }

@@ -7,12 +7,10 @@ import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.BackendTlsSettings;
-import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
-import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.LogCapture;
-import io.chainsight.core.testing.ProxyFixture;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsBackend;
 import java.net.URI;
@@ -23,14 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The backend hop's handshakes explained like the listener's: a real TLS backend (Netty with
@@ -40,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fix, a count with hop="backend", and an entry at /debug/handshakes.
  */
 class BackendHopIT {
-  private final TestPki pki = TestPki.create();
+  @RegisterExtension final ProxyExtension fixture = new ProxyExtension();
+
+  private final TestPki pki = fixture.pki();
 
   /** The CA that issues the proxy's client certificates, apart from the agents' PKI. */
   private final HeldCertificate proxyCa =
@@ -54,20 +52,7 @@ class BackendHopIT {
           .addSubjectAlternativeName("127.0.0.1")
           .build();
 
-  @TempDir Path dir;
-
-  private final List<AutoCloseable> open = new ArrayList<>();
   private ChainsightServer proxy;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (proxy != null) {
-      proxy.close();
-    }
-    for (AutoCloseable c : open) {
-      c.close();
-    }
-  }
 
   private HeldCertificate proxyClient(Instant notBefore, Instant notAfter) {
     return HeldCertificate.builder()
@@ -85,14 +70,13 @@ class BackendHopIT {
 
   private TlsBackend backend(
       HeldCertificate trustedClientCa, io.netty.handler.ssl.ClientAuth auth, String... protocols) {
-    TlsBackend backend =
-        TlsBackend.start(registrar, List.of(pki.intermediate()), trustedClientCa, auth, protocols);
-    open.add(backend);
-    return backend;
+    return fixture.closeAfter(
+        TlsBackend.start(registrar, List.of(pki.intermediate()), trustedClientCa, auth, protocols));
   }
 
   /** The proxy with one route, {@code /v2.1/agents GET}, re-encrypted to {@code backend}. */
   private URI start(TlsBackend backend, HeldCertificate client) throws Exception {
+    Path dir = fixture.dir();
     Optional<Path> cert = Optional.empty();
     Optional<Path> key = Optional.empty();
     if (client != null) {
@@ -111,27 +95,19 @@ class BackendHopIT {
             Optional.empty(),
             Optional.empty(),
             Optional.of(new BackendTlsSettings(cert, key, backendCa, Optional.empty())));
-    ChainsightConfig base = ProxyFixture.config(pki.writeServerFiles(dir), 1, ClientAuth.REQUIRE);
     proxy =
-        ChainsightServer.start(
-            new ChainsightConfig(
-                base.listen(),
-                base.tls(),
-                base.backend(),
-                base.limits(),
-                base.shutdown(),
-                new AdminSettings(true, "127.0.0.1", 0, Optional.empty()),
-                base.diagnostics(),
-                base.log(),
-                List.of(),
-                List.of(route),
-                Optional.empty()));
-    return URI.create("https://localhost:" + proxy.tlsAddress().getPort() + "/v2.1/agents");
+        fixture.start(
+            config ->
+                config
+                    .backendPort(1)
+                    .routes(List.of(route))
+                    .admin(new AdminSettings(true, "127.0.0.1", 0, Optional.empty())));
+    return fixture.uri("/v2.1/agents");
   }
 
   private HttpResponse<String> tenantGet(URI uri) throws Exception {
     return HttpClient.newBuilder()
-        .sslContext(pki.clientContext(pki.agent("tenant"), pki.intermediate()))
+        .sslContext(pki.clientContext(pki.agent("tenant").build(), pki.intermediate()))
         .version(HttpClient.Version.HTTP_1_1)
         .build()
         .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.config.ChainsightConfig;
-import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
 import io.chainsight.core.diagnose.Cause;
 import io.chainsight.core.diagnose.ChainDiagnosis;
@@ -15,8 +13,7 @@ import io.chainsight.core.diagnose.ReasonCode;
 import io.chainsight.core.report.HandshakeFailure;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.LogCapture;
-import io.chainsight.core.testing.ProxyFixture;
-import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +27,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The leaf served without its intermediate (tls.certificate-chain pointing at the leaf file): the
@@ -40,54 +37,30 @@ import org.junit.jupiter.api.io.TempDir;
  * the intermediate does. Checked with openssl s_client given only the first block, and given all.
  */
 class LeafOnlyChainIT {
-  private final TestPki pki = TestPki.create();
+  @RegisterExtension final ProxyExtension fixture = new ProxyExtension();
 
-  @TempDir Path dir;
-
-  private RecordingBackend backend;
+  private final TestPki pki = fixture.pki();
   private ChainsightServer proxy;
   private LogCapture lint;
 
   @BeforeEach
   void start() throws Exception {
-    backend = RecordingBackend.start();
-    TestPki.ServerFiles files = pki.writeServerFiles(dir);
-    Path leafOnly = Files.writeString(dir.resolve("leaf-only.pem"), pki.server().certificatePem());
-    TlsSettings full = ProxyFixture.tls(files, ClientAuth.NONE);
-    TlsSettings tls =
-        new TlsSettings(
-            leafOnly,
-            full.privateKey(),
-            full.clientAuth(),
-            full.trustedCas(),
-            full.crls(),
-            full.protocols(),
-            full.handshakeTimeout(),
-            full.clientAuthFailure());
-    ChainsightConfig base =
-        ProxyFixture.config(tls, ProxyFixture.backend(backend.port(), Duration.ofSeconds(10)));
+    Path leafOnly =
+        Files.writeString(fixture.dir().resolve("leaf-only.pem"), pki.server().certificatePem());
+    Path key = fixture.serverFiles().key();
     lint = new LogCapture("io.chainsight.lint");
     proxy =
-        ChainsightServer.start(
-            new ChainsightConfig(
-                base.listen(),
-                base.tls(),
-                base.backend(),
-                base.limits(),
-                base.shutdown(),
-                new AdminSettings(true, "127.0.0.1", 0, Optional.empty()),
-                base.diagnostics(),
-                base.log(),
-                base.allow(),
-                base.routes(),
-                base.source()));
+        fixture.start(
+            config ->
+                config
+                    .certificate(leafOnly, key)
+                    .clientAuth(ClientAuth.NONE)
+                    .admin(new AdminSettings(true, "127.0.0.1", 0, Optional.empty())));
   }
 
   @AfterEach
   void stop() {
     lint.close();
-    proxy.close();
-    backend.close();
   }
 
   private String intermediate() {
@@ -189,7 +162,8 @@ class LeafOnlyChainIT {
   void firstBlockClientWithTheIntermediateFirstFailsWithError2AndTheEventSaysSendTheIntermediate()
       throws Exception {
     Path firstBlock =
-        Files.writeString(dir.resolve("first-block-int.pem"), pki.intermediate().certificatePem());
+        Files.writeString(
+            fixture.dir().resolve("first-block-int.pem"), pki.intermediate().certificatePem());
 
     Command.Result client = sClient(firstBlock);
 
@@ -202,7 +176,8 @@ class LeafOnlyChainIT {
   @Test
   void firstBlockClientWithTheRootFirstFailsWithError20AndTheSameFix() throws Exception {
     Path firstBlock =
-        Files.writeString(dir.resolve("first-block-root.pem"), pki.root().certificatePem());
+        Files.writeString(
+            fixture.dir().resolve("first-block-root.pem"), pki.root().certificatePem());
 
     Command.Result client = sClient(firstBlock);
 
@@ -216,7 +191,7 @@ class LeafOnlyChainIT {
   void aClientThatReadsEveryBlockOfIntermediateAndRootVerifies() throws Exception {
     Path allBlocks =
         Files.writeString(
-            dir.resolve("int-then-root.pem"),
+            fixture.dir().resolve("int-then-root.pem"),
             pki.intermediate().certificatePem() + pki.root().certificatePem());
 
     Command.Result client = sClient(allBlocks);
