@@ -8,6 +8,8 @@ import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.config.RouteSettings;
+import io.chainsight.core.lint.ChainLint;
+import io.chainsight.core.lint.LintFinding;
 import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validate the configuration and the certificate, key and CA files it names, without starting.",
-      "Exit code 0: usable (a summary is printed); 2: not (each problem is printed on stderr)."
+      "Exit code 0: usable (a summary is printed; what works but fails some clients, such as a leaf",
+      "served without its intermediate, gets a warning: line on stderr); 2: not (each problem is",
+      "printed on stderr)."
     })
 public final class CheckConfigCommand implements Callable<Integer> {
   @Mixin private ConfigOption configOption;
@@ -69,14 +73,42 @@ public final class CheckConfigCommand implements Callable<Integer> {
       return configOption.explain(new ConfigException(problems));
     }
     printSummary(spec.commandLine().getOut(), config, material);
+    printWarnings(spec.commandLine().getErr(), config, material);
     return 0;
+  }
+
+  /**
+   * What works today but fails some clients (a leaf served without its intermediate, a certificate
+   * about to expire, a listen host not in the SANs): one {@code warning:} line each, the same
+   * findings the proxy logs at startup and /certs shows. The exit code stays 0: the config is
+   * usable.
+   */
+  private static void printWarnings(
+      PrintWriter err, ChainsightConfig config, TlsMaterial material) {
+    List<LintFinding> findings =
+        ChainLint.lint(
+            material.chain(),
+            material.privateKey(),
+            config.listen().host(),
+            Instant.now(),
+            material.trustAnchors());
+    for (LintFinding finding : findings) {
+      if (finding.level().isProblem()) {
+        err.println(
+            "warning: tls.certificate-chain: "
+                + config.tls().certificateChain()
+                + ": "
+                + finding.message());
+      }
+    }
+    err.flush();
   }
 
   private void printSummary(PrintWriter out, ChainsightConfig config, TlsMaterial material) {
     out.println(spec.qualifiedName() + ": " + configOption.describe() + " is valid");
     out.println("  listen         " + config.listen().host() + ":" + config.listen().port());
     out.println("  backend        " + config.backend().url());
-    out.println("  client-auth    " + config.tls().clientAuth().name().toLowerCase(Locale.ROOT));
+    out.println("  client-auth    " + config.clientAuthPolicy());
     out.println(
         "  admin          "
             + (config.admin().enabled()

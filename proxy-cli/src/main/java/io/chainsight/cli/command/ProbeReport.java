@@ -51,7 +51,7 @@ record ProbeReport(
         .append(".\n\n");
     out.append("The server presented ")
         .append(connection.serverChain().size())
-        .append(" certificates (")
+        .append(connection.serverChain().size() == 1 ? " certificate (" : " certificates (")
         .append(connection.protocol())
         .append(", ")
         .append(connection.cipherSuite())

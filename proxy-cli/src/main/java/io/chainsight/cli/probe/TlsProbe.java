@@ -2,6 +2,7 @@ package io.chainsight.cli.probe;
 
 import io.chainsight.core.certs.BouncyCastle;
 import io.chainsight.core.diagnose.TlsAlert;
+import io.chainsight.core.tls.FixedClientKeyManager;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,11 +14,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,24 +86,11 @@ public final class TlsProbe {
 
   /**
    * A key manager that presents {@code chain} (leaf first) with {@code key}, whatever CAs the
-   * server asks for. Key and certificates are re-read with the JDK's own providers: its TLS stack
-   * selects keys by algorithm name, and Bouncy Castle names EC keys "ECDSA" where the JDK expects
-   * "EC".
+   * server asks for.
    */
   public static KeyManager[] clientCredentials(List<X509Certificate> chain, PrivateKey key)
       throws GeneralSecurityException {
-    String algorithm = key.getAlgorithm().startsWith("EC") ? "EC" : key.getAlgorithm();
-    PrivateKey jdkKey =
-        KeyFactory.getInstance(algorithm)
-            .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
-    CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    List<X509Certificate> jdkChain = new ArrayList<>();
-    for (X509Certificate certificate : chain) {
-      jdkChain.add(
-          (X509Certificate)
-              factory.generateCertificate(new ByteArrayInputStream(certificate.getEncoded())));
-    }
-    return new KeyManager[] {new FixedKeyManager(jdkChain, jdkKey)};
+    return new KeyManager[] {FixedClientKeyManager.of(chain, key)};
   }
 
   public Result run() throws ProbeException {
@@ -279,7 +265,7 @@ public final class TlsProbe {
 
   private List<String> requestedIssuers() {
     return clientCredentials
-        .map(km -> ((FixedKeyManager) km[0]).requestedIssuers())
+        .map(km -> ((FixedClientKeyManager) km[0]).requestedIssuers())
         .orElse(List.of());
   }
 

@@ -63,6 +63,38 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void aLeafServedWithoutItsIntermediateIsAWarningLineAndStillExitsZero() throws IOException {
+    Path leafOnly = Files.writeString(dir.resolve("leaf-only.pem"), pki.server().certificatePem());
+
+    int exit =
+        checkConfig(
+            "chainsight.tls { certificate-chain = leaf-only.pem, "
+                + "private-key = server-key.pem, trusted-cas = trusted-cas.pem }\n"
+                + "chainsight.listen { host = 127.0.0.1, port = 8443 }\n");
+
+    assertThat(exit).isZero();
+    assertThat(out.toString()).startsWith("chainsight check-config: " + conf + " is valid\n");
+    String intermediate = Certificates.subject(pki.intermediate().certificate());
+    assertThat(errLines())
+        .containsExactly(
+            "warning: tls.certificate-chain: "
+                + leafOnly
+                + ": the chain is the leaf alone: its issuer "
+                + intermediate
+                + " (key id "
+                + Certificates.subjectKeyId(pki.intermediate().certificate())
+                + "), an intermediate CA (it is in tls.trusted-cas), is not sent. Clients that trust"
+                + " only the root fail with OpenSSL error 20 (unable to get local issuer"
+                + " certificate), and a client that reads only the first PEM block of its CA file"
+                + " (rust-keylime's registrar_tls_ca_cert) fails whatever that file holds: with the"
+                + " intermediate first, error 2 (unable to get issuer certificate); with the root"
+                + " first, error 20. The server must send the intermediate: add "
+                + intermediate
+                + " to tls.certificate-chain right after the leaf (leaf, intermediate, then"
+                + " optionally the root)");
+  }
+
+  @Test
   void aGoodConfigPrintsASummaryAndExitsZero() throws IOException {
     int exit = checkConfig(TLS + "chainsight.listen { host = 127.0.0.1, port = 8443 }\n");
 
@@ -200,7 +232,7 @@ class CheckConfigCommandTest {
     assertThat(err.toString()).isEmpty();
     assertThat(exit).isZero();
     assertThat(out.toString())
-        .contains("  client-auth    require\n")
+        .contains("  client-auth    require; optional on /version GET, /v*/agents POST|PUT\n")
         .contains("  access.allow   any verified certificate\n")
         .contains(
             "  routes         4\n"

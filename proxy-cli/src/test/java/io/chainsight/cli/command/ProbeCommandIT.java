@@ -247,6 +247,29 @@ class ProbeCommandIT {
   }
 
   @Test
+  void leafOnlyServerWithTheRootFirstIsTheServersToFixNotTheCaFiles() throws Exception {
+    Path ca =
+        write(
+            "root-then-int.pem", pki.root().certificatePem() + pki.intermediate().certificatePem());
+    try (TestTlsServer leafOnly = TestTlsServer.start(serverLeaf, List.of(), Optional.empty())) {
+      CliRun run =
+          probe(leafOnly.port(), "--ca", ca.toString(), "--os-ca-file", noOsStore.toString());
+
+      assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+      assertThat(run.out())
+          .contains("The server presented 1 certificate (")
+          .contains("  ok   every PEM block [openssl s_client/verify, nginx, Python < 3.13]\n")
+          .contains(
+              "  FAIL first PEM block only [reqwest/native-tls Certificate::from_pem, OpenSSL X509::from_pem]\n")
+          .contains("OpenSSL error 20 \"unable to get local issuer certificate\"")
+          .contains("Fix: The server must send the intermediate CN=Keylime Intermediate (SKI ")
+          .contains(
+              "so no CA file works for it (the intermediate first: OpenSSL error 2; the root first: error 20)")
+          .doesNotContain("which is block 1: put it first");
+    }
+  }
+
+  @Test
   void halfOfTheClientCredentialsExitsTwo() throws IOException {
     Path ca = write("root.pem", pki.root().certificatePem());
 

@@ -51,7 +51,8 @@ final class CertsEndpoint {
     }
     Instant now = clock.instant();
     List<LintFinding> findings =
-        ChainLint.lint(current.chain(), current.privateKey(), listenHost, now);
+        ChainLint.lint(
+            current.chain(), current.privateKey(), listenHost, now, current.trustAnchors());
     String chainFile = tls.certificateChain().toString();
     String trustFile = tls.trustedCas().map(Path::toString).orElse(null);
 

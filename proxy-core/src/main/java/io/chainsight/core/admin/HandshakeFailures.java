@@ -21,17 +21,21 @@ public interface HandshakeFailures {
    * One failure.
    *
    * @param id the id printed in the log line
-   * @param client the client's address and port, as logged (e.g. {@code 10.0.0.5:51234})
+   * @param hop {@code listener} (a client's handshake) or {@code backend} (the proxy's, with an
+   *     https backend)
+   * @param peer the other end, as logged: the client's address and port on the listener (e.g.
+   *     {@code 10.0.0.5:51234}), the backend and the routes using it on the backend hop
    * @param reason the diagnostics reason code (e.g. {@code ISSUER_NOT_FOUND})
    * @param json the full diagnosis as one JSON object
    * @param text the full diagnosis as readable text
    */
   record FailureView(
-      String id, Instant time, String client, String reason, String json, String text) {
+      String id, Instant time, String hop, String peer, String reason, String json, String text) {
     public FailureView {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(time, "time");
-      Objects.requireNonNull(client, "client");
+      Objects.requireNonNull(hop, "hop");
+      Objects.requireNonNull(peer, "peer");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(json, "json");
       Objects.requireNonNull(text, "text");

@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@code /debug/handshakes} (newest first; {@code ?reason=}, {@code ?client=}, {@code ?limit=}) and
- * {@code /debug/handshakes/{id}}: the recent failed handshakes, each with its full diagnosis.
+ * {@code /debug/handshakes} (newest first; {@code ?reason=}, {@code ?client=}, {@code ?hop=},
+ * {@code ?limit=}) and {@code /debug/handshakes/{id}}: the recent failed handshakes, the listener's
+ * and the backend hop's, each with its full diagnosis.
  */
 final class HandshakesEndpoint {
   private final HandshakeFailures failures;
@@ -25,6 +26,13 @@ final class HandshakesEndpoint {
   AdminResponse list(AdminRequest request) {
     Optional<String> reason = request.param("reason");
     Optional<String> client = request.param("client");
+    Optional<String> hop = request.param("hop");
+    if (hop.isPresent() && !hop.get().equals("listener") && !hop.get().equals("backend")) {
+      return AdminResponse.error(
+          request.format(),
+          HttpResponseStatus.BAD_REQUEST,
+          "hop: \"" + hop.get() + "\" (expected: listener or backend)");
+    }
     Optional<String> limitParam = request.param("limit");
     int limit = Integer.MAX_VALUE;
     if (limitParam.isPresent()) {
@@ -43,7 +51,11 @@ final class HandshakesEndpoint {
     List<HandshakeFailures.FailureView> shown =
         failures.recent().stream()
             .filter(f -> reason.isEmpty() || f.reason().equalsIgnoreCase(reason.get()))
-            .filter(f -> client.isEmpty() || clientMatches(f.client(), client.get()))
+            .filter(f -> hop.isEmpty() || f.hop().equals(hop.get()))
+            .filter(
+                f ->
+                    client.isEmpty()
+                        || (f.hop().equals("listener") && clientMatches(f.peer(), client.get())))
             .limit(limit)
             .collect(Collectors.toList());
 
@@ -52,6 +64,7 @@ final class HandshakesEndpoint {
     filters.put("reason", reason.orElse(null));
     filters.put("client", client.orElse(null));
     filters.put("limit", limitParam.isPresent() ? limit : null);
+    filters.put("hop", hop.orElse(null));
     json.put("filters", filters);
     json.put("count", shown.size());
     List<Object> listed = new ArrayList<>();
@@ -61,7 +74,7 @@ final class HandshakesEndpoint {
     StringBuilder text = new StringBuilder();
     text.append(shown.size())
         .append(shown.size() == 1 ? " recent handshake failure" : " recent handshake failures")
-        .append(describe(reason, client, limitParam))
+        .append(describe(reason, client, hop, limitParam))
         .append(shown.isEmpty() ? "\n" : ", newest first\n");
     for (HandshakeFailures.FailureView failure : shown) {
       text.append('\n');
@@ -92,8 +105,9 @@ final class HandshakesEndpoint {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("id", failure.id());
     json.put("time", failure.time().toString());
-    json.put("client", failure.client());
+    json.put(failure.hop().equals("backend") ? "backend" : "client", failure.peer());
     json.put("reason", failure.reason());
+    json.put("hop", failure.hop());
     json.put("diagnosis", new RawValue(failure.json()));
     return json;
   }
@@ -102,8 +116,8 @@ final class HandshakesEndpoint {
     out.append(failure.id())
         .append("  ")
         .append(failure.time().truncatedTo(ChronoUnit.MILLIS))
-        .append("  client ")
-        .append(failure.client())
+        .append(failure.hop().equals("backend") ? "  backend " : "  client ")
+        .append(failure.peer())
         .append("  ")
         .append(failure.reason())
         .append('\n');
@@ -114,8 +128,12 @@ final class HandshakesEndpoint {
   }
 
   private static String describe(
-      Optional<String> reason, Optional<String> client, Optional<String> limit) {
+      Optional<String> reason,
+      Optional<String> client,
+      Optional<String> hop,
+      Optional<String> limit) {
     List<String> parts = new ArrayList<>();
+    hop.ifPresent(h -> parts.add("hop " + h));
     reason.ifPresent(r -> parts.add("reason " + r.toUpperCase(Locale.ROOT)));
     client.ifPresent(c -> parts.add("client " + c));
     limit.ifPresent(l -> parts.add("at most " + l));

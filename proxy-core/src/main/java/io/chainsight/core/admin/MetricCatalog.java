@@ -3,6 +3,8 @@ package io.chainsight.core.admin;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +25,11 @@ final class MetricCatalog {
 
   /**
    * @param name the Prometheus name as ProxyMetrics spells it (counters end in {@code _total})
-   * @param label the one label encoded in the Dropwizard name, or null for an unlabelled family
+   * @param labels the labels encoded in the Dropwizard name, in order; empty for an unlabelled
+   *     family
    */
-  record Family(String name, Type type, String label, String help) {
+  record Family(String name, Type type, List<String> labels, String help) {
+
     /**
      * The name in the Prometheus model, without the {@code _total} the text format adds back to
      * counters.
@@ -40,50 +44,51 @@ final class MetricCatalog {
           new Family(
               ProxyMetrics.HANDSHAKES,
               Type.COUNTER,
-              "result",
-              "TLS handshakes on the listener, by result (success, failure)."),
+              List.of("hop", "result"),
+              "TLS handshakes, by hop (listener: a client's with the proxy; backend: the proxy's with an "
+                  + "https backend) and result (success, failure)."),
           new Family(
               ProxyMetrics.HANDSHAKE_FAILURES,
               Type.COUNTER,
-              "reason",
-              "Failed TLS handshakes, by diagnostics reason code."),
+              List.of("hop", "reason"),
+              "Failed TLS handshakes, by hop (listener, backend) and diagnostics reason code."),
           new Family(
               ProxyMetrics.REQUESTS,
               Type.COUNTER,
-              "code",
+              List.of("code"),
               "HTTP requests answered to clients, by status code (the backend's, or the proxy's own 4xx/5xx)."),
           new Family(
               ProxyMetrics.BACKEND_ERRORS,
               Type.COUNTER,
-              "kind",
-              "Failures talking to the backend, by kind (connect, timeout, closed, reset, write, malformed)."),
+              List.of("kind"),
+              "Failures talking to the backend, by kind (connect, handshake, timeout, closed, reset, write, malformed)."),
           new Family(
               ProxyMetrics.REJECTED,
               Type.COUNTER,
-              "cause",
+              List.of("cause"),
               "Requests the proxy answered itself without forwarding, by cause (method, target, path, host, headers, "
                   + "body, request-line, malformed, header-timeout, no-route)."),
           new Family(
               ProxyMetrics.CONNECTIONS_REFUSED,
               Type.COUNTER,
-              "limit",
+              List.of("limit"),
               "Client connections closed at once because a connection limit was reached (total, per-ip)."),
           new Family(
               ProxyMetrics.RELOADS,
               Type.COUNTER,
-              "result",
+              List.of("result"),
               "Reloads of the TLS material (file change, SIGHUP, POST /reload), by result (changed, unchanged, "
                   + "failed: the old material kept)."),
           // Dropwizard counters that go up and down: exported as gauges.
           new Family(
               ProxyMetrics.CLIENT_CONNECTIONS,
               Type.GAUGE,
-              null,
+              List.of(),
               "Client connections open now on the TLS listener."),
           new Family(
               ProxyMetrics.BACKEND_CONNECTIONS,
               Type.GAUGE,
-              null,
+              List.of(),
               "Connections to the backend open now, in use or idle in the pool."),
           new Family(
               ProxyMetrics.EVENT_LOOP_PENDING_TASKS,
@@ -93,7 +98,7 @@ final class MetricCatalog {
           new Family(
               ProxyMetrics.REQUEST_DURATION,
               Type.SUMMARY,
-              null,
+              List.of(),
               "Time from a request's arrival to the end of its response, in seconds (quantiles over about the last "
                   + "five minutes)."));
 
@@ -111,12 +116,19 @@ final class MetricCatalog {
    * so on.
    */
   static List<MapperConfig> mapperConfigs() {
-    return FAMILIES.stream()
-        .filter(f -> f.label() != null)
-        .map(
-            f ->
-                new MapperConfig(
-                    f.name() + "." + f.label() + ".*", f.name(), Map.of(f.label(), "${0}")))
-        .collect(Collectors.toList());
+    List<MapperConfig> configs = new ArrayList<>();
+    for (Family family : FAMILIES) {
+      if (family.labels().isEmpty()) {
+        continue;
+      }
+      StringBuilder match = new StringBuilder(family.name());
+      Map<String, String> labels = new LinkedHashMap<>();
+      for (int i = 0; i < family.labels().size(); i++) {
+        match.append('.').append(family.labels().get(i)).append(".*");
+        labels.put(family.labels().get(i), "${" + i + "}");
+      }
+      configs.add(new MapperConfig(match.toString(), family.name(), labels));
+    }
+    return configs;
   }
 }

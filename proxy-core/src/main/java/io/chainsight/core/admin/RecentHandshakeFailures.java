@@ -35,7 +35,8 @@ public final class RecentHandshakeFailures implements HandshakeFailures {
     return new FailureView(
         failure.id(),
         failure.time(),
-        failure.clientText(),
+        failure.hop().label(),
+        failure.backend().orElse(failure.peerText()),
         failure.reason().name(),
         DiagnosisJson.render(failure.diagnosis()),
         DiagnosisText.render(failure.diagnosis()));

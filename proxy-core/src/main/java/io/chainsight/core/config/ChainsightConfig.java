@@ -2,9 +2,15 @@ package io.chainsight.core.config;
 
 import io.chainsight.core.access.AccessRule;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The whole effective configuration, as plain values. {@link ConfigLoader} is the only place that
@@ -42,5 +48,39 @@ public record ChainsightConfig(
     Objects.requireNonNull(source, "source");
     allow = List.copyOf(allow);
     routes = List.copyOf(routes);
+  }
+
+  /**
+   * The client-auth policy in effect, as the startup line and check-config print it: {@code
+   * tls.client-auth}, then the routes that differ from it, e.g. {@code require; optional on
+   * /version GET, /v*}{@code /agents POST|PUT}. When some route is optional the listener only asks
+   * for a certificate, and the routes that require one answer 401 themselves.
+   */
+  public String clientAuthPolicy() {
+    TlsSettings.ClientAuth global = tls.clientAuth();
+    Map<TlsSettings.ClientAuth, List<String>> differing =
+        new EnumMap<>(TlsSettings.ClientAuth.class);
+    for (RouteSettings route : routes) {
+      TlsSettings.ClientAuth own = route.clientAuth().orElse(global);
+      if (own != global) {
+        String methods =
+            route.methods().isEmpty()
+                ? ""
+                : " "
+                    + route.methods().stream()
+                        .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
+                        .collect(Collectors.joining("|"));
+        differing.computeIfAbsent(own, k -> new ArrayList<>()).add(route.pathPrefix() + methods);
+      }
+    }
+    StringBuilder policy = new StringBuilder(name(global));
+    differing.forEach(
+        (mode, where) ->
+            policy.append("; ").append(name(mode)).append(" on ").append(String.join(", ", where)));
+    return policy.toString();
+  }
+
+  private static String name(TlsSettings.ClientAuth mode) {
+    return mode.name().toLowerCase(Locale.ROOT);
   }
 }

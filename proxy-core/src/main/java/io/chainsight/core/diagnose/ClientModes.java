@@ -75,18 +75,41 @@ public final class ClientModes {
       List<X509Certificate> caFile,
       String caFileName) {
     CertificateRef needed = everyBlock.path().get(everyBlock.path().size() - 1);
+    Optional<CertificateRef> unsent =
+        everyBlock.path().stream()
+            .filter(c -> c.source() == CertificateRef.Source.TRUST_ANCHOR)
+            .filter(c -> c.presentedIndex().isEmpty() && !c.subject().equals(c.issuer()))
+            .findFirst();
     String fix =
-        "This client reads only the first PEM block of "
-            + caFileName
-            + ", "
-            + Certificates.subject(caFile.get(0))
-            + "; the path needs "
-            + needed.subject()
-            + ", which is block "
-            + (needed.index() + 1)
-            + ": put it first, or alone, in "
-            + caFileName
-            + ".";
+        unsent.isPresent()
+            // The path takes an intermediate from the CA file because the server does not send it:
+            // one block cannot hold both it and the root, so no CA file works for this client.
+            ? "The server must send the intermediate "
+                + unsent.get().nameAndKey()
+                + ": it sends "
+                + Wording.plural(firstBlock.presented().size(), "certificate")
+                + " without it, and the path takes it from block "
+                + (unsent.get().index() + 1)
+                + " of "
+                + caFileName
+                + ". This client reads only the first PEM block, "
+                + Certificates.subject(caFile.get(0))
+                + ", so no CA file works for it (the intermediate first: OpenSSL error 2; the root"
+                + " first: error 20). Add the intermediate to the server's chain right after its"
+                + " leaf (chainsight: tls.certificate-chain), then put the root first, or alone, in "
+                + caFileName
+                + "."
+            : "This client reads only the first PEM block of "
+                + caFileName
+                + ", "
+                + Certificates.subject(caFile.get(0))
+                + "; the path needs "
+                + needed.subject()
+                + ", which is block "
+                + (needed.index() + 1)
+                + ": put it first, or alone, in "
+                + caFileName
+                + ".";
     Failure f = firstBlock.failure().orElseThrow();
     Failure moved =
         new Failure(

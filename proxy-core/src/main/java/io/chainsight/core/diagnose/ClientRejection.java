@@ -196,17 +196,37 @@ public final class ClientRejection {
               + ", or serve a certificate "
               + "issued by a CA the client trusts.");
     } else if (sent.size() == 1) {
+      // No CA file helps a client that reads only its first block: it needs both the intermediate
+      // and the root, and gets one of them.
+      String issuer =
+          leaf.issuer() + leaf.authorityKeyId().map(a -> " (key id " + a + ")").orElse("");
+      String sendIntermediate =
+          "The server must send the intermediate: add "
+              + leaf.issuer()
+              + " to tls.certificate-chain right after the leaf (leaf, intermediate, then optionally"
+              + " the root); the client's CA file then needs only the root, alone or first.";
       add(
           OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
           Cause.Likelihood.LIKELY,
           "We send only our leaf "
               + leaf.subject()
-              + "; its issuer "
+              + ", not its issuer "
+              + issuer
+              + ": a client whose CA file holds the root but not that intermediate cannot build the"
+              + " path.",
+          sendIntermediate);
+      add(
+          OpenSslError.UNABLE_TO_GET_ISSUER_CERT,
+          Cause.Likelihood.LIKELY,
+          "A client that reads only the first PEM block of its CA file, as rust-keylime does with"
+              + " registrar_tls_ca_cert (reqwest::Certificate::from_pem, OpenSSL X509::from_pem),"
+              + " fails whatever that file holds, since it needs both "
               + leaf.issuer()
-              + " must then be in the "
-              + "client's CA file, with that CA's issuers up to a root, which is rarely the case.",
-          "Send the intermediates too: tls.certificate-chain must hold the leaf, then each intermediate up to the "
-              + "root.");
+              + " and its root: with the intermediate first it trusts only that and fails with"
+              + " error 2 (unable to get issuer certificate); with the root first, error 20. curl"
+              + " and openssl s_client read every block and pass when the file holds both, which"
+              + " hides this.",
+          sendIntermediate);
     } else if (rootSent) {
       add(
           OpenSslError.SELF_SIGNED_CERT_IN_CHAIN,

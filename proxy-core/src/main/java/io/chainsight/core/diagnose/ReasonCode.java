@@ -54,6 +54,11 @@ public enum ReasonCode {
   NOT_AUTHORIZED("not authorized", null, TlsAlert.ACCESS_DENIED),
   /** The client sent an alert: it rejected the chain we sent. */
   CLIENT_REJECTED_OUR_CHAIN("the client rejected our chain", null, null),
+  /**
+   * An https backend sent an alert: it rejected the client certificate chain the proxy presented
+   * there.
+   */
+  BACKEND_REJECTED_OUR_CHAIN("the backend rejected our client certificate", null, null),
   PROTOCOL_MISMATCH("no common TLS version", null, TlsAlert.PROTOCOL_VERSION),
   NO_SHARED_CIPHER("no shared cipher", null, TlsAlert.HANDSHAKE_FAILURE),
   /**

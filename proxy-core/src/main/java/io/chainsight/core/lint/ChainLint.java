@@ -22,9 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Checks the chain the proxy serves the way a client will: order, the key against the leaf, each
  * link's signature, the issuers' CA flags, keyUsage and pathLen, validity, the serverAuth purpose,
- * whether the root is sent, and whether the leaf's SANs cover the listen host. Pure: certificates,
- * key, host and time in, findings out. Runs at startup (and on reload) and feeds the admin {@code
- * /certs} endpoint.
+ * whether the root is sent (and whether a leaf served alone lacks its intermediate), and whether
+ * the leaf's SANs cover the listen host. Pure: certificates, key, host and time in, findings out.
+ * Runs at startup (and on reload) and feeds the admin {@code /certs} endpoint.
  */
 public final class ChainLint {
   /** A certificate expiring sooner than this is a warning. */
@@ -63,6 +63,21 @@ public final class ChainLint {
    */
   public static List<LintFinding> lint(
       List<X509Certificate> chain, PrivateKey key, String listenHost, Instant now) {
+    return lint(chain, key, listenHost, now, List.of());
+  }
+
+  /**
+   * As {@link #lint(List, PrivateKey, String, Instant)}, with CA certificates known besides the
+   * chain (the listener's {@code tls.trusted-cas}): when the chain is the leaf alone, they tell
+   * whether its issuer is a root (clients can trust it directly) or an intermediate (it must be
+   * sent).
+   */
+  public static List<LintFinding> lint(
+      List<X509Certificate> chain,
+      PrivateKey key,
+      String listenHost,
+      Instant now,
+      List<X509Certificate> knownCas) {
     if (chain.isEmpty()) {
       throw new IllegalArgumentException(
           "chain: no certificates (expected: the served chain, leaf first)");
@@ -75,7 +90,7 @@ public final class ChainLint {
     pathLength(chain, findings);
     validity(chain, now, findings);
     purpose(chain, findings);
-    root(chain, findings);
+    root(chain, knownCas, findings);
     host(chain.get(0), listenHost, findings);
     return List.copyOf(findings);
   }
@@ -495,7 +510,8 @@ public final class ChainLint {
     }
   }
 
-  private static void root(List<X509Certificate> chain, List<LintFinding> findings) {
+  private static void root(
+      List<X509Certificate> chain, List<X509Certificate> knownCas, List<LintFinding> findings) {
     int lastIndex = chain.size() - 1;
     X509Certificate last = chain.get(lastIndex);
     if (Certificates.isSelfIssued(last)) {
@@ -515,21 +531,69 @@ public final class ChainLint {
                       + "otherwise trust only an intermediate and fail with OpenSSL error 2"));
       return;
     }
-    String message =
-        "the chain ends at "
-            + name(chain, lastIndex)
-            + ", issued by "
-            + Certificates.issuer(last)
-            + ", which is not sent: clients need that root in their CA file (alone or first: some clients read only "
-            + "the first PEM block)";
     if (chain.size() == 1) {
-      message +=
-          "; if "
-              + Certificates.issuer(last)
-              + " is an intermediate, clients fail with OpenSSL error 20 "
-              + "(unable to get local issuer certificate) unless their CA file holds it too";
+      leafAlone(last, knownCas, findings);
+      return;
     }
-    findings.add(LintFinding.info("root", lastIndex + 1, message));
+    findings.add(
+        LintFinding.info(
+            "root",
+            lastIndex + 1,
+            "the chain ends at "
+                + name(chain, lastIndex)
+                + ", issued by "
+                + Certificates.issuer(last)
+                + ", which is not sent: clients need that root in their CA file (alone or first: some"
+                + " clients read only the first PEM block)"));
+  }
+
+  /**
+   * The leaf served alone. If its issuer is an intermediate, only clients whose CA file holds that
+   * intermediate and its root, and that read every block of it, can build the path; a client that
+   * reads only the first PEM block fails whatever its file holds (intermediate first: error 2, the
+   * root first: error 20). Only serving the intermediate fixes that.
+   */
+  private static void leafAlone(
+      X509Certificate leaf, List<X509Certificate> knownCas, List<LintFinding> findings) {
+    String issuer = Certificates.issuer(leaf);
+    String aki = Certificates.authorityKeyId(leaf);
+    String issuerNamed = issuer + (aki == null ? "" : " (key id " + aki + ")");
+    X509Certificate known = null;
+    for (X509Certificate ca : knownCas) {
+      if (ca.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())
+          && verifies(leaf, ca.getPublicKey())) {
+        known = ca;
+      }
+    }
+    if (known != null && Certificates.isSelfIssued(known)) {
+      findings.add(
+          LintFinding.info(
+              "root",
+              1,
+              "the chain is the leaf alone, issued directly by the root "
+                  + issuerNamed
+                  + ", which is not sent: clients need that root in their CA file (alone or first:"
+                  + " some clients read only the first PEM block)"));
+      return;
+    }
+    findings.add(
+        LintFinding.warning(
+            "intermediate",
+            1,
+            "the chain is the leaf alone: its issuer "
+                + issuerNamed
+                + (known != null
+                    ? ", an intermediate CA (it is in tls.trusted-cas),"
+                    : ", which is an intermediate unless it is itself a root clients trust,")
+                + " is not sent. Clients that trust only the root fail with OpenSSL error 20"
+                + " (unable to get local issuer certificate), and a client that reads only the first"
+                + " PEM block of its CA file (rust-keylime's registrar_tls_ca_cert) fails whatever"
+                + " that file holds: with the intermediate first, error 2 (unable to get issuer"
+                + " certificate); with the root first, error 20. The server must send the"
+                + " intermediate: add "
+                + issuer
+                + " to tls.certificate-chain right after the leaf (leaf, intermediate, then"
+                + " optionally the root)"));
   }
 
   private static void host(X509Certificate leaf, String listenHost, List<LintFinding> findings) {

@@ -9,7 +9,8 @@ import java.util.OptionalInt;
  * what was checked.
  *
  * @param check a stable short name: {@code order}, {@code key}, {@code signature}, {@code ca},
- *     {@code path-length}, {@code validity}, {@code purpose}, {@code root}, {@code host}
+ *     {@code intermediate}, {@code path-length}, {@code validity}, {@code purpose}, {@code root},
+ *     {@code host}
  * @param certificate the 1-based position in the served chain of the certificate the finding is
  *     about; empty when it is about the chain as a whole
  */

@@ -18,7 +18,12 @@ public final class LintLog {
    */
   public static List<LintFinding> lintServedChain(TlsMaterial material, String listenHost) {
     List<LintFinding> findings =
-        ChainLint.lint(material.chain(), material.privateKey(), listenHost, Instant.now());
+        ChainLint.lint(
+            material.chain(),
+            material.privateKey(),
+            listenHost,
+            Instant.now(),
+            material.trustAnchors());
     log(findings);
     return findings;
   }

@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Every metric the proxy records, in one place, over a Dropwizard registry. Names have the form
- * {@code <prometheus name>.<label>.<value>} so the Prometheus bridge can map them to one family
- * with a label (e.g. {@code chainsight_handshake_failures_total.reason.EXPIRED}). Tests pass a
- * fresh registry.
+ * {@code <prometheus name>.<label>.<value>[.<label>.<value>]} so the Prometheus bridge can map them
+ * to one family with labels (e.g. {@code
+ * chainsight_handshake_failures_total.hop.listener.reason.EXPIRED}). Tests pass a fresh registry.
  */
 public final class ProxyMetrics {
   public static final String HANDSHAKES = "chainsight_handshakes_total";
@@ -24,6 +24,11 @@ public final class ProxyMetrics {
   public static final String RELOADS = "chainsight_reloads_total";
   public static final String REQUEST_DURATION = "chainsight_request_duration_seconds";
   public static final String EVENT_LOOP_PENDING_TASKS = "chainsight_event_loop_pending_tasks";
+
+  /** The {@code hop} label's values. */
+  public static final String LISTENER = "listener";
+
+  public static final String BACKEND = "backend";
 
   private final MetricRegistry registry;
   private final Counter clientConnections;
@@ -46,18 +51,42 @@ public final class ProxyMetrics {
     return registry;
   }
 
+  /** A completed handshake on the listener. */
   public void handshakeSucceeded() {
-    registry.counter(labelled(HANDSHAKES, "result", "success")).inc();
+    handshakeSucceeded(LISTENER);
   }
 
-  /** A failed handshake, by diagnostics reason code. */
-  public void handshakeFailed(String reason) {
-    registry.counter(labelled(HANDSHAKES, "result", "failure")).inc();
-    registry.counter(labelled(HANDSHAKE_FAILURES, "reason", reason)).inc();
+  /**
+   * A completed handshake on a hop: {@code listener} (a client's) or {@code backend} (the proxy's
+   * own, with an https backend).
+   */
+  public void handshakeSucceeded(String hop) {
+    registry.counter(labelled(labelled(HANDSHAKES, "hop", hop), "result", "success")).inc();
   }
 
+  /**
+   * A failed handshake on a hop ({@code listener}, {@code backend}), by diagnostics reason code.
+   */
+  public void handshakeFailed(String hop, String reason) {
+    registry.counter(labelled(labelled(HANDSHAKES, "hop", hop), "result", "failure")).inc();
+    registry.counter(labelled(labelled(HANDSHAKE_FAILURES, "hop", hop), "reason", reason)).inc();
+  }
+
+  /** Failed handshakes on the listener with this reason. */
   public long handshakeFailures(String reason) {
-    return registry.counter(labelled(HANDSHAKE_FAILURES, "reason", reason)).getCount();
+    return handshakeFailures(LISTENER, reason);
+  }
+
+  public long handshakeFailures(String hop, String reason) {
+    return registry
+        .counter(labelled(labelled(HANDSHAKE_FAILURES, "hop", hop), "reason", reason))
+        .getCount();
+  }
+
+  public long handshakes(String hop, String result) {
+    return registry
+        .counter(labelled(labelled(HANDSHAKES, "hop", hop), "result", result))
+        .getCount();
   }
 
   public void request(int statusCode, long nanos) {

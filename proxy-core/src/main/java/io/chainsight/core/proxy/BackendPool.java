@@ -4,6 +4,8 @@ import io.chainsight.core.metrics.ProxyMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -13,6 +15,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -55,7 +58,9 @@ final class BackendPool {
                               handler.setHandshakeTimeoutMillis(target.connectTimeout().toMillis());
                               ch.pipeline()
                                   .addLast(PipelineNames.BACKEND_TLS, handler)
-                                  .addLast(PipelineNames.BACKEND_TLS_ERRORS, new FatalAlertFlush());
+                                  .addLast(PipelineNames.BACKEND_TLS_ERRORS, new FatalAlertFlush())
+                                  .addLast(
+                                      PipelineNames.BACKEND_ACCEPTED, new AcceptedSignal(metrics));
                             });
                     ch.pipeline()
                         .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
@@ -110,7 +115,9 @@ final class BackendPool {
                       promise.setSuccess(fresh);
                     } else {
                       fresh.close();
-                      promise.setFailure(h.cause());
+                      promise.setFailure(
+                          new HandshakeFailed(
+                              (InetSocketAddress) fresh.remoteAddress(), h.cause()));
                     }
                   });
           fresh.read();
@@ -147,5 +154,40 @@ final class BackendPool {
 
   private static final class Local {
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
+  }
+
+  /** The TCP connection was made, the TLS handshake on it failed. */
+  static final class HandshakeFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient InetSocketAddress peer;
+
+    HandshakeFailed(InetSocketAddress peer, Throwable cause) {
+      super("TLS handshake with " + peer + " failed", cause);
+      this.peer = peer;
+    }
+
+    InetSocketAddress peer() {
+      return peer;
+    }
+  }
+
+  /**
+   * Counts the backend hop's handshake as accepted at the first application data: in TLS 1.3 a
+   * backend judges our client certificate only after our side of the handshake completed, so the
+   * handshake's end alone does not tell. Then leaves the pipeline.
+   */
+  private static final class AcceptedSignal extends ChannelInboundHandlerAdapter {
+    private final ProxyMetrics metrics;
+
+    AcceptedSignal(ProxyMetrics metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      metrics.handshakeSucceeded(ProxyMetrics.BACKEND);
+      ctx.pipeline().remove(this);
+      ctx.fireChannelRead(msg);
+    }
   }
 }

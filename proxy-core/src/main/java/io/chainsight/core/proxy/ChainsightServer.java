@@ -213,8 +213,8 @@ public final class ChainsightServer implements AutoCloseable {
         format(tlsAddress()),
         engine.description(),
         transport.name(),
-        config.tls().clientAuth().name().toLowerCase(),
-        config.backend().url());
+        config.clientAuthPolicy(),
+        forwarding());
     TlsMaterial material = credentials.material();
     log.info(
         "serving chain: {}",
@@ -222,6 +222,21 @@ public final class ChainsightServer implements AutoCloseable {
     for (X509Certificate anchor : material.trustAnchors()) {
       log.info("trusting client certificates issued under: {}", Certificates.subject(anchor));
     }
+  }
+
+  /**
+   * {@code http://127.0.0.1:8890}, or with routes to other backends {@code http://127.0.0.1:8890
+   * (default), https://127.0.0.1:8891}.
+   */
+  private String forwarding() {
+    java.util.Set<String> urls = new java.util.LinkedHashSet<>();
+    urls.add(config.backend().url().toString());
+    config.routes().forEach(r -> r.backend().ifPresent(url -> urls.add(url.toString())));
+    return urls.size() == 1
+        ? config.backend().url().toString()
+        : config.backend().url()
+            + " (default), "
+            + String.join(", ", urls.stream().skip(1).toList());
   }
 
   private static String format(InetSocketAddress address) {

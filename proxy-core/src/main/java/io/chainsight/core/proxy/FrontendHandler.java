@@ -2,11 +2,9 @@ package io.chainsight.core.proxy;
 
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.LimitsSettings;
-import io.chainsight.core.diagnose.ChainDiagnosis;
-import io.chainsight.core.diagnose.Failure;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
-import io.chainsight.core.tls.BackendChainVerifier;
+import io.chainsight.core.report.HandshakeFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -55,6 +53,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final RequestAdmission admission;
   private final LimitsSettings limits;
   private final ProxyMetrics metrics;
+  private final FailureReporter failures;
   private final boolean accessLog;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -63,6 +62,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean counted;
   private boolean draining;
+  private boolean reportedAlready; // the failure was logged by the FailureReporter
 
   // The exchange in flight.
   private boolean inExchange;
@@ -94,6 +94,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       FailureReporter failures,
       boolean accessLog) {
     this.admission = new RequestAdmission(router, limits, metrics, failures);
+    this.failures = failures;
     this.accessLog = accessLog;
     this.limits = limits;
     this.metrics = metrics;
@@ -262,6 +263,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private void onBackendAcquired(Future<? super Channel> acquired, HttpRequest request) {
     if (!acquired.isSuccess()) {
       ReferenceCountUtil.release(request);
+      if (BackendHandshakeReporter.isHandshakeFailure(target, acquired.cause())) {
+        badGatewayHandshake(null, acquired.cause());
+        return;
+      }
       metrics.backendError("connect");
       fail(
           HttpResponseStatus.BAD_GATEWAY,
@@ -498,14 +503,39 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (backend == null) {
       return;
     }
+    Channel lost = backend;
     backend = null;
+    if (!responseStarted && BackendHandshakeReporter.isHandshakeFailure(target, cause)) {
+      // TLS 1.3: the backend judges our client certificate after our side of the handshake is done,
+      // so its alert arrives here, on the exchange's first read.
+      cancelResponseTimeout();
+      badGatewayHandshake((InetSocketAddress) lost.remoteAddress(), cause);
+      return;
+    }
     metrics.backendError(cause == null ? "closed" : "reset");
     onBackendLost(
         "backend "
             + target.address()
             + (cause == null
                 ? " closed the connection before the response was complete"
-                : " reset the connection (" + describe(cause) + ")"));
+                : cause instanceof java.io.IOException
+                    ? " reset the connection (" + describe(cause) + ")"
+                    : " ended the connection with an error (" + describe(cause) + ")"));
+  }
+
+  /**
+   * The TLS handshake with an https backend failed: reported like a client's (one log event,
+   * counted with hop="backend", kept at /debug/handshakes), and answered with one sentence and the
+   * failure id.
+   */
+  private void badGatewayHandshake(InetSocketAddress peer, Throwable cause) {
+    HandshakeFailure failure =
+        new BackendHandshakeReporter(failures, metrics).failed(target, peer, cause);
+    metrics.backendError("handshake");
+    // The failure's own WARN event (deduplicated) is the one to act on; the 502 line is routine.
+    reportedAlready = true;
+    fail(
+        HttpResponseStatus.BAD_GATEWAY, BackendHandshakeReporter.badGateway(target, failure), null);
   }
 
   private void onBackendLost(String reason) {
@@ -599,7 +629,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           now - startNanos,
           upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
     }
-    if (status.code() >= 500) {
+    if (status.code() >= 500 && !reportedAlready) {
       log.warn(
           "{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
     } else {
@@ -633,19 +663,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private String describeConnectFailure(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof BackendChainVerifier.BackendChainRejectedException) {
-        ChainDiagnosis diagnosis =
-            ((BackendChainVerifier.BackendChainRejectedException) t).diagnosis();
-        Failure failure = diagnosis.failure().orElseThrow();
-        return "its certificate failed verification: "
-            + diagnosis.summary()
-            + "; "
-            + failure.explanation()
-            + " Fix: "
-            + failure.fix();
-      }
-    }
     if (cause instanceof ConnectTimeoutException) {
       return "no answer within "
           + target.connectTimeout().toMillis()
@@ -663,11 +680,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
+  /** The innermost message: wrappers prefix it with their cause's class name. */
   private static String describe(Throwable cause) {
     if (cause == null) {
       return "unknown cause";
     }
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
+    Throwable innermost = cause;
+    while (innermost.getCause() != null && innermost.getCause() != innermost) {
+      innermost = innermost.getCause();
+    }
+    String message = innermost.getMessage();
+    return message == null ? "no detail" : message;
   }
 }

@@ -25,6 +25,7 @@ package io.chainsight.core.proxy;
  * <pre>
  *   backend-tls SslHandler, client side (https backends only), verified by BackendChainVerifier
  *   backend-tls-errors FatalAlertFlush (https backends only), as for a client connection
+ *   backend-accepted  counts the backend hop's handshake as accepted at the first decrypted bytes, then leaves
  *   http-client HttpClientCodec
  *   backend     BackendHandler: hands responses to the FrontendHandler of the exchange in flight
  * </pre>
@@ -43,6 +44,7 @@ public final class PipelineNames {
   public static final String PROXY = "proxy";
   public static final String BACKEND_TLS = "backend-tls";
   public static final String BACKEND_TLS_ERRORS = "backend-tls-errors";
+  public static final String BACKEND_ACCEPTED = "backend-accepted";
   public static final String HTTP_CLIENT = "http-client";
   public static final String BACKEND = "backend";
 

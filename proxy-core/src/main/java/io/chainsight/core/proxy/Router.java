@@ -1,6 +1,7 @@
 package io.chainsight.core.proxy;
 
 import io.chainsight.core.access.AccessPolicy;
+import io.chainsight.core.certs.BackendTlsMaterial;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.RouteSettings;
@@ -101,11 +102,29 @@ final class Router {
     var response = route.responseTimeout().orElse(config.backend().responseTimeout());
     int idle = config.backend().maxIdleConnections();
     if (route.tls().isEmpty() || !"https".equals(url.getScheme())) {
-      return new BackendTarget(url, connect, response, idle, Optional.empty(), url.getHost());
+      return new BackendTarget(
+          url,
+          connect,
+          response,
+          idle,
+          Optional.empty(),
+          url.getHost(),
+          List.of(),
+          Optional.empty());
     }
     String serverName = route.tls().get().serverName().orElse(url.getHost());
-    SslContext tls = BackendTlsContext.build(where, route.tls().get(), serverName, engine);
-    return new BackendTarget(url, connect, response, idle, Optional.of(tls), serverName);
+    // The same loading and checks as check-config.
+    BackendTlsMaterial material = BackendTlsMaterial.load(where, route.tls().get());
+    SslContext tls = BackendTlsContext.build(where, material, serverName, engine);
+    return new BackendTarget(
+        url,
+        connect,
+        response,
+        idle,
+        Optional.of(tls),
+        serverName,
+        material.chain().orElse(List.of()),
+        Optional.of(where));
   }
 
   private static String key(RouteSettings route, BackendTarget target) {

@@ -20,27 +20,41 @@ final class FailureLog {
   static String text(HandshakeFailure failure) {
     ChainDiagnosis d = failure.diagnosis();
     Failure f = d.failure().orElseThrow();
+    boolean backend = failure.hop() == HandshakeFailure.Hop.BACKEND;
     StringBuilder line =
         new StringBuilder(
-                failure.stage() == HandshakeFailure.Stage.HANDSHAKE
-                    ? "TLS handshake failed ["
-                    : "request refused [")
+                backend
+                    ? "TLS handshake with backend failed ["
+                    : failure.stage() == HandshakeFailure.Stage.HANDSHAKE
+                        ? "TLS handshake failed ["
+                        : "request refused [")
             .append(failure.id())
-            .append("] client=")
-            .append(failure.clientText());
+            .append(backend ? "] backend=" + failure.backend().orElseThrow() : "] client=")
+            .append(backend ? "" : failure.peerText());
     failure.serverName().ifPresent(sni -> line.append(" sni=").append(sni));
     failure.protocol().ifPresent(p -> line.append(' ').append(p));
     failure.cipher().ifPresent(c -> line.append(' ').append(c));
     line.append(':');
     line.append(" ").append(f.reason().name());
     d.receivedAlert()
-        .ifPresent(a -> line.append(" (client sent alert ").append(a.alertName()).append(')'));
+        .ifPresent(
+            a ->
+                line.append(backend ? " (backend sent alert " : " (client sent alert ")
+                    .append(a.alertName())
+                    .append(')'));
     f.step().ifPresent(step -> line.append(" at step ").append(step));
     d.failingStep().ifPresent(step -> line.append(" (").append(step.check().title()).append(')'));
     f.certificate().ifPresent(c -> line.append(", certificate ").append(c.shortName()));
     line.append("\n  why: ").append(f.explanation());
     line.append("\n  fix: ").append(f.fix());
-    f.openssl().ifPresent(o -> line.append("\n  openssl: a C client reports error ").append(o));
+    f.openssl()
+        .ifPresent(
+            o ->
+                line.append(
+                        backend && d.receivedAlert().isPresent()
+                            ? "\n  openssl: an OpenSSL backend reports error "
+                            : "\n  openssl: a C client reports error ")
+                    .append(o));
     for (Cause cause : d.causes()) {
       line.append("\n  ")
           .append(cause.likelihood().name().toLowerCase(Locale.ROOT).replace('_', ' '))
@@ -59,9 +73,16 @@ final class FailureLog {
     Map<String, Object> fields = new LinkedHashMap<>();
     boolean handshake = failure.stage() == HandshakeFailure.Stage.HANDSHAKE;
     fields.put("event", handshake ? "handshake_failure" : "request_refused");
+    fields.put("hop", failure.hop().label());
     fields.put("failure_id", failure.id());
-    fields.put("client_address", failure.client().getAddress().getHostAddress());
-    fields.put("client_port", failure.client().getPort());
+    if (failure.hop() == HandshakeFailure.Hop.BACKEND) {
+      fields.put("backend", failure.backend().orElseThrow());
+      fields.put("backend_address", failure.peer().getAddress().getHostAddress());
+      fields.put("backend_port", failure.peer().getPort());
+    } else {
+      fields.put("client_address", failure.peer().getAddress().getHostAddress());
+      fields.put("client_port", failure.peer().getPort());
+    }
     failure.serverName().ifPresent(v -> fields.put("sni", v));
     failure.protocol().ifPresent(v -> fields.put("tls_version", v));
     failure.cipher().ifPresent(v -> fields.put("tls_cipher", v));

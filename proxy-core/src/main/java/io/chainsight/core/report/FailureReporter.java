@@ -52,6 +52,7 @@ public final class FailureReporter implements AutoCloseable {
    */
   private static final class Window {
     final String firstId;
+    final HandshakeFailure.Hop hop;
     final String address;
     final String reason;
     final Instant closes;
@@ -59,7 +60,11 @@ public final class FailureReporter implements AutoCloseable {
 
     Window(HandshakeFailure first, Instant closes) {
       this.firstId = first.id();
-      this.address = first.client().getAddress().getHostAddress();
+      this.hop = first.hop();
+      this.address =
+          first.hop() == HandshakeFailure.Hop.BACKEND
+              ? first.backend().orElse(first.peerText())
+              : first.peer().getAddress().getHostAddress();
       this.reason = first.reason().name();
       this.closes = closes;
     }
@@ -87,7 +92,38 @@ public final class FailureReporter implements AutoCloseable {
       Optional<String> cipher,
       ChainDiagnosis diagnosis) {
     return report(
-        HandshakeFailure.Stage.HANDSHAKE, client, serverName, protocol, cipher, diagnosis);
+        HandshakeFailure.Stage.HANDSHAKE,
+        HandshakeFailure.Hop.LISTENER,
+        client,
+        serverName,
+        protocol,
+        cipher,
+        Optional.empty(),
+        diagnosis);
+  }
+
+  /**
+   * Reports one failed handshake of the proxy with an https backend (the proxy being the TLS
+   * client); returns it with its id.
+   *
+   * @param backend the backend's address
+   * @param name the backend as routes name it, and the routes that use it
+   */
+  public HandshakeFailure reportBackend(
+      InetSocketAddress backend,
+      String name,
+      Optional<String> serverName,
+      Optional<String> protocol,
+      ChainDiagnosis diagnosis) {
+    return report(
+        HandshakeFailure.Stage.HANDSHAKE,
+        HandshakeFailure.Hop.BACKEND,
+        backend,
+        serverName,
+        protocol,
+        Optional.empty(),
+        Optional.of(name),
+        diagnosis);
   }
 
   /**
@@ -98,8 +134,10 @@ public final class FailureReporter implements AutoCloseable {
       InetSocketAddress client, Optional<String> serverName, ChainDiagnosis diagnosis) {
     return report(
         HandshakeFailure.Stage.REQUEST,
+        HandshakeFailure.Hop.LISTENER,
         client,
         serverName,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         diagnosis);
@@ -107,22 +145,26 @@ public final class FailureReporter implements AutoCloseable {
 
   private HandshakeFailure report(
       HandshakeFailure.Stage stage,
-      InetSocketAddress client,
+      HandshakeFailure.Hop hop,
+      InetSocketAddress peer,
       Optional<String> serverName,
       Optional<String> protocol,
       Optional<String> cipher,
+      Optional<String> backend,
       ChainDiagnosis diagnosis) {
     HandshakeFailure failure =
         new HandshakeFailure(
             String.format("%08x", random.nextInt()),
             stage,
+            hop,
             clock.instant(),
-            client,
+            peer,
             serverName,
             protocol,
             cipher,
+            backend,
             diagnosis);
-    metrics.handshakeFailed(failure.reason().name());
+    metrics.handshakeFailed(hop.label(), failure.reason().name());
     remember(failure);
     if (firstInWindow(failure)) {
       LoggingEventBuilder event = log.atWarn();
@@ -173,8 +215,26 @@ public final class FailureReporter implements AutoCloseable {
     if (window.repeats == 0) {
       return;
     }
+    if (window.hop == HandshakeFailure.Hop.BACKEND) {
+      log.atWarn()
+          .addKeyValue("event", "handshake_failure_repeats")
+          .addKeyValue("hop", window.hop.label())
+          .addKeyValue("failure_id", window.firstId)
+          .addKeyValue("backend", window.address)
+          .addKeyValue("reason", window.reason)
+          .addKeyValue("repeats", window.repeats)
+          .log(
+              "TLS handshake with backend {} failed {} more time(s) with {} (same chain) since [{}];"
+                  + " see the admin endpoint /debug/handshakes?hop=backend",
+              window.address,
+              window.repeats,
+              window.reason,
+              window.firstId);
+      return;
+    }
     log.atWarn()
         .addKeyValue("event", "handshake_failure_repeats")
+        .addKeyValue("hop", window.hop.label())
         .addKeyValue("failure_id", window.firstId)
         .addKeyValue("client_address", window.address)
         .addKeyValue("reason", window.reason)

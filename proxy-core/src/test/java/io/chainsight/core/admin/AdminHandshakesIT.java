@@ -52,6 +52,7 @@ class AdminHandshakesIT {
     return new HandshakeFailures.FailureView(
         id,
         T.plusSeconds(seconds),
+        "listener",
         client,
         reason,
         JsonLayout.COMPACT.write(diagnosis(reason)),

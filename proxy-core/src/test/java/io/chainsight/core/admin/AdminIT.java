@@ -145,7 +145,8 @@ class AdminIT {
   @Test
   void metricsAreValidPrometheusTextAndCountAFailedHandshakeByReason() throws Exception {
     start();
-    Map<String, String> noCertificate = Map.of("reason", "NO_CLIENT_CERTIFICATE");
+    Map<String, String> noCertificate =
+        Map.of("hop", "listener", "reason", "NO_CLIENT_CERTIFICATE");
     PrometheusText before = PrometheusText.parse(get("/metrics").body());
     double failuresBefore =
         before.value("chainsight_handshake_failures_total", noCertificate).orElse(0.0);
@@ -166,8 +167,11 @@ class AdminIT {
     PrometheusText after = PrometheusText.parse(response.body());
     assertThat(after.family("chainsight_handshake_failures_total").type()).isEqualTo("counter");
     assertThat(after.family("chainsight_handshake_failures_total").help())
-        .isEqualTo("Failed TLS handshakes, by diagnostics reason code.");
-    assertThat(after.value("chainsight_handshakes_total", Map.of("result", "failure")))
+        .isEqualTo(
+            "Failed TLS handshakes, by hop (listener, backend) and diagnostics reason code.");
+    assertThat(
+            after.value(
+                "chainsight_handshakes_total", Map.of("hop", "listener", "result", "failure")))
         .contains(1.0);
   }
 
@@ -185,7 +189,9 @@ class AdminIT {
     PrometheusText text = PrometheusText.parse(get("/metrics?format=text").body());
 
     assertThat(text.value("chainsight_requests_total", Map.of("code", "200"))).contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success")))
+    assertThat(
+            text.value(
+                "chainsight_handshakes_total", Map.of("hop", "listener", "result", "success")))
         .contains(1.0);
     assertThat(text.value("chainsight_request_duration_seconds_count", Map.of())).contains(1.0);
     assertThat(text.family("chainsight_client_connections_open").type()).isEqualTo("gauge");

@@ -80,6 +80,7 @@ class AdminJsonWireFormatTest {
         new HandshakeFailures.FailureView(
             "0a1b2c3d",
             Instant.parse("2027-06-01T12:00:00.123Z"),
+            "listener",
             "127.0.0.1:51234",
             "ISSUER_NOT_FOUND",
             diagnosis,

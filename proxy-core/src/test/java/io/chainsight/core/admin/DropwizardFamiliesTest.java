@@ -25,26 +25,47 @@ class DropwizardFamiliesTest {
   @Test
   void labelledCountersOfOneNameBecomeOneFamily() {
     ProxyMetrics metrics = new ProxyMetrics(new MetricRegistry());
-    metrics.handshakeFailed("EXPIRED");
-    metrics.handshakeFailed("EXPIRED");
-    metrics.handshakeFailed("ISSUER_NOT_FOUND");
+    metrics.handshakeFailed("listener", "EXPIRED");
+    metrics.handshakeFailed("listener", "EXPIRED");
+    metrics.handshakeFailed("backend", "EXPIRED");
+    metrics.handshakeFailed("listener", "ISSUER_NOT_FOUND");
     metrics.handshakeSucceeded();
 
     PrometheusText text = scrape(metrics.registry());
 
     PrometheusText.Family failures = text.family("chainsight_handshake_failures_total");
     assertThat(failures.type()).isEqualTo("counter");
-    assertThat(failures.help()).isEqualTo("Failed TLS handshakes, by diagnostics reason code.");
-    assertThat(failures.samples()).hasSize(2);
-    assertThat(text.value("chainsight_handshake_failures_total", Map.of("reason", "EXPIRED")))
+    assertThat(failures.help())
+        .isEqualTo(
+            "Failed TLS handshakes, by hop (listener, backend) and diagnostics reason code.");
+    assertThat(failures.samples()).hasSize(3);
+    assertThat(
+            text.value(
+                "chainsight_handshake_failures_total",
+                Map.of("hop", "listener", "reason", "EXPIRED")))
         .contains(2.0);
     assertThat(
-            text.value("chainsight_handshake_failures_total", Map.of("reason", "ISSUER_NOT_FOUND")))
+            text.value(
+                "chainsight_handshake_failures_total",
+                Map.of("hop", "backend", "reason", "EXPIRED")))
         .contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "success")))
+    assertThat(
+            text.value(
+                "chainsight_handshake_failures_total",
+                Map.of("hop", "listener", "reason", "ISSUER_NOT_FOUND")))
         .contains(1.0);
-    assertThat(text.value("chainsight_handshakes_total", Map.of("result", "failure")))
+    assertThat(
+            text.value(
+                "chainsight_handshakes_total", Map.of("hop", "listener", "result", "success")))
+        .contains(1.0);
+    assertThat(
+            text.value(
+                "chainsight_handshakes_total", Map.of("hop", "listener", "result", "failure")))
         .contains(3.0);
+    assertThat(
+            text.value(
+                "chainsight_handshakes_total", Map.of("hop", "backend", "result", "failure")))
+        .contains(1.0);
   }
 
   @Test

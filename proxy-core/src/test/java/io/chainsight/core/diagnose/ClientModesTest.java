@@ -75,6 +75,44 @@ class ClientModesTest {
   }
 
   @Test
+  void leafOnlyServerWithTheRootFirstSaysTheServerMustSendTheIntermediate() {
+    List<ClientModes.Result> results =
+        ClientModes.evaluate(
+            chain(server),
+            List.of(pki.root().certificate(), pki.intermediate().certificate()),
+            "ca.pem",
+            Optional.empty(),
+            Optional.of("registrar.example"),
+            Instant.now());
+
+    assertThat(results).extracting(r -> r.diagnosis().valid()).containsExactly(true, true, false);
+    Failure f = results.get(2).diagnosis().failure().orElseThrow();
+    assertThat(f.openssl()).contains(OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+    assertThat(f.fix())
+        .startsWith("The server must send the intermediate CN=Keylime Intermediate (SKI ")
+        .contains("the path takes it from block 2 of ca.pem")
+        .contains(
+            "This client reads only the first PEM block, CN=Keylime Root, so no CA file works")
+        .doesNotContain("which is block");
+  }
+
+  @Test
+  void leafOnlyServerWithTheIntermediateFirstFailsWithError2AndTheSameFix() {
+    List<ClientModes.Result> results =
+        ClientModes.evaluate(
+            chain(server),
+            List.of(pki.intermediate().certificate(), pki.root().certificate()),
+            "ca.pem",
+            Optional.empty(),
+            Optional.of("registrar.example"),
+            Instant.now());
+
+    Failure f = results.get(2).diagnosis().failure().orElseThrow();
+    assertThat(f.openssl()).contains(OpenSslError.UNABLE_TO_GET_ISSUER_CERT);
+    assertThat(f.fix()).startsWith("The server must send the intermediate CN=Keylime Intermediate");
+  }
+
+  @Test
   void hostNameStepStandsAlone() {
     Step step = ClientModes.hostName(server.certificate(), "10.0.0.5");
 

@@ -90,7 +90,20 @@ class ClientRejectionTest {
     assertThat(first.openssl()).contains(OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
     assertThat(first.cause()).startsWith("We send only our leaf CN=registrar.example");
     assertThat(d.failure().orElseThrow().fix())
-        .contains("tls.certificate-chain must hold the leaf, then each " + "intermediate");
+        .startsWith(
+            "The server must send the intermediate: add CN=Keylime Intermediate to"
+                + " tls.certificate-chain right after the leaf");
+    // A first-PEM-block client fails whatever its CA file holds: error 2 or 20, never "put the
+    // root first".
+    Cause firstBlock = d.causes().get(1);
+    assertThat(firstBlock.likelihood()).isEqualTo(Cause.Likelihood.LIKELY);
+    assertThat(firstBlock.openssl()).contains(OpenSslError.UNABLE_TO_GET_ISSUER_CERT);
+    assertThat(firstBlock.cause())
+        .contains("reads only the first PEM block")
+        .contains("with the intermediate first it trusts only that and fails with error 2")
+        .contains("with the root first, error 20");
+    assertThat(firstBlock.fix()).startsWith("The server must send the intermediate");
+    assertThat(d.causes()).noneMatch(c -> c.fix().contains("alone, or first, in the client's CA"));
   }
 
   @Test

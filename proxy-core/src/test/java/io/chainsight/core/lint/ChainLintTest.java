@@ -373,4 +373,61 @@ class ChainLintTest {
     assertThat(ChainLint.covers("a.b.example.com", dns, List.of())).isFalse();
     assertThat(ChainLint.covers("::1", List.of(), List.of("0:0:0:0:0:0:0:1"))).isTrue();
   }
+
+  @Test
+  void aLeafServedAloneIsAWarningNamingTheMissingIntermediateAndTheFirstBlockTrap() {
+    List<LintFinding> findings = lint("localhost", leaf, leaf);
+
+    LintFinding missing = only(findings, "intermediate");
+    assertThat(missing.level()).isEqualTo(Level.WARNING);
+    assertThat(missing.message())
+        .startsWith(
+            "the chain is the leaf alone: its issuer CN=lint intermediate (key id "
+                + io.chainsight.core.certs.Certificates.subjectKeyId(intermediate.certificate())
+                + "), which is an intermediate unless it is itself a root clients trust, is not sent.")
+        .contains("with the intermediate first, error 2")
+        .contains("with the root first, error 20")
+        .endsWith(
+            "The server must send the intermediate: add CN=lint intermediate to"
+                + " tls.certificate-chain right after the leaf (leaf, intermediate, then optionally"
+                + " the root)");
+    assertThat(findings).noneMatch(f -> f.check().equals("root"));
+  }
+
+  @Test
+  void aLeafServedAloneWhoseIssuerIsAKnownIntermediateSaysSo() {
+    List<LintFinding> findings =
+        ChainLint.lint(
+            List.of(leaf.certificate()),
+            leaf.privateKey(),
+            "localhost",
+            NOW,
+            List.of(intermediate.certificate(), root.certificate()));
+
+    assertThat(only(findings, "intermediate").message())
+        .contains("an intermediate CA (it is in tls.trusted-cas), is not sent");
+  }
+
+  @Test
+  void aLeafIssuedDirectlyByAKnownRootIsOnlyANote() {
+    HeldCertificate direct =
+        HeldCertificate.builder()
+            .subject("CN=registrar")
+            .signedBy(root)
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("localhost")
+            .build();
+
+    List<LintFinding> findings =
+        ChainLint.lint(
+            List.of(direct.certificate()),
+            direct.privateKey(),
+            "localhost",
+            NOW,
+            List.of(root.certificate()));
+
+    assertThat(problems(findings)).isEmpty();
+    assertThat(only(findings, "root").message())
+        .startsWith("the chain is the leaf alone, issued directly by the root CN=lint root");
+  }
 }

@@ -27,7 +27,7 @@ class MinuteHistoryTest {
   @Test
   void theCurrentMinuteCountsWhatHappenedSinceTheLastSample() {
     metrics.handshakeSucceeded();
-    metrics.handshakeFailed("EXPIRED");
+    metrics.handshakeFailed("listener", "EXPIRED");
     metrics.request(200, 1_000);
     clock.advance(Duration.ofSeconds(20));
 
@@ -62,12 +62,12 @@ class MinuteHistoryTest {
 
   @Test
   void eachSampleClosesAMinuteWithTheGrowthSinceTheOneBefore() {
-    metrics.handshakeFailed("EXPIRED");
+    metrics.handshakeFailed("listener", "EXPIRED");
     clock.advance(Duration.ofMinutes(1));
     history.sample();
-    metrics.handshakeFailed("EXPIRED");
-    metrics.handshakeFailed("EXPIRED");
-    metrics.handshakeFailed("ISSUER_NOT_FOUND");
+    metrics.handshakeFailed("listener", "EXPIRED");
+    metrics.handshakeFailed("listener", "EXPIRED");
+    metrics.handshakeFailed("backend", "ISSUER_NOT_FOUND");
     clock.advance(Duration.ofMinutes(1));
     history.sample();
     clock.advance(Duration.ofSeconds(5));

@@ -301,8 +301,17 @@ class RoutesIT {
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body())
-        .contains("its certificate failed verification: ISSUER_NOT_FOUND")
-        .contains("CN=other registrar CA");
+        .contains(
+            "Bad Gateway: the TLS handshake with backend https://127.0.0.1:"
+                + tls.port()
+                + " failed with ISSUER_NOT_FOUND: ")
+        .contains("CN=other registrar CA")
+        .containsPattern("failure id [0-9a-f]{8} in the proxy's log")
+        .doesNotContain("Fix:")
+        .doesNotContain("Exception");
+    // Said once: the reason code and the explanation appear one time each.
+    assertThat(response.body().split("ISSUER_NOT_FOUND", -1)).hasSize(2);
+    assertThat(response.body().split("CN=other registrar CA", -1)).hasSize(2);
     assertThat(tls.received()).isEmpty();
   }
 

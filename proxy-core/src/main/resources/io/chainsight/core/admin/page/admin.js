@@ -419,7 +419,7 @@
     },
     el('td', { text: new Date(f.time).toLocaleString(), title: f.time }),
     el('td', { text: hop(f) }),
-    el('td', { text: f.client }),
+    el('td', { text: f.client || f.backend }),
     el('td', {}, el('span', { class: 'reason', text: f.reason })),
     el('td', { text: atFault(f) }))));
     show($('no-failures'), state.failures.length === 0);
@@ -496,7 +496,7 @@
     replace($('failure-detail'),
       el('header', { class: 'detail-head' },
         el('h3', {}, el('span', { class: 'reason', text: failure.reason }), ' ', f.title || ''),
-        el('span', { class: 'muted', text: failure.time + ', client ' + failure.client + ', ' + hop(failure) }),
+        el('span', { class: 'muted', text: failure.time + (failure.client ? ', client ' + failure.client : ', backend ' + failure.backend) + ', ' + hop(failure) }),
         el('span', { class: 'spacer' }),
         el('label', { for: 'failure-id', text: 'failure id' }),
         el('input', { id: 'failure-id', class: 'mono', readonly: true, value: failure.id, size: 12,
