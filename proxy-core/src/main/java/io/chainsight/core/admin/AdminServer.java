@@ -397,7 +397,8 @@ public final class AdminServer implements AutoCloseable {
     private AdminRoutes routes(BackendProbe probe, MinuteHistory history) {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
-      MetricsEndpoint metricsEndpoint = new MetricsEndpoint(metrics, material, clock);
+      MetricsEndpoint metricsEndpoint =
+          new MetricsEndpoint(metrics, material, clock, new ReadinessGauges(health, refusedReload));
       CertsEndpoint certs =
           new CertsEndpoint(material, config.tls(), config.listen().host(), clock, refusedReload);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);

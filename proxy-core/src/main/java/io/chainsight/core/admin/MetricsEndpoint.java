@@ -31,16 +31,22 @@ import java.util.function.Supplier;
 
 /**
  * {@code /metrics}: one Prometheus registry holding the proxy's Dropwizard metrics (as labelled
- * families), certificate expiry, and JVM memory, GC and process basics. Prometheus text by default,
- * since scrapers send no parameters; {@code ?format=json} gives the same samples as JSON.
+ * families), certificate expiry, readiness, and JVM memory, GC and process basics. Prometheus text
+ * by default, since scrapers send no parameters; {@code ?format=json} gives the same samples as
+ * JSON.
  */
 final class MetricsEndpoint {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-  MetricsEndpoint(MetricRegistry dropwizard, Supplier<TlsMaterial> material, Clock clock) {
+  MetricsEndpoint(
+      MetricRegistry dropwizard,
+      Supplier<TlsMaterial> material,
+      Clock clock,
+      ReadinessGauges readiness) {
     registry.register(new DropwizardFamilies(dropwizard));
     registry.register(new CertificateExpiry(material, clock));
+    registry.register(readiness);
     JvmMemoryMetrics.builder().register(registry);
     JvmGarbageCollectorMetrics.builder().register(registry);
     JvmRuntimeInfoMetric.builder().register(registry);
