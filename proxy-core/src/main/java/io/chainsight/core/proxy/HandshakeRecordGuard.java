@@ -24,6 +24,7 @@ final class HandshakeRecordGuard extends ChannelDuplexHandler {
   private static final int HANDSHAKE_RECORD = 0x16;
   private static final int HEADER = 5;
   private static final int CLIENT_HELLO = 1;
+  private static final int FATAL = 2;
 
   private final HandshakeReporter reporter;
   private final int maxClientHello;
@@ -121,15 +122,18 @@ final class HandshakeRecordGuard extends ChannelDuplexHandler {
   }
 
   /**
-   * Notes the description of a plaintext alert the server sends (BoringSSL writes whole records),
-   * so the report can say which alert went out.
+   * Notes the description of a plaintext fatal alert the server sends (BoringSSL writes whole
+   * records), so the report can say which alert went out; a close_notify is not a refusal.
    */
   private static void noteServerAlert(ChannelHandlerContext ctx, ByteBuf out) {
     int i = out.readerIndex();
     while (i + HEADER <= out.writerIndex()) {
       int type = out.getUnsignedByte(i);
       int length = out.getUnsignedShort(i + 3);
-      if (type == 0x15 && length == 2 && i + HEADER + 2 <= out.writerIndex()) {
+      if (type == 0x15
+          && length == 2
+          && i + HEADER + 2 <= out.writerIndex()
+          && out.getUnsignedByte(i + HEADER) == FATAL) {
         ctx.channel()
             .attr(HandshakeReporter.SERVER_ALERT)
             .set((int) out.getUnsignedByte(i + HEADER + 1));

@@ -51,7 +51,9 @@ final class HandshakeReporter {
   /** What the client offered in its ClientHello, when it could be read. */
   static final AttributeKey<ClientHelloOffer> OFFER = AttributeKey.valueOf("chainsight.offer");
 
-  /** The description byte of the last plaintext alert the server sent during the handshake. */
+  /**
+   * The description byte of the last plaintext fatal alert the server sent during the handshake.
+   */
   static final AttributeKey<Integer> SERVER_ALERT = AttributeKey.valueOf("chainsight.server-alert");
 
   /** Set once the server has written anything on this connection. */
@@ -238,7 +240,7 @@ final class HandshakeReporter {
           "check what connects to this port and that it uses TLS");
     }
     if (sent.isPresent()) {
-      return refusedByLibrary(channel, message, sent, now);
+      return refusedByLibrary(channel, String.valueOf(cause.getMessage()), sent, now);
     }
     String how =
         find(cause, ClosedChannelException.class) != null
