@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Switches logging to one JSON object per line when {@code log.format = json}: the root logger's
- * text appender (logback.xml) is replaced by one with the logstash encoder, whose fields include
- * every key-value pair a log event carries (handshake failures carry reason, step, certificate,
- * fix...).
+ * text appender ({@link LogConfigurator}) is replaced by one with the logstash encoder, whose
+ * fields include every key-value pair a log event carries (handshake failures carry reason, step,
+ * certificate, fix...).
  */
 public final class LogSetup {
   private LogSetup() {}

@@ -275,7 +275,7 @@ public final class TlsProbe {
   private static List<X509Certificate> chain(CapturingTrustManager capture) {
     List<X509Certificate> chain = new ArrayList<>();
     try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER);
+      CertificateFactory factory = CertificateFactory.getInstance("X.509", BouncyCastle.provider());
       for (X509Certificate certificate : capture.serverChain()) {
         chain.add(
             (X509Certificate)

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.bouncycastle.jce.spec.ECNamedCurveSpec;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 
 /** One certificate as /certs shows it, in JSON and as an indented text block. */
 final class CertificateView {
@@ -42,7 +46,9 @@ final class CertificateView {
     key.put("bits", keyBits(publicKey));
     key.put("curve", curve(publicKey));
     json.put("key", key);
-    json.put("signatureAlgorithm", certificate.getSigAlgName());
+    // Upper case whichever provider parsed the certificate (the JDK writes SHA256withECDSA, Bouncy
+    // Castle SHA256WITHECDSA): the value stays what /certs has always shown.
+    json.put("signatureAlgorithm", certificate.getSigAlgName().toUpperCase(Locale.ROOT));
     json.put("basicConstraints", basicConstraints(certificate));
     json.put("notBefore", certificate.getNotBefore().toInstant().toString());
     json.put("notAfter", certificate.getNotAfter().toInstant().toString());
@@ -75,7 +81,7 @@ final class CertificateView {
             + keyBits(publicKey)
             + " bits"
             + (curve == null ? "" : " (" + curve + ")"));
-    line(out, "signature", certificate.getSigAlgName());
+    line(out, "signature", certificate.getSigAlgName().toUpperCase(Locale.ROOT));
     line(out, "CA", basicConstraints(certificate));
     line(
         out,
@@ -134,10 +140,15 @@ final class CertificateView {
     }
   }
 
+  /** The named curve of an EC key (its OID in the encoded key), as OpenSSL names it. */
   static String curve(PublicKey key) {
-    if (key instanceof ECPublicKey && ((ECPublicKey) key).getParams() instanceof ECNamedCurveSpec) {
-      return ((ECNamedCurveSpec) ((ECPublicKey) key).getParams()).getName();
+    if (!(key instanceof ECPublicKey)) {
+      return null;
     }
-    return null;
+    ASN1Encodable parameters =
+        SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getParameters();
+    return parameters instanceof ASN1ObjectIdentifier
+        ? ECNamedCurveTable.getName((ASN1ObjectIdentifier) parameters)
+        : null;
   }
 }

@@ -36,25 +36,44 @@ import java.util.function.Supplier;
  * JSON.
  */
 final class MetricsEndpoint {
-  private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final MetricRegistry dropwizard;
+  private final Supplier<TlsMaterial> material;
+  private final Clock clock;
+  private final ReadinessGauges readiness;
+  // Built on the first scrape, not at start: the Prometheus model and its JVM collectors are some
+  // 150 classes (and the JMX beans they read) that a proxy nobody scrapes never needs.
+  private PrometheusRegistry registry;
+  private PrometheusTextFormatWriter writer;
 
   MetricsEndpoint(
       MetricRegistry dropwizard,
       Supplier<TlsMaterial> material,
       Clock clock,
       ReadinessGauges readiness) {
-    registry.register(new DropwizardFamilies(dropwizard));
-    registry.register(new CertificateExpiry(material, clock));
-    registry.register(readiness);
-    JvmMemoryMetrics.builder().register(registry);
-    JvmGarbageCollectorMetrics.builder().register(registry);
-    JvmRuntimeInfoMetric.builder().register(registry);
-    ProcessMetrics.builder().register(registry);
+    this.dropwizard = dropwizard;
+    this.material = material;
+    this.clock = clock;
+    this.readiness = readiness;
+  }
+
+  private synchronized PrometheusRegistry registry() {
+    if (registry == null) {
+      PrometheusRegistry fresh = new PrometheusRegistry();
+      fresh.register(new DropwizardFamilies(dropwizard));
+      fresh.register(new CertificateExpiry(material, clock));
+      fresh.register(readiness);
+      JvmMemoryMetrics.builder().register(fresh);
+      JvmGarbageCollectorMetrics.builder().register(fresh);
+      JvmRuntimeInfoMetric.builder().register(fresh);
+      ProcessMetrics.builder().register(fresh);
+      writer = PrometheusTextFormatWriter.create();
+      registry = fresh;
+    }
+    return registry;
   }
 
   AdminResponse handle(AdminRequest request) {
-    MetricSnapshots snapshots = registry.scrape();
+    MetricSnapshots snapshots = registry().scrape();
     if (request.wantsText()) {
       return new AdminResponse(
           HttpResponseStatus.OK,
@@ -68,11 +87,16 @@ final class MetricsEndpoint {
   String prometheusText(MetricSnapshots snapshots) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      writer.write(out, snapshots);
+      writerFor().write(out, snapshots);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private synchronized PrometheusTextFormatWriter writerFor() {
+    registry();
+    return writer;
   }
 
   private static Map<String, Object> json(MetricSnapshots snapshots) {

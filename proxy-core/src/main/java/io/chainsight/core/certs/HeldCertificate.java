@@ -300,11 +300,11 @@ public final class HeldCertificate {
                 : defaultSignatureAlgorithm(signingKeys);
         X509Certificate cert =
             new JcaX509CertificateConverter()
-                .setProvider(BouncyCastle.PROVIDER)
+                .setProvider(BouncyCastle.provider())
                 .getCertificate(
                     builder.build(
                         new JcaContentSignerBuilder(algorithm)
-                            .setProvider(BouncyCastle.PROVIDER)
+                            .setProvider(BouncyCastle.provider())
                             .build(signingKeys.getPrivate())));
         return new HeldCertificate(keys, cert);
       } catch (GeneralSecurityException | OperatorCreationException e) {

@@ -20,17 +20,31 @@ public final class KeyMatch {
         key.getAlgorithm().startsWith("EC")
             ? "SHA256withECDSA"
             : key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : key.getAlgorithm();
+    // The JDK's providers first: Bouncy Castle's only for a key type they do not know.
     try {
-      Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      signer.initSign(key);
-      signer.update(PROBE);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-      verifier.initVerify(publicKey);
-      verifier.update(PROBE);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
+      return matches(
+          key, publicKey, Signature.getInstance(algorithm), Signature.getInstance(algorithm));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      try {
+        return matches(
+            key,
+            publicKey,
+            Signature.getInstance(algorithm, BouncyCastle.provider()),
+            Signature.getInstance(algorithm, BouncyCastle.provider()));
+      } catch (GeneralSecurityException | RuntimeException again) {
+        return false;
+      }
     }
+  }
+
+  private static boolean matches(
+      PrivateKey key, PublicKey publicKey, Signature signer, Signature verifier)
+      throws GeneralSecurityException {
+    signer.initSign(key);
+    signer.update(PROBE);
+    byte[] signature = signer.sign();
+    verifier.initVerify(publicKey);
+    verifier.update(PROBE);
+    return verifier.verify(signature);
   }
 }

@@ -20,6 +20,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
@@ -58,10 +59,7 @@ public final class Pem {
                   + describe(object)
                   + " (expected: CERTIFICATE)");
         }
-        certificates.add(
-            new JcaX509CertificateConverter()
-                .setProvider(BouncyCastle.PROVIDER)
-                .getCertificate((X509CertificateHolder) object));
+        certificates.add(certificate((X509CertificateHolder) object));
       }
     } catch (CertificateException e) {
       throw new PemException(
@@ -96,12 +94,11 @@ public final class Pem {
       int block = 0;
       while ((object = nextObject(parser, source, block + 1)) != null) {
         block++;
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BouncyCastle.PROVIDER);
         if (object instanceof PEMKeyPair) {
-          return converter.getKeyPair((PEMKeyPair) object).getPrivate();
+          return privateKey(((PEMKeyPair) object).getPrivateKeyInfo());
         }
         if (object instanceof PrivateKeyInfo) {
-          return converter.getPrivateKey((PrivateKeyInfo) object);
+          return privateKey((PrivateKeyInfo) object);
         }
         if (object instanceof PEMEncryptedKeyPair
             || object instanceof PKCS8EncryptedPrivateKeyInfo) {
@@ -141,10 +138,7 @@ public final class Pem {
                   + describe(object)
                   + " (expected: X509 CRL)");
         }
-        crls.add(
-            new JcaX509CRLConverter()
-                .setProvider(BouncyCastle.PROVIDER)
-                .getCRL((X509CRLHolder) object));
+        crls.add(crl((X509CRLHolder) object));
       }
     } catch (java.security.cert.CRLException e) {
       throw new PemException(source + ": a CRL cannot be decoded: " + e.getMessage(), e);
@@ -156,6 +150,38 @@ public final class Pem {
           source + " holds 0 CRLs (expected: at least one -----BEGIN X509 CRL----- block)");
     }
     return List.copyOf(crls);
+  }
+
+  // The JDK's own certificate, key and CRL objects where it can build them; Bouncy Castle's
+  // provider
+  // only for what it refuses (a certificate the diagnosis must still be able to read), so a proxy
+  // with well-formed material never loads that provider.
+
+  private static X509Certificate certificate(X509CertificateHolder holder)
+      throws CertificateException {
+    try {
+      return new JcaX509CertificateConverter().getCertificate(holder);
+    } catch (CertificateException e) {
+      return new JcaX509CertificateConverter()
+          .setProvider(BouncyCastle.provider())
+          .getCertificate(holder);
+    }
+  }
+
+  private static PrivateKey privateKey(PrivateKeyInfo info) throws PEMException {
+    try {
+      return new JcaPEMKeyConverter().getPrivateKey(info);
+    } catch (PEMException e) {
+      return new JcaPEMKeyConverter().setProvider(BouncyCastle.provider()).getPrivateKey(info);
+    }
+  }
+
+  private static X509CRL crl(X509CRLHolder holder) throws java.security.cert.CRLException {
+    try {
+      return new JcaX509CRLConverter().getCRL(holder);
+    } catch (java.security.cert.CRLException e) {
+      return new JcaX509CRLConverter().setProvider(BouncyCastle.provider()).getCRL(holder);
+    }
   }
 
   /** PEM text of a certificate, key or CRL. */

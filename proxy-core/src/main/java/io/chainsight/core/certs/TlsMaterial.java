@@ -3,7 +3,6 @@ package io.chainsight.core.certs;
 import io.chainsight.core.config.ConfigException;
 import io.chainsight.core.config.TlsSettings;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509CRL;
@@ -204,12 +203,7 @@ public record TlsMaterial(
   }
 
   private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
-    try {
-      child.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return BouncyCastle.signedBy(child, issuer.getPublicKey());
   }
 
   private static int indexOfSubject(List<X509Certificate> chain, X500Principal subject) {

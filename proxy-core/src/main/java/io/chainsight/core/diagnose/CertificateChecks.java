@@ -1,7 +1,6 @@
 package io.chainsight.core.diagnose;
 
 import io.chainsight.core.certs.BouncyCastle;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -479,14 +478,10 @@ final class CertificateChecks {
   }
 
   static boolean verifies(X509Certificate certificate, PublicKey key) {
-    try {
-      certificate.verify(key, BouncyCastle.PROVIDER);
-      return true;
-    } catch (GeneralSecurityException | RuntimeException e) {
-      // Any failure to verify (wrong key, key type mismatch, malformed signature) means "not signed
-      // by it".
-      return false;
-    }
+    // Any failure to verify (wrong key, key type mismatch, malformed signature) means "not signed
+    // by
+    // it".
+    return BouncyCastle.signedBy(certificate, key);
   }
 
   static boolean selfSigned(PathNode node) {

@@ -4,7 +4,6 @@ import io.chainsight.core.certs.BouncyCastle;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.KeyMatch;
 import io.netty.util.NetUtil;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
@@ -686,12 +685,7 @@ public final class ChainLint {
   }
 
   private static boolean verifies(X509Certificate certificate, PublicKey key) {
-    try {
-      certificate.verify(key, BouncyCastle.PROVIDER);
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return BouncyCastle.signedBy(certificate, key);
   }
 
   private static boolean sameFamily(String a, String b) {

@@ -254,11 +254,11 @@ public final class TestPki {
       String algorithm =
           issuer.privateKey().getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA";
       return new JcaX509CRLConverter()
-          .setProvider(BouncyCastle.PROVIDER)
+          .setProvider(BouncyCastle.provider())
           .getCRL(
               builder.build(
                   new JcaContentSignerBuilder(algorithm)
-                      .setProvider(BouncyCastle.PROVIDER)
+                      .setProvider(BouncyCastle.provider())
                       .build(issuer.privateKey())));
     } catch (Exception e) {
       throw new IllegalStateException(
