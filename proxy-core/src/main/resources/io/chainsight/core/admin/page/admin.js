@@ -197,7 +197,9 @@
       ['client auth', clientAuth, ''],
       ['backend', configValue(config, 'backend.url') + (backend ? (backend.ok ? ': up' : ': down') : ''),
         backend && !backend.ok ? 'bad' : ''],
-      ['last reload', reload ? reload.detail : 'not known', reload && reload.detail.startsWith('WARNING') ? 'bad' : ''],
+      ['last reload', (config.generation ? 'configuration generation ' + config.generation + ', loaded at '
+        + config.loadedAt + '; ' : '') + (reload ? reload.detail : 'not known'),
+      reload && reload.detail.startsWith('WARNING') ? 'bad' : ''],
       ['Java', version.java + ' (' + version.javaVendor + ')', ''],
     ];
     replace($('facts'), facts.map(([name, value, cls]) => [
