@@ -27,10 +27,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final AdminRoutes routes;
   private final Optional<BearerToken> token;
+  private final Options options;
 
-  AdminHandler(AdminRoutes routes, Optional<BearerToken> token) {
+  /**
+   * What else a listener does besides its routes.
+   *
+   * @param page whether it serves the admin page ({@link AdminPage})
+   * @param hostCheck the configured host when requests must name it, an IP or localhost ({@link
+   *     HostCheck}); empty for any name
+   */
+  record Options(boolean page, Optional<String> hostCheck) {}
+
+  AdminHandler(AdminRoutes routes, Optional<BearerToken> token, Options options) {
     this.routes = routes;
     this.token = token;
+    this.options = options;
   }
 
   @Override
@@ -40,11 +51,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Format errorFormat =
         formatParam.isEmpty() ? Format.JSON : Format.parse(formatParam.get(0)).orElse(Format.JSON);
     AdminResponse response;
+    Optional<String> wrongHost =
+        options
+            .hostCheck()
+            .flatMap(host -> HostCheck.refusal(request.headers().get(HttpHeaderNames.HOST), host));
     Optional<AdminResponse> page =
-        request.decoderResult().isSuccess()
+        options.page() && request.decoderResult().isSuccess()
             ? AdminPage.answer(request, uri.path())
             : Optional.empty();
-    if (page.isPresent()) {
+    if (wrongHost.isPresent()) {
+      log.info(
+          "admin: 403 for {} {} from {}: {}",
+          request.method(),
+          uri.path(),
+          ctx.channel().remoteAddress(),
+          wrongHost.get());
+      response = AdminResponse.error(errorFormat, HttpResponseStatus.FORBIDDEN, wrongHost.get());
+    } else if (page.isPresent()) {
       // The page's files hold no data, so they need no token: the page asks for it (AdminPage).
       response = page.get();
     } else if (!request.decoderResult().isSuccess()) {

@@ -277,7 +277,8 @@ public final class AdminServer implements AutoCloseable {
               settings.port(),
               routes(probe, history),
               token,
-              "admin.enabled");
+              "admin.enabled",
+              true);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
       // AdminSettings refuses a non-loopback admin.host without a token; this catches a name such
       // as
@@ -327,7 +328,8 @@ public final class AdminServer implements AutoCloseable {
               settings.probes().port(),
               routes,
               Optional.empty(),
-              "admin.probes.enabled");
+              "admin.probes.enabled",
+              false);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
       log.info(
           "probes endpoint on http://{}:{} (GET /healthz and /readyz only, no token)",
@@ -352,8 +354,15 @@ public final class AdminServer implements AutoCloseable {
         int port,
         AdminRoutes routes,
         Optional<BearerToken> token,
-        String switchKey)
+        String switchKey,
+        boolean adminListener)
         throws ConfigException {
+      // The admin listener serves the page and, without a token, checks Host; the probes listener
+      // answers its two paths to any name.
+      AdminHandler.Options options =
+          new AdminHandler.Options(
+              adminListener,
+              adminListener && token.isEmpty() ? Optional.of(host) : Optional.empty());
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(group)
@@ -365,7 +374,7 @@ public final class AdminServer implements AutoCloseable {
                       ch.pipeline()
                           .addLast(HTTP, new HttpServerCodec())
                           .addLast(AGGREGATE, new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                          .addLast(HANDLER, new AdminHandler(routes, token));
+                          .addLast(HANDLER, new AdminHandler(routes, token, options));
                     }
                   });
       ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();

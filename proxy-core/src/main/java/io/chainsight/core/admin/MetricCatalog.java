@@ -93,7 +93,7 @@ final class MetricCatalog {
           new Family(
               ProxyMetrics.EVENT_LOOP_PENDING_TASKS,
               Type.GAUGE,
-              null,
+              List.of(),
               "Tasks waiting in the event loops' queues now (summed over the loops)."),
           new Family(
               ProxyMetrics.REQUEST_DURATION,

@@ -5,12 +5,15 @@ import static io.chainsight.core.admin.TestJson.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.testing.ProxyExtension;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +110,52 @@ class AdminPageFilesIT {
       assertThat(get(path, "*/*", null).statusCode()).as(path).isEqualTo(401);
     }
     assertThat(get("/history", "*/*", "s3cret").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withoutATokenARequestNamingAnotherHostIsRefused() throws Exception {
+    start(Optional.empty());
+
+    String rebound = raw("GET /config HTTP/1.1\r\nHost: rebind.attacker.example:9901\r\n\r\n");
+    String local = raw("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+    assertThat(rebound)
+        .startsWith("HTTP/1.1 403 Forbidden")
+        .contains("Host: rebind.attacker.example:9901 is not an address of this admin endpoint");
+    assertThat(local).startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
+  void withATokenAnyHostNameIsFine() throws Exception {
+    start(Optional.of("s3cret"));
+
+    assertThat(
+            raw(
+                "GET /healthz HTTP/1.1\r\nHost: admin.example.org\r\n"
+                    + "Authorization: Bearer s3cret\r\nConnection: close\r\n\r\n"))
+        .startsWith("HTTP/1.1 200 OK");
+  }
+
+  /** One request as written, the answer as read until the server closes or 5 s pass. */
+  private String raw(String request) throws IOException {
+    try (Socket socket =
+        new Socket("127.0.0.1", proxy.server().adminAddress().orElseThrow().getPort())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      byte[] buffer = new byte[4096];
+      try {
+        for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+          answer.write(buffer, 0, n);
+          if (answer.toString(StandardCharsets.UTF_8).contains("}\n")) {
+            break; // a keep-alive JSON answer is complete
+          }
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // What was read is the answer.
+      }
+      return answer.toString(StandardCharsets.UTF_8);
+    }
   }
 
   @Test

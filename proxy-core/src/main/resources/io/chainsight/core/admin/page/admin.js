@@ -197,7 +197,9 @@
       ['client auth', clientAuth, ''],
       ['backend', configValue(config, 'backend.url') + (backend ? (backend.ok ? ': up' : ': down') : ''),
         backend && !backend.ok ? 'bad' : ''],
-      ['last reload', reload ? reload.detail : 'not known', reload && reload.detail.startsWith('WARNING') ? 'bad' : ''],
+      ['last reload', (config.generation ? 'configuration generation ' + config.generation + ', loaded at '
+        + config.loadedAt + '; ' : '') + (reload ? reload.detail : 'not known'),
+      reload && reload.detail.startsWith('WARNING') ? 'bad' : ''],
       ['Java', version.java + ' (' + version.javaVendor + ')', ''],
     ];
     replace($('facts'), facts.map(([name, value, cls]) => [
@@ -427,8 +429,9 @@
     if (open) {
       renderFailureDetail(open);
       if (state.scrollToOpen) {
+        // Opened from the address: show the table with the row, and the walk under it.
         state.scrollToOpen = false;
-        $('failure-detail').scrollIntoView({ block: 'start' });
+        $('failures-section').scrollIntoView({ block: 'start' });
       }
     } else {
       show($('failure-detail'), false);
@@ -482,14 +485,17 @@
           el('span', { text: 'issued by' })));
       }
     });
-    if (f.reason === 'ISSUER_NOT_FOUND' && walked.length) {
+    // The walk stopped looking for an issuer: draw the one it looked for, dashed, with what the step found.
+    const lookup = d.steps.find((s) => s.number === failingStep && s.check === 'ISSUER_LOOKUP');
+    if (lookup && walked.length) {
       const last = walked[walked.length - 1];
-      nodes.push(el('div', { class: 'link bad' }, el('span', { class: 'arrow', text: '\u2717' }),
-        el('span', { text: 'issuer not found' })));
-      nodes.push(el('article', { class: 'cert missing' },
-        el('header', {}, el('span', { class: 'badge', text: 'missing' })),
+      nodes.push(el('div', { class: 'link bad', 'data-link': 'broken' }, el('span', { class: 'arrow', text: '\u2717' }),
+        el('span', { text: f.title || 'no issuer' })));
+      nodes.push(el('article', { class: 'cert missing', 'data-ref': 'wanted issuer' },
+        el('header', {}, el('span', { class: 'badge', text: 'the issuer it names' })),
         el('h3', { class: 'subject', text: last.issuer }),
-        el('p', { text: 'neither presented nor trusted' + (last.authorityKeyId ? ' (key id ' + last.authorityKeyId + ')' : '') })));
+        el('dl', { class: 'fields' }, field('key id', last.authorityKeyId, 'mono')),
+        el('p', { class: 'muted', text: 'looked for by this name and key id at step ' + lookup.number })));
     }
     const openssl = f.openssl ? f.openssl.code + ' "' + f.openssl.text + '"' : null;
     const alert = f.alert ? f.alert.name + ' (' + f.alert.code + ')' : null;
