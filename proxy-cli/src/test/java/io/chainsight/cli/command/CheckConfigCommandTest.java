@@ -232,7 +232,8 @@ class CheckConfigCommandTest {
     assertThat(err.toString()).isEmpty();
     assertThat(exit).isZero();
     assertThat(out.toString())
-        .contains("  client-auth    require; optional on /version GET, /v*/agents POST|PUT\n")
+        .contains(
+            "  client-auth    require; optional on /version GET, /v*/agents POST|PUT, /v3*/ GET\n")
         .contains("  access.allow   any verified certificate\n")
         .contains(
             "  routes         4\n"

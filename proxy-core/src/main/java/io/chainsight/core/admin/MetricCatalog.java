@@ -29,6 +29,9 @@ final class MetricCatalog {
    *     family
    */
   record Family(String name, Type type, List<String> labels, String help) {
+    Family {
+      labels = labels == null ? List.of() : List.copyOf(labels);
+    }
 
     /**
      * The name in the Prometheus model, without the {@code _total} the text format adds back to
