@@ -7,19 +7,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.config.BackendTlsSettings;
+import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.HeadlessChromium;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
+import io.chainsight.core.testing.TlsBackend;
+import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLSocket;
@@ -61,8 +69,15 @@ class AdminPageIT {
     }
   }
 
-  /** The proxy serving a leaf that expires in {@link #LEAF_DAYS}; the admin page's origin. */
+  /**
+   * The proxy serving a leaf that expires in {@link #LEAF_DAYS}, with a route ({@code GET
+   * /v2.1/agents}) re-encrypted to {@code tlsBackend} when there is one; the admin page's origin.
+   */
   private String start(Optional<String> token) throws Exception {
+    return start(token, null);
+  }
+
+  private String start(Optional<String> token, TlsBackend tlsBackend) throws Exception {
     HeldCertificate leaf =
         pki.serverBuilder()
             .validity(
@@ -71,21 +86,66 @@ class AdminPageIT {
             .build();
     TestPki.ServerFiles files =
         pki.write(Files.createDirectories(proxy.dir().resolve("leaf")), leaf);
+    List<RouteSettings> routes = new ArrayList<>();
+    if (tlsBackend != null) {
+      // Our client certificate comes from a CA the backend does not trust: it answers unknown_ca.
+      HeldCertificate otherCa =
+          HeldCertificate.builder().subject("CN=proxy client CA").certificateAuthority(0).build();
+      Path[] client =
+          TestPki.writeClientFiles(
+              proxy.dir(),
+              "proxy-client",
+              HeldCertificate.builder()
+                  .commonName("chainsight-proxy")
+                  .signedBy(otherCa)
+                  .purpose(Purpose.CLIENT_AUTH)
+                  .build());
+      Path backendCa =
+          Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root.certificatePem());
+      routes.add(
+          new RouteSettings(
+              "/v2.1/agents",
+              Set.of("GET"),
+              Optional.of(URI.create("https://127.0.0.1:" + tlsBackend.port())),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(
+                  new BackendTlsSettings(
+                      Optional.of(client[0]),
+                      Optional.of(client[1]),
+                      backendCa,
+                      Optional.empty()))));
+    }
     proxy.start(
         config ->
             config
                 .certificate(files.chain(), files.key())
+                .routes(routes)
                 .admin(AdminFixture.loopbackAdmin(token)));
     return "http://127.0.0.1:" + proxy.server().adminAddress().orElseThrow().getPort();
   }
 
   @Test
   void drawsTheChainTheExpiryTheFailuresAndEachFailureStepByStep() throws Exception {
-    String origin = start(Optional.empty());
+    TlsBackend tenantBackend =
+        proxy.closeAfter(
+            TlsBackend.start(pki.server, List.of(pki.intermediate), pki.root, ClientAuth.REQUIRE));
+    String origin = start(Optional.empty(), tenantBackend);
     request(pki.agent);
     request(expiredAgent());
     rejectOurChainWithOpenSsl();
-    Map<String, String> ids = awaitFailures(origin, "EXPIRED", "CLIENT_REJECTED_OUR_CHAIN");
+    assertThat(
+            proxy
+                .client()
+                .send(
+                    HttpRequest.newBuilder(proxy.uri("/v2.1/agents")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(502);
+    Map<String, String> ids =
+        awaitFailures(origin, "EXPIRED", "CLIENT_REJECTED_OUR_CHAIN", "BACKEND_REJECTED_OUR_CHAIN");
 
     browser.open(origin + "/");
 
@@ -120,7 +180,11 @@ class AdminPageIT {
     assertThat(browser.driver().findElements(By.cssSelector("#timeline line.today"))).hasSize(1);
 
     // The failures, filtered by reason.
-    assertThat(failureRows()).containsExactlyInAnyOrder("CLIENT_REJECTED_OUR_CHAIN", "EXPIRED");
+    assertThat(failureRows())
+        .containsExactlyInAnyOrder(
+            "CLIENT_REJECTED_OUR_CHAIN", "EXPIRED", "BACKEND_REJECTED_OUR_CHAIN");
+    assertThat(row(ids.get("BACKEND_REJECTED_OUR_CHAIN")).getText()).contains("backend");
+    assertThat(row(ids.get("EXPIRED")).getText()).contains("listener");
     new Select(browser.driver().findElement(By.id("reason-filter"))).selectByValue("EXPIRED");
     assertThat(failureRows()).containsExactly("EXPIRED");
     browser.screenshot(SCREENSHOTS.resolve("overview.png"));
@@ -157,11 +221,34 @@ class AdminPageIT {
         .contains("first PEM block");
     browser.screenshot(SCREENSHOTS.resolve("client-rejected.png"));
 
+    // BACKEND_REJECTED_OUR_CHAIN opened: the backend hop, its alert, the client certificate we
+    // sent.
+    row(ids.get("BACKEND_REJECTED_OUR_CHAIN")).click();
+    browser.await(
+        "the BACKEND_REJECTED_OUR_CHAIN failure opened",
+        d ->
+            d.findElement(By.cssSelector("#failure-detail .detail-head"))
+                .getText()
+                .contains("BACKEND_REJECTED_OUR_CHAIN"));
+    assertThat(
+            browser.driver().findElement(By.cssSelector("#failure-detail .detail-head")).getText())
+        .contains("backend");
+    assertThat(browser.driver().findElement(By.cssSelector("#failure-detail .explain")).getText())
+        .contains("unknown_ca (48)");
+    browser.screenshot(SCREENSHOTS.resolve("backend-rejected.png"));
+
     // The last hour: the handshakes and failures counted this minute are drawn.
     assertThat(browser.driver().findElements(By.cssSelector("svg[data-series=handshakes] rect")))
         .isNotEmpty();
     assertThat(browser.driver().findElement(By.cssSelector("#charts")).getText())
-        .contains("success 1", "EXPIRED 1", "CLIENT_REJECTED_OUR_CHAIN 1");
+        .contains(
+            // two handshakes on the listener (/version, then the route), one refused on the backend
+            // hop
+            "success 2",
+            "backend failure 1",
+            "EXPIRED 1",
+            "CLIENT_REJECTED_OUR_CHAIN 1",
+            "backend BACKEND_REJECTED_OUR_CHAIN 1");
 
     assertThat(browser.requestedUrls()).isNotEmpty().allMatch(url -> url.startsWith(origin + "/"));
     assertThat(browser.consoleProblems()).isEmpty();
