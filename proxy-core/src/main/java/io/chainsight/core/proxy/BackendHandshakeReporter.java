@@ -82,6 +82,18 @@ final class BackendHandshakeReporter {
   }
 
   /**
+   * Reports a failed handshake already diagnosed (by the readiness check); returns it with its id.
+   */
+  HandshakeFailure report(BackendTarget target, InetSocketAddress peer, ChainDiagnosis diagnosis) {
+    return failures.reportBackend(
+        peer != null ? peer : new InetSocketAddress(target.host(), target.port()),
+        name(target),
+        Optional.of(target.serverName()),
+        Optional.empty(),
+        diagnosis);
+  }
+
+  /**
    * The 502 a client gets: one sentence naming the backend, the reason and the failure id; the
    * evidence and the fix are in the log event and at {@code /debug/handshakes/{id}}.
    */
