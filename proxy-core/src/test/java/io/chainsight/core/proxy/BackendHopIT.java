@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +55,22 @@ class BackendHopIT {
           .build();
 
   private ChainsightServer proxy;
+
+  /**
+   * Attached before the proxy starts: the readiness check may report the backend's refusal first,
+   * and a request's identical failure is then deduplicated.
+   */
+  private LogCapture log;
+
+  @BeforeEach
+  void capture() {
+    log = new LogCapture(FailureReporter.LOGGER);
+  }
+
+  @AfterEach
+  void release() {
+    log.close();
+  }
 
   private HeldCertificate proxyClient(Instant notBefore, Instant notAfter) {
     return HeldCertificate.builder()
@@ -174,7 +192,7 @@ class BackendHopIT {
     TlsBackend backend = backend(pki.root(), io.netty.handler.ssl.ClientAuth.REQUIRE);
     URI uri = start(backend, proxyClient());
 
-    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+    {
       HttpResponse<String> response = tenantGet(uri);
 
       Map<String, Object> event =
@@ -223,7 +241,7 @@ class BackendHopIT {
     TlsBackend backend = backend(pki.root(), io.netty.handler.ssl.ClientAuth.REQUIRE, "TLSv1.2");
     URI uri = start(backend, proxyClient());
 
-    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+    {
       HttpResponse<String> response = tenantGet(uri);
 
       Map<String, Object> event =
@@ -244,7 +262,7 @@ class BackendHopIT {
     TlsBackend backend = backend(proxyCa, io.netty.handler.ssl.ClientAuth.REQUIRE);
     URI uri = start(backend, null);
 
-    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+    {
       HttpResponse<String> response = tenantGet(uri);
 
       Map<String, Object> event =
@@ -281,7 +299,7 @@ class BackendHopIT {
     URI uri =
         start(backend, proxyClient(now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(2))));
 
-    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+    {
       HttpResponse<String> response = tenantGet(uri);
 
       Map<String, Object> event =
@@ -315,7 +333,7 @@ class BackendHopIT {
     TlsBackend backend = backend(pki.root(), io.netty.handler.ssl.ClientAuth.REQUIRE);
     URI uri = start(backend, proxyClient());
 
-    try (LogCapture log = new LogCapture(FailureReporter.LOGGER)) {
+    {
       assertThat(tenantGet(uri).statusCode()).isEqualTo(502);
       assertThat(tenantGet(uri).statusCode()).isEqualTo(502);
 
