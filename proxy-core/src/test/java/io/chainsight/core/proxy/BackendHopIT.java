@@ -151,6 +151,22 @@ class BackendHopIT {
     return body.substring(start, body.indexOf("\", \"results\"", start));
   }
 
+  /**
+   * Where a 502 says its failure is: in the log under its own id, or (counted as a repeat of the
+   * readiness check's identical failure) under that one's.
+   */
+  private String loggedAt(String id) {
+    var failure = proxy.failures().byId(id).orElseThrow();
+    String logged = proxy.failures().loggedAs(failure);
+    return logged.equals(id)
+        ? " in the proxy's log and at /debug/handshakes/" + id + " on its admin endpoint"
+        : " at /debug/handshakes/"
+            + id
+            + " on the proxy's admin endpoint; its log has the same failure as ["
+            + logged
+            + "]";
+  }
+
   /** The failure id a 502 names. */
   private static String idIn(HttpResponse<String> response) {
     java.util.regex.Matcher m =
@@ -212,9 +228,7 @@ class BackendHopIT {
                   + ski
                   + "), the CA that issued it; failure id "
                   + id
-                  + " in the proxy's log and at /debug/handshakes/"
-                  + id
-                  + " on its admin endpoint");
+                  + loggedAt(id));
       assertThat(response.body()).doesNotContain("io.netty").doesNotContain("Exception");
       assertThat(event)
           .containsEntry("hop", "backend")
@@ -279,9 +293,7 @@ class BackendHopIT {
                   + " certificate_required (116)), and chainsight sent none:"
                   + " routes[0].tls.certificate-chain is not set for this route; failure id "
                   + id
-                  + " in the proxy's log and at /debug/handshakes/"
-                  + id
-                  + " on its admin endpoint");
+                  + loggedAt(id));
       assertThat(event)
           .containsEntry("hop", "backend")
           .containsEntry("alert_received", "certificate_required");
