@@ -55,12 +55,12 @@ public final class AdminServer implements AutoCloseable {
 
   private final Channel channel;
   private final Channel probesChannel;
-  private final BackendProbe probe;
+  private final BackendChecks probe;
   private final MinuteSampler sampler;
 
   /** Either channel may be null: that listener is off. */
   private AdminServer(
-      Channel channel, Channel probesChannel, BackendProbe probe, MinuteSampler sampler) {
+      Channel channel, Channel probesChannel, BackendChecks probe, MinuteSampler sampler) {
     this.channel = channel;
     this.probesChannel = probesChannel;
     this.probe = probe;
@@ -126,6 +126,7 @@ public final class AdminServer implements AutoCloseable {
     private BooleanSupplier draining = () -> false;
     private Supplier<Optional<String>> refusedReload = Optional::empty;
     private Duration backendCheckInterval = Duration.ofSeconds(2);
+    private BackendChecks backendChecks;
     private Clock clock = Clock.systemUTC();
 
     private Builder(ChainsightConfig config) {
@@ -211,7 +212,18 @@ public final class AdminServer implements AutoCloseable {
       return this;
     }
 
-    /** How often the backend's TCP port is tried for /readyz (default 2 s). */
+    /**
+     * The backends to check for /readyz and {@code chainsight_backend_up} (the proxy passes every
+     * backend its routes use); without it, {@code backend.url} alone, over TCP.
+     */
+    public Builder backendChecks(BackendChecks checks) {
+      this.backendChecks = Objects.requireNonNull(checks, "checks");
+      return this;
+    }
+
+    /**
+     * How often the backend's TCP port is tried for /readyz (default 2 s), without backendChecks.
+     */
     public Builder backendCheckInterval(Duration interval) {
       if (interval.isZero() || interval.isNegative()) {
         throw new IllegalArgumentException(
@@ -246,8 +258,11 @@ public final class AdminServer implements AutoCloseable {
         throw new IllegalStateException(
             "admin.enabled = false and admin.probes.enabled = false: nothing to start");
       }
-      BackendProbe probe =
-          new BackendProbe(group, clientChannel, config.backend(), backendCheckInterval, clock);
+      BackendChecks probe =
+          backendChecks != null
+              ? backendChecks
+              : new BackendProbe(
+                  group, clientChannel, config.backend(), backendCheckInterval, clock);
       MinuteHistory history = new MinuteHistory(metrics, clock, HistoryEndpoint.FAMILIES);
       MinuteSampler sampler = new MinuteSampler(group.next(), history, clock);
       Channel channel = settings.enabled() ? bindAdmin(settings, probe, history) : null;
@@ -267,7 +282,7 @@ public final class AdminServer implements AutoCloseable {
       return new AdminServer(channel, probesChannel, probe, sampler);
     }
 
-    private Channel bindAdmin(AdminSettings settings, BackendProbe probe, MinuteHistory history)
+    private Channel bindAdmin(AdminSettings settings, BackendChecks probe, MinuteHistory history)
         throws ConfigException {
       Optional<BearerToken> token = BearerToken.of(settings.token());
       Channel channel =
@@ -301,7 +316,7 @@ public final class AdminServer implements AutoCloseable {
       return channel;
     }
 
-    private Channel bindProbes(AdminSettings settings, BackendProbe probe) throws ConfigException {
+    private Channel bindProbes(AdminSettings settings, BackendChecks probe) throws ConfigException {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       // Text by default: what reads best in curl and in a HEALTHCHECK's log; ?format=json for JSON.
@@ -403,11 +418,12 @@ public final class AdminServer implements AutoCloseable {
       return bound.channel();
     }
 
-    private AdminRoutes routes(BackendProbe probe, MinuteHistory history) {
+    private AdminRoutes routes(BackendChecks probe, MinuteHistory history) {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint =
-          new MetricsEndpoint(metrics, material, clock, new ReadinessGauges(health, refusedReload));
+          new MetricsEndpoint(
+              metrics, material, clock, new ReadinessGauges(health, refusedReload), probe);
       CertsEndpoint certs =
           new CertsEndpoint(material, config.tls(), config.listen().host(), clock, refusedReload);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
@@ -426,7 +442,7 @@ public final class AdminServer implements AutoCloseable {
               route(
                   HttpMethod.GET,
                   "/readyz",
-                  "readiness: TLS listener, certificate validity, backend reachable",
+                  "readiness: TLS listener, certificate validity, the default backend reachable; every backend's state",
                   health::ready),
               new AdminRoutes.Route(
                   HttpMethod.GET,

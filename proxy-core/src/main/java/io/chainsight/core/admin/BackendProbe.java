@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * per request, so /readyz is cheap and a busy prober cannot flood the registrar). Connects, then
  * closes at once; the next check is due an interval after the last one ended.
  */
-final class BackendProbe implements AutoCloseable {
+final class BackendProbe implements BackendChecks {
   /**
    * The last check: when, and what was found; {@code reachable} false with detail "not checked yet"
    * at first.
@@ -48,8 +48,27 @@ final class BackendProbe implements AutoCloseable {
         new Result(false, "backend " + backend.address() + " not checked yet", clock.instant());
   }
 
-  void start() {
+  @Override
+  public void start() {
     group.next().execute(this::check);
+  }
+
+  /** The one backend this probe knows, {@code backend.url}, over TCP. */
+  @Override
+  public java.util.List<BackendState> states() {
+    Result result = last;
+    return java.util.List.of(
+        new BackendState(
+            backend.url().toString(),
+            true,
+            java.util.List.of(),
+            result.detail().endsWith("not checked yet")
+                ? State.UNKNOWN
+                : result.reachable() ? State.UP : State.DOWN,
+            result.detail(),
+            java.util.Optional.empty(),
+            result.checkedAt(),
+            interval));
   }
 
   Result last() {

@@ -18,8 +18,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code /healthz} (the process serves) and {@code /readyz}: the proxy is not draining, the TLS
- * listener is bound, the served certificate and key are loaded and valid now, and the backend
- * accepts TCP connections (from the background probe).
+ * listener is bound, the served certificate and key are loaded and valid now, and the default
+ * backend ({@code backend.url}) answers its background check. Every other backend a route uses is
+ * listed with its state, last error and failure id, but does not make the proxy unready: a failing
+ * tenant hop (the registrar's TLS port) must not take the agents' registration out of service,
+ * which is what a load balancer or kubelet would do with a 503.
  */
 final class HealthEndpoints {
   /** One readiness condition and what was found, in words. */
@@ -27,7 +30,7 @@ final class HealthEndpoints {
 
   private final Supplier<Optional<InetSocketAddress>> tlsListener;
   private final Supplier<TlsMaterial> material;
-  private final BackendProbe backend;
+  private final BackendChecks backend;
   private final BooleanSupplier draining;
   private final Clock clock;
   private final Supplier<Optional<String>> refusedReload;
@@ -35,7 +38,7 @@ final class HealthEndpoints {
   HealthEndpoints(
       Supplier<Optional<InetSocketAddress>> tlsListener,
       Supplier<TlsMaterial> material,
-      BackendProbe backend,
+      BackendChecks backend,
       BooleanSupplier draining,
       Clock clock,
       Supplier<Optional<String>> refusedReload) {
@@ -76,6 +79,8 @@ final class HealthEndpoints {
     }
     json.put("failed", failed);
     json.put("checks", listed);
+    json.put("backends", backendsJson());
+    backendsText(text);
     return AdminResponse.of(
         request,
         ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -191,16 +196,57 @@ final class HealthEndpoints {
   }
 
   private Check backend() {
-    BackendProbe.Result result = backend.last();
-    long ago = Math.max(0, Duration.between(result.checkedAt(), clock.instant()).toSeconds());
-    return new Check(
-        "backend",
-        result.reachable(),
-        result.detail()
-            + " (checked "
-            + ago
-            + " s ago, every "
-            + backend.interval().toSeconds()
-            + " s)");
+    BackendChecks.BackendState state = backend.states().get(0);
+    return new Check("backend", state.up(), describe(state));
+  }
+
+  private String describe(BackendChecks.BackendState state) {
+    long ago = Math.max(0, Duration.between(state.checkedAt(), clock.instant()).toSeconds());
+    return state.detail()
+        + " (checked "
+        + ago
+        + " s ago, every "
+        + state.interval().toSeconds()
+        + " s)";
+  }
+
+  /** Every backend, the default first, as /readyz lists them after the checks. */
+  private List<Object> backendsJson() {
+    List<Object> listed = new ArrayList<>();
+    for (BackendChecks.BackendState state : backend.states()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("backend", state.backend());
+      entry.put("default", state.isDefault());
+      entry.put("routes", state.routes());
+      entry.put("state", state.state().name().toLowerCase(java.util.Locale.ROOT));
+      entry.put("detail", state.detail());
+      entry.put("lastError", state.up() ? null : state.detail());
+      entry.put("failureId", state.failureId().orElse(null));
+      entry.put("checkedAt", state.checkedAt().toString());
+      entry.put("intervalSeconds", state.interval().toSeconds());
+      listed.add(entry);
+    }
+    return listed;
+  }
+
+  private void backendsText(StringBuilder text) {
+    List<BackendChecks.BackendState> states = backend.states();
+    if (states.size() < 2) {
+      return;
+    }
+    text.append("backends (only the default one, backend.url, decides readiness):\n");
+    for (BackendChecks.BackendState state : states) {
+      text.append(
+          String.format(
+              "  %-4s %s %s%n       %s%n",
+              state.state() == BackendChecks.State.UP
+                  ? "up"
+                  : state.state() == BackendChecks.State.DOWN ? "DOWN" : "?",
+              state.backend(),
+              (state.isDefault() ? "(default" + (state.routes().isEmpty() ? ")" : "; ") : "(")
+                  + String.join(", ", state.routes())
+                  + (state.isDefault() && state.routes().isEmpty() ? "" : ")"),
+              describe(state)));
+    }
   }
 }

@@ -40,6 +40,7 @@ final class MetricsEndpoint {
   private final Supplier<TlsMaterial> material;
   private final Clock clock;
   private final ReadinessGauges readiness;
+  private final BackendChecks backends;
   // Built on the first scrape, not at start: the Prometheus model and its JVM collectors are some
   // 150 classes (and the JMX beans they read) that a proxy nobody scrapes never needs.
   private PrometheusRegistry registry;
@@ -49,7 +50,9 @@ final class MetricsEndpoint {
       MetricRegistry dropwizard,
       Supplier<TlsMaterial> material,
       Clock clock,
-      ReadinessGauges readiness) {
+      ReadinessGauges readiness,
+      BackendChecks backends) {
+    this.backends = backends;
     this.dropwizard = dropwizard;
     this.material = material;
     this.clock = clock;
@@ -62,6 +65,7 @@ final class MetricsEndpoint {
       fresh.register(new DropwizardFamilies(dropwizard));
       fresh.register(new CertificateExpiry(material, clock));
       fresh.register(readiness);
+      fresh.register(new BackendUp(backends));
       JvmMemoryMetrics.builder().register(fresh);
       JvmGarbageCollectorMetrics.builder().register(fresh);
       JvmRuntimeInfoMetric.builder().register(fresh);

@@ -82,14 +82,27 @@ final class BackendHandshakeReporter {
   }
 
   /**
+   * Reports a failed handshake already diagnosed (by the readiness check); returns it with its id.
+   */
+  HandshakeFailure report(BackendTarget target, InetSocketAddress peer, ChainDiagnosis diagnosis) {
+    return failures.reportBackend(
+        peer != null ? peer : new InetSocketAddress(target.host(), target.port()),
+        name(target),
+        Optional.of(target.serverName()),
+        Optional.empty(),
+        diagnosis);
+  }
+
+  /**
    * The 502 a client gets: one sentence naming the backend, the reason and the failure id; the
    * evidence and the fix are in the log event and at {@code /debug/handshakes/{id}}.
    */
-  static String badGateway(BackendTarget target, HandshakeFailure failure) {
+  String badGateway(BackendTarget target, HandshakeFailure failure) {
     String explanation = failure.diagnosis().failure().orElseThrow().explanation().strip();
     if (explanation.endsWith(".")) {
       explanation = explanation.substring(0, explanation.length() - 1);
     }
+    String logged = failures.loggedAs(failure);
     return "Bad Gateway: the TLS handshake with backend "
         + target.address()
         + " failed with "
@@ -98,9 +111,15 @@ final class BackendHandshakeReporter {
         + explanation
         + "; failure id "
         + failure.id()
-        + " in the proxy's log and at /debug/handshakes/"
-        + failure.id()
-        + " on its admin endpoint";
+        + (logged.equals(failure.id())
+            ? " in the proxy's log and at /debug/handshakes/"
+                + failure.id()
+                + " on its admin endpoint"
+            : " at /debug/handshakes/"
+                + failure.id()
+                + " on the proxy's admin endpoint; its log has the same failure as ["
+                + logged
+                + "]");
   }
 
   /** {@code https://127.0.0.1:8891 (routes[1].tls)}. */

@@ -58,6 +58,7 @@ public final class ChainsightServer implements AutoCloseable {
   private final FailureReporter failures;
   private final CredentialWatcher watcher;
   private final ChannelGroup clients;
+  private BackendMonitor backends; // null while the admin and probes listeners are off
   private volatile boolean draining;
 
   private ChainsightServer(ChainsightConfig config, MetricRegistry registry, ConfigView configView)
@@ -141,7 +142,16 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   private AdminServer startAdmin(ConfigView configView) throws ConfigException {
+    this.backends =
+        new BackendMonitor(
+            group,
+            transport.clientChannel(),
+            router,
+            BackendTarget.plain(config.backend()),
+            new BackendHandshakeReporter(failures, metrics),
+            Clock.systemUTC());
     return AdminServer.builder(config)
+        .backendChecks(backends)
         .eventLoops(group, transport.serverChannel(), transport.clientChannel())
         .metrics(metrics.registry())
         .tlsMaterial(credentials::material)
@@ -303,6 +313,10 @@ public final class ChainsightServer implements AutoCloseable {
     }
     if (result.outcome() == ServerCredentials.ReloadResult.Outcome.CHANGED) {
       LintLog.lintServedChain(credentials.material(), config.listen().host());
+    }
+    if (backends != null) {
+      // Readiness tells the truth about the backends right after a reload, not an interval later.
+      backends.checkNow();
     }
     return result;
   }

@@ -529,13 +529,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
    * failure id.
    */
   private void badGatewayHandshake(InetSocketAddress peer, Throwable cause) {
-    HandshakeFailure failure =
-        new BackendHandshakeReporter(failures, metrics).failed(target, peer, cause);
+    BackendHandshakeReporter hop = new BackendHandshakeReporter(failures, metrics);
+    HandshakeFailure failure = hop.failed(target, peer, cause);
     metrics.backendError("handshake");
     // The failure's own WARN event (deduplicated) is the one to act on; the 502 line is routine.
     reportedAlready = true;
-    fail(
-        HttpResponseStatus.BAD_GATEWAY, BackendHandshakeReporter.badGateway(target, failure), null);
+    fail(HttpResponseStatus.BAD_GATEWAY, hop.badGateway(target, failure), null);
   }
 
   private void onBackendLost(String reason) {

@@ -176,6 +176,15 @@ public final class FailureReporter implements AutoCloseable {
     return failure;
   }
 
+  /**
+   * The id under which {@code failure} was logged: its own, or, when it repeated a failure within
+   * the dedup window (and so was counted, not logged), the id of that first failure.
+   */
+  public String loggedAs(HandshakeFailure failure) {
+    Window window = windows.get(failure.dedupKey());
+    return window != null ? window.firstId : failure.id();
+  }
+
   private boolean firstInWindow(HandshakeFailure failure) {
     if (settings.dedupWindow().isZero()) {
       return true;
