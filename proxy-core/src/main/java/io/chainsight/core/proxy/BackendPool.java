@@ -64,7 +64,7 @@ final class BackendPool {
                             });
                     ch.pipeline()
                         .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
-                        .addLast(PipelineNames.BACKEND, new BackendHandler());
+                        .addLast(PipelineNames.BACKEND, new BackendHandler(() -> pool(ch)));
                   }
                 });
   }
@@ -140,8 +140,9 @@ final class BackendPool {
    * the next pipelined request.
    */
   void release(Channel channel) {
-    channel.pipeline().get(BackendHandler.class).unbind();
-    channel.eventLoop().execute(() -> pool(channel));
+    BackendHandler handler = channel.pipeline().get(BackendHandler.class);
+    handler.unbind();
+    channel.eventLoop().execute(handler.backToPool());
   }
 
   private void pool(Channel channel) {
