@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,12 +35,17 @@ public final class ProxyMetrics {
   private final Counter clientConnections;
   private final Counter backendConnections;
   private final Timer requestDuration;
+  private final Counter handshakesSucceeded;
+  // By status code (100 to 599), looked up in the registry once: a request then builds no name.
+  private final AtomicReferenceArray<Counter> requestsByCode = new AtomicReferenceArray<>(600);
 
   public ProxyMetrics(MetricRegistry registry) {
     this.registry = registry;
     this.clientConnections = registry.counter(CLIENT_CONNECTIONS);
     this.backendConnections = registry.counter(BACKEND_CONNECTIONS);
     this.requestDuration = registry.timer(REQUEST_DURATION);
+    this.handshakesSucceeded =
+        registry.counter(labelled(labelled(HANDSHAKES, "hop", LISTENER), "result", "success"));
     // Exported at 0 from the start, so an alert on failed reloads has a series before the first
     // reload.
     for (String result : new String[] {"changed", "unchanged", "failed"}) {
@@ -53,7 +59,7 @@ public final class ProxyMetrics {
 
   /** A completed handshake on the listener. */
   public void handshakeSucceeded() {
-    handshakeSucceeded(LISTENER);
+    handshakesSucceeded.inc();
   }
 
   /**
@@ -90,8 +96,21 @@ public final class ProxyMetrics {
   }
 
   public void request(int statusCode, long nanos) {
-    registry.counter(labelled(REQUESTS, "code", Integer.toString(statusCode))).inc();
+    requests(statusCode).inc();
     requestDuration.update(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter requests(int statusCode) {
+    if (statusCode < 100 || statusCode >= requestsByCode.length()) {
+      return registry.counter(labelled(REQUESTS, "code", Integer.toString(statusCode)));
+    }
+    Counter counter = requestsByCode.get(statusCode);
+    if (counter == null) {
+      // Two threads may both look it up: the registry gives both the same counter.
+      counter = registry.counter(labelled(REQUESTS, "code", Integer.toString(statusCode)));
+      requestsByCode.set(statusCode, counter);
+    }
+    return counter;
   }
 
   /** A backend failure: {@code connect}, {@code timeout}, {@code closed}, {@code write}. */

@@ -11,7 +11,20 @@ import io.netty.util.ReferenceCountUtil;
  * needs no synchronisation.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
+  private final Runnable backToPool;
   private FrontendHandler frontend;
+
+  /**
+   * @param backToPool what returns this connection to its pool, made once for the connection's life
+   *     rather than per exchange
+   */
+  BackendHandler(Runnable backToPool) {
+    this.backToPool = backToPool;
+  }
+
+  Runnable backToPool() {
+    return backToPool;
+  }
 
   void bind(FrontendHandler frontend) {
     this.frontend = frontend;

@@ -21,7 +21,7 @@ import java.util.ArrayDeque;
 /**
  * Keep-alive connections to the backend, one pool per event loop: a client connection only ever
  * borrows a backend connection of its own event loop, so neither side crosses threads and the pool
- * needs no locks. Idle connections read with auto-read on, so a backend that closes one is noticed
+ * needs no locks. An idle connection has a read requested, so a backend that closes one is noticed
  * and it leaves the pool.
  */
 final class BackendPool {
@@ -64,7 +64,7 @@ final class BackendPool {
                             });
                     ch.pipeline()
                         .addLast(PipelineNames.HTTP_CLIENT, new HttpClientCodec())
-                        .addLast(PipelineNames.BACKEND, new BackendHandler());
+                        .addLast(PipelineNames.BACKEND, new BackendHandler(() -> pool(ch)));
                   }
                 });
   }
@@ -73,17 +73,25 @@ final class BackendPool {
     return target;
   }
 
-  /** A connection for this event loop: an idle one if any is still open, else a new one. */
-  Future<Channel> acquire(EventLoop loop) {
+  /**
+   * An idle connection of this event loop that is still open, or null: then {@link #connect}. Its
+   * read is already requested (see {@link #release}), which the exchange's response then answers.
+   */
+  Channel pollIdle(EventLoop loop) {
     assert loop.inEventLoop();
     ArrayDeque<Channel> idle = local.get().idle;
     Channel channel;
     while ((channel = idle.pollLast()) != null) {
       if (channel.isActive()) {
-        channel.config().setAutoRead(false);
-        return loop.newSucceededFuture(channel);
+        return channel;
       }
     }
+    return null;
+  }
+
+  /** A new connection for this event loop, usable once connected (and verified, for https). */
+  Future<Channel> connect(EventLoop loop) {
+    assert loop.inEventLoop();
     Promise<Channel> promise = loop.newPromise();
     ChannelFuture connect = template.clone(loop).connect(target.host(), target.port());
     connect.addListener(
@@ -132,8 +140,9 @@ final class BackendPool {
    * the next pipelined request.
    */
   void release(Channel channel) {
-    channel.pipeline().get(BackendHandler.class).unbind();
-    channel.eventLoop().execute(() -> pool(channel));
+    BackendHandler handler = channel.pipeline().get(BackendHandler.class);
+    handler.unbind();
+    channel.eventLoop().execute(handler.backToPool());
   }
 
   private void pool(Channel channel) {
@@ -144,7 +153,10 @@ final class BackendPool {
       return;
     }
     idle.addLast(channel);
-    channel.config().setAutoRead(true);
+    // One read requested while it waits, so a backend that closes it is noticed: auto-read stays
+    // off, since switching it on here and off again at the next exchange costs two epoll_ctl calls
+    // per request.
+    channel.read();
   }
 
   /** Number of idle connections of the calling event loop (for tests and metrics). */

@@ -27,12 +27,11 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
+  private String clientAddress; // X-Forwarded-For, the same for every request of the connection
   private boolean closing;
   private boolean counted;
   private boolean draining;
@@ -76,16 +76,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean backendKeepAlive;
   private boolean head;
   private boolean clientHttp10;
-  private ScheduledFuture<?> stallTimer;
   private boolean unflushed;
   private int status;
   private long startNanos;
   private long bodyBytes;
   private long responseBytes;
   private long upstreamStartNanos;
-  private String method;
-  private String requestLine;
-  private ScheduledFuture<?> responseTimeout;
+  private HttpMethod method;
+  private String uri;
+  // The exchange's one clock: the backend's response timeout until the response starts, the body
+  // stall timeout while a body moves (onDeadline tells which from the exchange's state).
+  private Deadline deadline;
+  private final GenericFutureListener<Future<? super Void>> onBackendWrite = this::onBackendWrite;
 
   FrontendHandler(
       Router router,
@@ -103,6 +105,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.deadline = new Deadline(ctx.executor(), this::onDeadline);
   }
 
   @Override
@@ -160,8 +163,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.clientConnections().dec();
     }
     closing = true;
-    cancelResponseTimeout();
-    cancelStallTimer();
+    deadline.stop();
     if (backend != null) {
       // The client left mid-exchange: the backend connection is in an unknown state, never reuse
       // it.
@@ -230,8 +232,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     bodyBytes = 0;
     responseBytes = 0;
     upstreamStartNanos = 0;
-    method = request.method().name();
-    requestLine = request.method() + " " + request.uri();
+    method = request.method();
+    uri = request.uri();
     RequestAdmission.Verdict verdict = admission.admit(request, ctx.channel(), identity);
     if (verdict instanceof RequestAdmission.Refused refused) {
       ReferenceCountUtil.release(request);
@@ -242,8 +244,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     target = route.pool().target();
     clientKeepAlive = HttpUtil.isKeepAlive(request) && !draining;
     head = HttpMethod.HEAD.equals(request.method());
-    ForwardedHeaders.rewriteRequest(
-        request.headers(), (InetSocketAddress) ctx.channel().remoteAddress(), identity);
+    if (clientAddress == null) {
+      clientAddress =
+          ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    }
+    ForwardedHeaders.rewriteRequest(request.headers(), clientAddress, identity);
     clientHttp10 = request.protocolVersion().minorVersion() == 0;
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     if (HttpUtil.is100ContinueExpected(request)) {
@@ -255,12 +260,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     upstreamStartNanos = System.nanoTime();
     if (!(request instanceof LastHttpContent)) {
-      armStallTimer();
+      deadline.set(limits.idleTimeout().toMillis());
     }
-    route.pool().acquire(ctx.channel().eventLoop()).addListener(f -> onBackendAcquired(f, request));
+    // A pooled connection needs no future: the common case allocates nothing to get it.
+    Channel idle = route.pool().pollIdle(ctx.channel().eventLoop());
+    if (idle != null) {
+      onBackendAcquired(idle, request);
+    } else {
+      route
+          .pool()
+          .connect(ctx.channel().eventLoop())
+          .addListener(f -> onBackendConnected(f, request));
+    }
   }
 
-  private void onBackendAcquired(Future<? super Channel> acquired, HttpRequest request) {
+  private void onBackendConnected(Future<? super Channel> acquired, HttpRequest request) {
     if (!acquired.isSuccess()) {
       ReferenceCountUtil.release(request);
       if (BackendHandshakeReporter.isHandshakeFailure(target, acquired.cause())) {
@@ -278,7 +292,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           acquired.cause());
       return;
     }
-    Channel channel = (Channel) acquired.getNow();
+    onBackendAcquired((Channel) acquired.getNow(), request);
+  }
+
+  private void onBackendAcquired(Channel channel, HttpRequest request) {
     if (closing) {
       ReferenceCountUtil.release(request);
       route.pool().release(channel);
@@ -287,7 +304,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     backend = channel;
     backendKeepAlive = true;
     channel.pipeline().get(BackendHandler.class).bind(this);
-    channel.write(request).addListener(this::onBackendWrite);
+    channel.write(request).addListener(onBackendWrite);
     unflushed = true;
     if (request instanceof LastHttpContent) {
       requestDone();
@@ -297,33 +314,27 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * While a body is moving, in either direction, it must keep moving: nothing for
-   * limits.idle-timeout (a client that stops sending its body, a backend that stops sending its
-   * response) ends the exchange, so neither side can hold a connection of the other forever.
+   * The exchange's deadline passed. Until the request is complete it is the body stall: while a
+   * body is moving, in either direction, it must keep moving, and nothing for limits.idle-timeout
+   * (a client that stops sending its body, a backend that stops sending its response) ends the
+   * exchange, so neither side can hold a connection of the other forever. Between the request's end
+   * and the response's head it is backend.response-timeout.
    */
-  private void armStallTimer() {
-    cancelStallTimer();
-    stallTimer =
-        ctx.executor()
-            .schedule(this::onStall, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void cancelStallTimer() {
-    if (stallTimer != null) {
-      stallTimer.cancel(false);
-      stallTimer = null;
+  private void onDeadline() {
+    if (!inExchange || closing) {
+      return;
+    }
+    if (requestComplete && !responseStarted) {
+      onResponseTimeout();
+    } else {
+      onStall();
     }
   }
 
   private void onStall() {
-    stallTimer = null;
-    if (!inExchange || closing) {
-      return;
-    }
     if (backend != null) {
       unbindBackend().close();
     }
-    cancelResponseTimeout();
     if (!responseStarted) {
       metrics.rejected("body-timeout");
       fail(
@@ -336,7 +347,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("stalled");
       log.warn(
           "{} from {}: backend {} sent nothing for {} in the middle of its response; closing",
-          requestLine,
+          requestLine(),
           ctx.channel().remoteAddress(),
           target.address(),
           Durations.human(limits.idleTimeout()));
@@ -351,7 +362,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // drop it.
       ReferenceCountUtil.release(content);
       unbindBackend().close();
-      cancelResponseTimeout();
+      deadline.clear();
       if (!responseStarted) {
         metrics.rejected("malformed");
         fail(
@@ -373,7 +384,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // request: closing its connection makes it drop the request; it is never reused.
       ReferenceCountUtil.release(content);
       unbindBackend().close();
-      cancelResponseTimeout();
+      deadline.clear();
       if (!responseStarted) {
         reject(RequestRules.tooLarge(bodyBytes, limits.maxBodySize()));
       } else {
@@ -389,12 +400,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // the next request on the connection, one this proxy never checked (FuzzFindingsIT).
       ((LastHttpContent) content).trailingHeaders().clear();
     }
-    backend.write(content).addListener(this::onBackendWrite);
+    backend.write(content).addListener(onBackendWrite);
     unflushed = true;
     if (content instanceof LastHttpContent) {
       requestDone();
     } else {
-      armStallTimer();
+      deadline.set(limits.idleTimeout().toMillis());
     }
   }
 
@@ -414,22 +425,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void requestDone() {
     requestComplete = true;
-    cancelStallTimer();
     if (!responseStarted) {
-      responseTimeout =
-          ctx.executor()
-              .schedule(
-                  this::onResponseTimeout,
-                  target.responseTimeout().toMillis(),
-                  TimeUnit.MILLISECONDS);
+      deadline.set(target.responseTimeout().toMillis());
     }
+    // Else the backend answered before the body ended, and the response's stall clock runs on.
   }
 
   void onBackendMessage(Object msg) {
     if (msg instanceof HttpResponse) {
       HttpResponse response = (HttpResponse) msg;
       if (response.decoderResult().isFailure()) {
-        cancelResponseTimeout();
+        deadline.clear();
         ReferenceCountUtil.release(msg);
         metrics.backendError("malformed");
         Channel broken = unbindBackend();
@@ -445,7 +451,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       int code = response.status().code();
       informational = code >= 100 && code < 200;
       if (!informational) {
-        cancelResponseTimeout();
+        deadline.clear();
         responseStarted = true;
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         status = code;
@@ -475,9 +481,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       responseBytes += ((HttpContent) msg).content().readableBytes();
     }
     if (responseStarted && !(msg instanceof LastHttpContent)) {
-      armStallTimer();
+      deadline.set(limits.idleTimeout().toMillis());
     }
-    ctx.write(msg);
+    // A failed write to the client reaches exceptionCaught, which closes: no promise to watch.
+    ctx.write(msg, ctx.voidPromise());
     if (msg instanceof LastHttpContent) {
       if (informational) {
         informational = false;
@@ -508,7 +515,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (!responseStarted && BackendHandshakeReporter.isHandshakeFailure(target, cause)) {
       // TLS 1.3: the backend judges our client certificate after our side of the handshake is done,
       // so its alert arrives here, on the exchange's first read.
-      cancelResponseTimeout();
+      deadline.clear();
       badGatewayHandshake((InetSocketAddress) lost.remoteAddress(), cause);
       return;
     }
@@ -538,14 +545,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onBackendLost(String reason) {
-    cancelResponseTimeout();
+    deadline.clear();
     if (!responseStarted) {
       fail(HttpResponseStatus.BAD_GATEWAY, "Bad Gateway: " + reason, null);
     } else {
       // Part of the response is already with the client: the only honest signal left is to close.
       log.warn(
           "{} from {}: {} after {} was sent; closing the client connection",
-          requestLine,
+          requestLine(),
           ctx.channel().remoteAddress(),
           reason,
           status);
@@ -555,33 +562,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onResponseTimeout() {
-    responseTimeout = null;
-    if (inExchange && !responseStarted && !closing) {
-      metrics.backendError("timeout");
-      if (backend != null) {
-        unbindBackend().close();
-      }
-      fail(
-          HttpResponseStatus.GATEWAY_TIMEOUT,
-          "Gateway Timeout: backend "
-              + target.address()
-              + " did not respond within "
-              + Durations.human(target.responseTimeout())
-              + " (backend.response-timeout)",
-          null);
+    metrics.backendError("timeout");
+    if (backend != null) {
+      unbindBackend().close();
     }
+    fail(
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "Gateway Timeout: backend "
+            + target.address()
+            + " did not respond within "
+            + Durations.human(target.responseTimeout())
+            + " (backend.response-timeout)",
+        null);
   }
 
   private void completeExchange() {
-    cancelStallTimer();
+    deadline.clear();
     long now = System.nanoTime();
     metrics.request(status, now - startNanos);
     if (accessLog) {
       AccessLog.log(
           (InetSocketAddress) ctx.channel().remoteAddress(),
           identity,
-          method,
-          requestLine.substring(method.length() + 1),
+          method.name(),
+          uri,
           status,
           responseBytes,
           now - startNanos,
@@ -613,16 +617,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
-    cancelStallTimer();
+    deadline.clear();
     long now = System.nanoTime();
     metrics.request(status.code(), now - startNanos);
     FullHttpResponse response = RegistrarEnvelope.response(ctx.alloc(), status, message, true);
-    if (accessLog && requestLine != null && method != null) {
+    if (accessLog && method != null) {
       AccessLog.log(
           (InetSocketAddress) ctx.channel().remoteAddress(),
           identity,
-          method,
-          requestLine.substring(method.length() + 1),
+          method.name(),
+          uri,
           status.code(),
           response.content().readableBytes(),
           now - startNanos,
@@ -630,11 +634,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (status.code() >= 500 && !reportedAlready) {
       log.warn(
-          "{} from {}: {} {}", requestLine, ctx.channel().remoteAddress(), status.code(), message);
+          "{} from {}: {} {}",
+          requestLine(),
+          ctx.channel().remoteAddress(),
+          status.code(),
+          message);
     } else {
       log.info(
           "{} from {}: {} {}",
-          abbreviate(requestLine),
+          abbreviate(requestLine()),
           ctx.channel().remoteAddress(),
           status.code(),
           message);
@@ -654,11 +662,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
-  private void cancelResponseTimeout() {
-    if (responseTimeout != null) {
-      responseTimeout.cancel(false);
-      responseTimeout = null;
-    }
+  /** The request line as logs quote it, built only when a log line needs it. */
+  private String requestLine() {
+    return method == null ? null : method.name() + " " + uri;
   }
 
   private String describeConnectFailure(Throwable cause) {

@@ -89,7 +89,6 @@ final class RequestAdmission {
               + ")");
     }
     Router.Route route = matched.get();
-    String what = request.method() + " " + abbreviate(request.uri());
     if (identity.isEmpty() && route.clientAuth() == TlsSettings.ClientAuth.REQUIRE) {
       return refuse(
           client,
@@ -100,7 +99,7 @@ final class RequestAdmission {
           "give the client its certificate and key (curl: --cert CERT --key KEY), or set client-auth = "
               + "optional on that route",
           "Unauthorized: NO_CLIENT_CERTIFICATE: "
-              + what
+              + what(request)
               + " needs a client certificate ("
               + route.name()
               + ")");
@@ -118,7 +117,7 @@ final class RequestAdmission {
               + " allows only clients its access rules name",
           "give the client a certificate one of the route's access.allow rules names",
           "Unauthorized: NO_CLIENT_CERTIFICATE: "
-              + what
+              + what(request)
               + " is for clients named by the access rules of "
               + route.name());
     }
@@ -130,7 +129,7 @@ final class RequestAdmission {
             identity,
             HttpResponseStatus.FORBIDDEN,
             ReasonCode.NOT_AUTHORIZED,
-            decision.explanation() + " for " + what + " (" + route.name() + ")",
+            decision.explanation() + " for " + what(request) + " (" + route.name() + ")",
             "add an access.allow rule for this client to "
                 + route.name()
                 + ", or use a certificate that one of "
@@ -186,6 +185,11 @@ final class RequestAdmission {
       decisions = new IdentityHashMap<>(4);
     }
     return decisions.computeIfAbsent(route, r -> r.access().evaluate(identity.leaf()));
+  }
+
+  /** The request as refusals name it (built only for a refusal). */
+  private static String what(HttpRequest request) {
+    return request.method() + " " + abbreviate(request.uri());
   }
 
   private static String abbreviate(String text) {

@@ -2,6 +2,7 @@ package io.chainsight.core.proxy;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,7 +66,7 @@ final class RequestRules {
     // Netty reads the target as ISO-8859-1 and writes it to the backend as UTF-8: a raw byte over
     // 0x7e would arrive
     // as other bytes than the client sent, and RFC 3986 allows only ASCII there (HostileInputIT).
-    if (request.uri().chars().anyMatch(c -> c > 0x7e)) {
+    if (hasNonAscii(request.uri())) {
       return Optional.of(
           new Rejection(
               HttpResponseStatus.BAD_REQUEST,
@@ -100,19 +102,22 @@ final class RequestRules {
     // HTTP/1.0 requests too: they are forwarded as HTTP/1.1, which must carry exactly one Host (RFC
     // 9112 3.2); a
     // Host-less HTTP/1.0 request reached the backend without one (HostileInputIT).
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() != 1) {
+    int hosts = count(request.headers(), HttpHeaderNames.HOST);
+    if (hosts != 1) {
       return Optional.of(
           new Rejection(
               HttpResponseStatus.BAD_REQUEST,
-              "Bad Request: a request needs exactly one Host header, got " + hosts.size(),
+              "Bad Request: a request needs exactly one Host header, got " + hosts,
               "host"));
     }
     // Netty accepts any list ending in chunked ("identity, chunked", "gzip, chunked", one per line)
     // and forwards it
     // as sent; a backend that frames by the first value reads the body differently
     // (HostileInputIT).
-    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    List<String> codings =
+        request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+            ? request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING)
+            : List.of();
     if (!codings.isEmpty()
         && !(codings.size() == 1 && "chunked".equalsIgnoreCase(codings.get(0)))) {
       return Optional.of(
@@ -137,24 +142,61 @@ final class RequestRules {
    * {@code /version}.
    */
   static String pathProblem(String uri) {
+    // Scanned in place, in this order of messages: it runs on every request.
     int query = uri.indexOf('?');
-    String path = (query < 0 ? uri : uri.substring(0, query));
-    String lower = path.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
-      return "has an encoded dot, slash or backslash";
-    }
-    if (path.indexOf('\\') >= 0) {
-      return "has a backslash";
-    }
-    if (path.contains("//")) {
-      return "has an empty segment (//)";
-    }
-    for (String segment : path.split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
-        return "has a dot segment (" + segment + ")";
+    int end = query < 0 ? uri.length() : query;
+    for (int i = 0; i + 2 < end; i++) {
+      if (uri.charAt(i) == '%' && encodedDotOrSlash(uri.charAt(i + 1), uri.charAt(i + 2))) {
+        return "has an encoded dot, slash or backslash";
       }
     }
+    int backslash = uri.indexOf('\\');
+    if (backslash >= 0 && backslash < end) {
+      return "has a backslash";
+    }
+    int emptySegment = uri.indexOf("//");
+    if (emptySegment >= 0 && emptySegment < end) {
+      return "has an empty segment (//)";
+    }
+    for (int start = 0; start <= end; ) {
+      int slash = uri.indexOf('/', start);
+      int segmentEnd = slash < 0 || slash > end ? end : slash;
+      int length = segmentEnd - start;
+      if ((length == 1 || length == 2)
+          && uri.charAt(start) == '.'
+          && uri.charAt(segmentEnd - 1) == '.') {
+        return "has a dot segment (" + uri.substring(start, segmentEnd) + ")";
+      }
+      start = segmentEnd + 1;
+    }
     return null;
+  }
+
+  private static boolean encodedDotOrSlash(char high, char low) {
+    char l = Character.toLowerCase(low);
+    return (high == '2' && (l == 'e' || l == 'f')) || (high == '5' && l == 'c');
+  }
+
+  private static boolean hasNonAscii(String uri) {
+    for (int i = 0; i < uri.length(); i++) {
+      if (uri.charAt(i) > 0x7e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int count(HttpHeaders headers, CharSequence name) {
+    if (!headers.contains(name)) {
+      return 0;
+    }
+    int count = 0;
+    for (Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+        values.hasNext(); ) {
+      values.next();
+      count++;
+    }
+    return count;
   }
 
   static Rejection tooLarge(long length, long maxBodySize) {
