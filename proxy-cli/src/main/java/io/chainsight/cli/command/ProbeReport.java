@@ -38,17 +38,7 @@ record ProbeReport(
 
   String text() {
     StringBuilder out = new StringBuilder();
-    long passing = modes.stream().filter(m -> m.diagnosis().valid()).count();
-    out.append(allPass() ? "PASS" : "FAIL")
-        .append(": ")
-        .append(passing)
-        .append(" of ")
-        .append(modes.size())
-        .append(" client modes verify ")
-        .append(url)
-        .append(" at ")
-        .append(at.truncatedTo(ChronoUnit.SECONDS))
-        .append(".\n\n");
+    out.append(summary()).append("\n\n");
     out.append("The server presented ")
         .append(connection.serverChain().size())
         .append(connection.serverChain().size() == 1 ? " certificate (" : " certificates (")
@@ -117,12 +107,37 @@ record ProbeReport(
     }
     out.append('\n');
     clientCertificate(out);
-    if (!allPass()) {
+    if (modes.stream().anyMatch(m -> !m.diagnosis().valid())) {
       out.append(
           "\nEvery step of each mode: --json, or chainsight diagnose --purpose server --host HOST with the "
               + "captured chain.\n");
     }
     return out.toString();
+  }
+
+  /**
+   * The first line: what failed. The server's chain and our client certificate are judged apart, so
+   * a refused client certificate is named as such rather than hidden behind "5 of 5 verify".
+   */
+  String summary() {
+    long passing = modes.stream().filter(m -> m.diagnosis().valid()).count();
+    String when = " at " + at.truncatedTo(ChronoUnit.SECONDS);
+    String verified = passing + " of " + modes.size() + " client modes verify " + url + when;
+    if (clientChain.isEmpty() || connection.accepted()) {
+      return (allPass() ? "PASS: " : "FAIL: ") + verified + ".";
+    }
+    String client = "the client certificate " + Certificates.subject(clientChain.get().get(0));
+    if (passing == modes.size()) {
+      return "FAIL: "
+          + url
+          + " rejected "
+          + client
+          + when
+          + "; its own chain verifies in all "
+          + modes.size()
+          + " client modes.";
+    }
+    return "FAIL: " + verified + ", and it rejected " + client + ".";
   }
 
   private void clientCertificate(StringBuilder out) {

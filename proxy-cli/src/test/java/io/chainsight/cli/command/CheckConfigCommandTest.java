@@ -266,7 +266,8 @@ class CheckConfigCommandTest {
         .startsWith(
             "error: routes[0].tls.certificate-chain: "
                 + dir.resolve("server-chain.pem")
-                + ": CN=registrar.keylime.test is not a client certificate");
+                + ": CN=registrar.keylime.test is not a client certificate")
+        .contains("or one with no extendedKeyUsage at all");
     assertThat(errLines()[2]).isEqualTo("chainsight check-config: 2 problems in " + conf);
   }
 

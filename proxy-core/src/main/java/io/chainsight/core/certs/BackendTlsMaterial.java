@@ -113,7 +113,7 @@ public record BackendTlsMaterial(
           + " cannot be "
           + "read: "
           + e.getMessage()
-          + " (expected: a certificate with the clientAuth purpose)";
+          + " (expected: an extendedKeyUsage that includes clientAuth, or none at all)";
     }
     if (usages == null || usages.contains(CLIENT_AUTH) || usages.contains(ANY_PURPOSE)) {
       return null;
@@ -127,8 +127,9 @@ public record BackendTlsMaterial(
         + "extendedKeyUsage is "
         + String.join(", ", usages.stream().map(BackendTlsMaterial::purposeName).toList())
         + " without clientAuth, so the backend would refuse it (OpenSSL error 26, unsupported certificate purpose) "
-        + "(expected: a certificate issued with extendedKeyUsage clientAuth for chainsight to present; a server "
-        + "certificate cannot be reused unless it has both serverAuth and clientAuth)";
+        + "(expected: a certificate for chainsight to present whose extendedKeyUsage includes clientAuth, or one "
+        + "with no extendedKeyUsage at all, as Keylime's own CA tooling issues them; a server certificate serves "
+        + "only if it has both serverAuth and clientAuth)";
   }
 
   private static String purposeName(String oid) {
