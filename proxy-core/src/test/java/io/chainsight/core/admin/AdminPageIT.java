@@ -179,10 +179,10 @@ class AdminPageIT {
     assertThat(rows.get(1).getAttribute("class")).contains("fine");
     assertThat(browser.driver().findElements(By.cssSelector("#timeline line.today"))).hasSize(1);
 
-    // The failures, filtered by reason.
+    // The failures, filtered by reason. The backend's readiness check meets the same refusal on
+    // its own handshake, so that reason may show twice (once per failure id).
     assertThat(failureRows())
-        .containsExactlyInAnyOrder(
-            "CLIENT_REJECTED_OUR_CHAIN", "EXPIRED", "BACKEND_REJECTED_OUR_CHAIN");
+        .containsOnly("CLIENT_REJECTED_OUR_CHAIN", "EXPIRED", "BACKEND_REJECTED_OUR_CHAIN");
     assertThat(row(ids.get("BACKEND_REJECTED_OUR_CHAIN")).getText()).contains("backend");
     assertThat(row(ids.get("EXPIRED")).getText()).contains("listener");
     new Select(browser.driver().findElement(By.id("reason-filter"))).selectByValue("EXPIRED");
