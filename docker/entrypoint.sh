@@ -14,12 +14,17 @@
 # - TLS files named by CHAINSIGHT_TLS_* must exist and be readable by this user (run and check-config), so a
 #   forgotten volume or a key only its owner can read is named with the fix, not found later by the JVM.
 #
+# - Native libraries: when $CHAINSIGHT_NATIVE_DIR (default /opt/chainsight/native, where the image unpacks
+#   Netty's BoringSSL and epoll libraries) exists, it goes on java.library.path, so Netty loads them from there
+#   and needs no writable, executable /tmp (a read-only root filesystem keeps the native engine).
+#
 # Other variables: CHAINSIGHT_JAR (default /opt/chainsight/chainsight.jar); JAVA_OPTS (JVM flags for run and
 # the other subcommands; default below; set it, even empty, to replace the default); JAVA_HOME (java is
 # $JAVA_HOME/bin/java when set, else java from PATH).
 set -eu
 
 CHAINSIGHT_JAR="${CHAINSIGHT_JAR:-/opt/chainsight/chainsight.jar}"
+native_dir="${CHAINSIGHT_NATIVE_DIR:-/opt/chainsight/native}"
 config_dir="${CHAINSIGHT_CONFIG_DIR:-/etc/chainsight}"
 # Heap from the container's memory limit, not the host's; a serial collector suits one small process; an
 # OutOfMemoryError ends the process so the container restarts rather than limps.
@@ -113,6 +118,11 @@ if [ "$1" = healthcheck ]; then
   java_opts="$healthcheck_java_opts"
 else
   java_opts="${JAVA_OPTS-$default_java_opts}"
+fi
+
+# First, so that a -Djava.library.path in JAVA_OPTS wins.
+if [ -d "$native_dir" ]; then
+  java_opts="-Djava.library.path=$native_dir $java_opts"
 fi
 
 # $java_opts is split into words on purpose: it holds several flags.

@@ -6,6 +6,7 @@ import io.chainsight.cli.command.DiagnoseCommand;
 import io.chainsight.cli.command.HealthcheckCommand;
 import io.chainsight.cli.command.PkiCommand;
 import io.chainsight.cli.command.ProbeCommand;
+import io.chainsight.cli.command.RegistrarStandInCommand;
 import io.chainsight.cli.command.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       DiagnoseCommand.class,
       ProbeCommand.class,
       HealthcheckCommand.class,
+      RegistrarStandInCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

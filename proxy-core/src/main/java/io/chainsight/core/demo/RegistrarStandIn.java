@@ -41,8 +41,17 @@ public final class RegistrarStandIn implements AutoCloseable {
    * @throws java.net.BindException when something already listens on that port
    */
   public static RegistrarStandIn start(int port) throws IOException {
-    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    HttpServer server = HttpServer.create(new InetSocketAddress(loopback, port), 50);
+    return start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
+  }
+
+  /**
+   * Listens on {@code address:port}: another address than loopback for a container of its own
+   * (docker/docker-compose.stand-in.yml), where chainsight reaches it over the container network.
+   *
+   * @throws java.net.BindException when something already listens on that port
+   */
+  public static RegistrarStandIn start(InetAddress address, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 50);
     AtomicInteger threads = new AtomicInteger();
     ExecutorService executor =
         Executors.newFixedThreadPool(
