@@ -34,6 +34,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class ChainsightServer implements AutoCloseable {
   private final ChannelGroup clients;
   private BackendMonitor backends; // null while the admin and probes listeners are off
   private volatile boolean draining;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ChainsightServer(ChainsightConfig config, MetricRegistry registry, ConfigView configView)
       throws ConfigException, InterruptedException {
@@ -365,8 +367,15 @@ public final class ChainsightServer implements AutoCloseable {
     group.terminationFuture().await();
   }
 
+  /**
+   * Stops everything; a second call (after a drain, which ends here too) does nothing, since the
+   * event loops it would hand the closes to are gone.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     draining = true;
     watcher.close();
     if (admin != null) {

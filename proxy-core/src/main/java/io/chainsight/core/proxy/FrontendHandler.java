@@ -642,7 +642,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else {
       log.info(
           "{} from {}: {} {}",
-          abbreviate(requestLine()),
+          RequestRules.abbreviate(requestLine()),
           ctx.channel().remoteAddress(),
           status.code(),
           message);
@@ -679,10 +679,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return "connection refused: nothing listens there; is the registrar running?";
     }
     return message;
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 
   /** The innermost message: wrappers prefix it with their cause's class name. */

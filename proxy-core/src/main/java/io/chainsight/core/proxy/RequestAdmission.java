@@ -83,7 +83,7 @@ final class RequestAdmission {
           "Not Found: no route for "
               + request.method()
               + " "
-              + abbreviate(request.uri())
+              + RequestRules.abbreviate(request.uri())
               + " (routes: "
               + router.describe()
               + ")");
@@ -189,10 +189,6 @@ final class RequestAdmission {
 
   /** The request as refusals name it (built only for a refusal). */
   private static String what(HttpRequest request) {
-    return request.method() + " " + abbreviate(request.uri());
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    return request.method() + " " + RequestRules.abbreviate(request.uri());
   }
 }

@@ -229,7 +229,11 @@ final class RequestRules {
         "malformed");
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+  /**
+   * Text the client chose (a target, a version, a request line), cut to 200 characters before a
+   * message or a log line quotes it.
+   */
+  static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

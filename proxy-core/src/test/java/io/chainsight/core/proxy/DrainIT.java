@@ -1,6 +1,7 @@
 package io.chainsight.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chainsight.core.testing.ProxyExtension;
@@ -48,5 +49,15 @@ class DrainIT {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("connection")).hasValue("close");
     drain.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void closeAfterADrainDoesNothing() throws Exception {
+    ChainsightServer server = proxy.start();
+    server.drainAndClose();
+
+    // SIGTERM's drain and a try-with-resources (or a test's cleanup) both close the proxy.
+    assertThatCode(server::close).doesNotThrowAnyException();
+    assertThatCode(server::close).doesNotThrowAnyException();
   }
 }

@@ -197,10 +197,7 @@ public final class ProxyExtension implements AfterEachCallback {
   public void afterEach(ExtensionContext context) throws Exception {
     Exception first = null;
     if (server != null) {
-      if (!server.draining()) {
-        // A proxy that is draining was stopped by the test (drainAndClose), which closes it.
-        first = close(server, first);
-      }
+      first = close(server, first);
       server = null;
     }
     while (!open.isEmpty()) {
