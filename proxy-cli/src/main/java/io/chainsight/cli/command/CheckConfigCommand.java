@@ -14,13 +14,11 @@ import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,18 +149,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
    * {@code /v*}{@code /agents GET|DELETE -> https://127.0.0.1:8891 client-auth require, 1 rule}.
    */
   private static String describe(ChainsightConfig config, RouteSettings route) {
-    String methods =
-        route.methods().isEmpty()
-            ? ""
-            : " "
-                + route.methods().stream()
-                    .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
-                    .collect(Collectors.joining("|"));
     String clientAuth =
         route.clientAuth().orElse(config.tls().clientAuth()).name().toLowerCase(Locale.ROOT);
     String access = route.allow().map(rules -> rules(rules.size())).orElse("global access.allow");
-    return route.pathPrefix()
-        + methods
+    return route.describe()
         + " -> "
         + route.backend().orElse(config.backend().url())
         + "  client-auth "

@@ -125,20 +125,10 @@ public record BackendTlsMaterial(
         + Certificates.subject(leaf)
         + " is not a client certificate: its "
         + "extendedKeyUsage is "
-        + String.join(", ", usages.stream().map(BackendTlsMaterial::purposeName).toList())
+        + String.join(", ", usages.stream().map(Certificates::extendedKeyUsageName).toList())
         + " without clientAuth, so the backend would refuse it (OpenSSL error 26, unsupported certificate purpose) "
         + "(expected: a certificate for chainsight to present whose extendedKeyUsage includes clientAuth, or one "
         + "with no extendedKeyUsage at all, as Keylime's own CA tooling issues them; a server certificate serves "
         + "only if it has both serverAuth and clientAuth)";
-  }
-
-  private static String purposeName(String oid) {
-    return switch (oid) {
-      case "1.3.6.1.5.5.7.3.1" -> "serverAuth";
-      case CLIENT_AUTH -> "clientAuth";
-      case "1.3.6.1.5.5.7.3.3" -> "codeSigning";
-      case "1.3.6.1.5.5.7.3.4" -> "emailProtection";
-      default -> oid;
-    };
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -22,6 +23,15 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 public final class Certificates {
   private static final HexFormat HEX = HexFormat.of();
   private static final HexFormat COLON_HEX = HexFormat.ofDelimiter(":").withUpperCase();
+  private static final Map<String, String> EXTENDED_KEY_USAGES =
+      Map.of(
+          "1.3.6.1.5.5.7.3.1", "serverAuth",
+          "1.3.6.1.5.5.7.3.2", "clientAuth",
+          "1.3.6.1.5.5.7.3.3", "codeSigning",
+          "1.3.6.1.5.5.7.3.4", "emailProtection",
+          "1.3.6.1.5.5.7.3.8", "timeStamping",
+          "1.3.6.1.5.5.7.3.9", "OCSPSigning",
+          "2.5.29.37.0", "anyExtendedKeyUsage");
 
   private Certificates() {}
 
@@ -109,6 +119,14 @@ public final class Certificates {
       return List.of();
     }
     return names;
+  }
+
+  /**
+   * An extendedKeyUsage OID by its short name, as {@code openssl -addext extendedKeyUsage=...}
+   * takes it ({@code serverAuth}); the OID itself when it has none.
+   */
+  public static String extendedKeyUsageName(String oid) {
+    return EXTENDED_KEY_USAGES.getOrDefault(oid, oid);
   }
 
   public static boolean isSelfIssued(X509Certificate certificate) {

@@ -3,14 +3,12 @@ package io.chainsight.core.config;
 import io.chainsight.core.access.AccessRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The whole effective configuration, as plain values. {@link ConfigLoader} is the only place that
@@ -63,14 +61,7 @@ public record ChainsightConfig(
     for (RouteSettings route : routes) {
       TlsSettings.ClientAuth own = route.clientAuth().orElse(global);
       if (own != global) {
-        String methods =
-            route.methods().isEmpty()
-                ? ""
-                : " "
-                    + route.methods().stream()
-                        .sorted(Comparator.comparingInt(RouteSettings.KNOWN_METHODS::indexOf))
-                        .collect(Collectors.joining("|"));
-        differing.computeIfAbsent(own, k -> new ArrayList<>()).add(route.pathPrefix() + methods);
+        differing.computeIfAbsent(own, k -> new ArrayList<>()).add(route.describe());
       }
     }
     StringBuilder policy = new StringBuilder(name(global));

@@ -98,6 +98,34 @@ public record RouteSettings(
   }
 
   /**
+   * How messages name the route: {@code /v*}{@code /agents GET|DELETE}; see {@link
+   * #describe(String, Set)}.
+   */
+  public String describe() {
+    return describe(pathPrefix, methods);
+  }
+
+  /**
+   * A path-prefix and its methods, the methods in {@link #KNOWN_METHODS} order: the same text in
+   * every run (a {@code Set}'s own order changes from one JVM to the next), in check-config, the
+   * startup line, 404 bodies and refusals alike.
+   */
+  public static String describe(String pathPrefix, Set<String> methods) {
+    if (methods.isEmpty()) {
+      return pathPrefix;
+    }
+    StringBuilder text = new StringBuilder(pathPrefix);
+    char separator = ' ';
+    for (String method : KNOWN_METHODS) {
+      if (methods.contains(method)) {
+        text.append(separator).append(method);
+        separator = '|';
+      }
+    }
+    return text.toString();
+  }
+
+  /**
    * Whether this route takes the request: its path matches {@link #matchesPath}, its method is
    * listed (or any is).
    */

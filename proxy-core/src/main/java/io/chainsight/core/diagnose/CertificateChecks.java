@@ -1,6 +1,7 @@
 package io.chainsight.core.diagnose;
 
 import io.chainsight.core.certs.BouncyCastle;
+import io.chainsight.core.certs.Certificates;
 import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -45,23 +46,6 @@ final class CertificateChecks {
           Map.entry("1.3.6.1.5.5.7.1.8", "autonomousSysIds"),
           Map.entry("1.3.6.1.5.5.7.1.14", "proxyCertInfo"),
           Map.entry("2.16.840.1.113730.1.1", "nsCertType"));
-
-  private static final Map<String, String> EKU_NAMES =
-      Map.of(
-          "1.3.6.1.5.5.7.3.1",
-          "serverAuth",
-          "1.3.6.1.5.5.7.3.2",
-          "clientAuth",
-          "1.3.6.1.5.5.7.3.3",
-          "codeSigning",
-          "1.3.6.1.5.5.7.3.4",
-          "emailProtection",
-          "1.3.6.1.5.5.7.3.8",
-          "timeStamping",
-          "1.3.6.1.5.5.7.3.9",
-          "OCSPSigning",
-          Purpose.ANY_EXTENDED_KEY_USAGE,
-          "anyExtendedKeyUsage");
 
   private static final String[] KEY_USAGE_NAMES = {
     "digitalSignature",
@@ -518,7 +502,7 @@ final class CertificateChecks {
   static String ekuNames(List<String> eku) {
     List<String> names = new ArrayList<>();
     for (String oid : eku) {
-      names.add(EKU_NAMES.getOrDefault(oid, oid));
+      names.add(Certificates.extendedKeyUsageName(oid));
     }
     return String.join(", ", names);
   }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -34,22 +33,6 @@ public final class ChainLint {
   private static final String BASIC_CONSTRAINTS = "2.5.29.19";
   private static final int DIGITAL_SIGNATURE = 0;
   private static final int KEY_CERT_SIGN = 5;
-  private static final Map<String, String> PURPOSES =
-      Map.of(
-          SERVER_AUTH,
-          "serverAuth",
-          "1.3.6.1.5.5.7.3.2",
-          "clientAuth",
-          "1.3.6.1.5.5.7.3.3",
-          "codeSigning",
-          "1.3.6.1.5.5.7.3.4",
-          "emailProtection",
-          "1.3.6.1.5.5.7.3.8",
-          "timeStamping",
-          "1.3.6.1.5.5.7.3.9",
-          "OCSPSigning",
-          ANY_PURPOSE,
-          "anyExtendedKeyUsage");
 
   private ChainLint() {}
 
@@ -707,7 +690,7 @@ public final class ChainLint {
 
   private static String describe(List<String> purposes) {
     return purposes.stream()
-        .map(oid -> PURPOSES.getOrDefault(oid, oid))
+        .map(Certificates::extendedKeyUsageName)
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

@@ -1,5 +1,8 @@
 package io.chainsight.core.proxy;
 
+import static io.chainsight.core.proxy.HandshakeReporter.find;
+import static io.chainsight.core.proxy.HandshakeReporter.messages;
+
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.diagnose.ChainDiagnosis;
 import io.chainsight.core.diagnose.ReasonCode;
@@ -229,22 +232,5 @@ final class BackendHandshakeReporter {
     }
     String message = innermost.getMessage();
     return message == null ? "no message" : message.lines().findFirst().orElse("");
-  }
-
-  private static String messages(Throwable cause) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      all.append(t.getMessage()).append(" | ");
-    }
-    return all.toString();
-  }
-
-  private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
   }
 }

@@ -390,7 +390,10 @@ final class HandshakeReporter {
     }
   }
 
-  private static String messages(Throwable cause) {
+  /**
+   * Every message down the cause chain, for matching an alert or a library reason in any of them.
+   */
+  static String messages(Throwable cause) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = cause; t != null; t = t.getCause()) {
       all.append(t.getMessage()).append(" | ");
@@ -398,7 +401,8 @@ final class HandshakeReporter {
     return all.toString();
   }
 
-  private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+  /** The first exception of {@code type} down the cause chain, or null. */
+  static <T extends Throwable> T find(Throwable cause, Class<T> type) {
     for (Throwable t = cause; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);

@@ -61,13 +61,7 @@ final class Router {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < config.routes().size(); i++) {
       RouteSettings settings = config.routes().get(i);
-      String name =
-          "routes["
-              + i
-              + "] ("
-              + settings.pathPrefix()
-              + (settings.methods().isEmpty() ? "" : " " + String.join("|", settings.methods()))
-              + ")";
+      String name = "routes[" + i + "] (" + settings.describe() + ")";
       try {
         BackendTarget target = target(config, settings, "routes[" + i + "].tls", engine);
         BackendPool pool = pools.get(key(settings, target));
@@ -167,13 +161,6 @@ final class Router {
   String describe() {
     return String.join(
         ", ",
-        routes.stream()
-            .map(
-                r ->
-                    r.pathPrefix()
-                        + (r.methods().isEmpty()
-                            ? ""
-                            : " " + String.join("|", new java.util.TreeSet<>(r.methods()))))
-            .toList());
+        routes.stream().map(r -> RouteSettings.describe(r.pathPrefix(), r.methods())).toList());
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -145,5 +147,14 @@ class RouteSettingsTest {
                     Optional.empty(),
                     Optional.empty()))
         .hasMessage("routes[].connect-timeout: PT0S (expected: > 0, e.g. 10s)");
+  }
+
+  @Test
+  void aRouteIsDescribedByItsPrefixAndItsMethodsInOneFixedOrder() {
+    assertThat(route("/v*/agents", "DELETE", "GET").describe()).isEqualTo("/v*/agents GET|DELETE");
+    assertThat(route("/version").describe()).isEqualTo("/version");
+    assertThat(
+            RouteSettings.describe("/v2.1/", new LinkedHashSet<>(List.of("DELETE", "PUT", "GET"))))
+        .isEqualTo("/v2.1/ GET|PUT|DELETE");
   }
 }
