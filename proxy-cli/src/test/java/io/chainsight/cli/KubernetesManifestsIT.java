@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +90,15 @@ class KubernetesManifestsIT {
       Path configFile,
       ChainsightConfig config) {}
 
+  /** Each kustomization rendered once for all the tests. */
+  private static final Map<String, KubernetesManifests> RENDERED = new ConcurrentHashMap<>();
+
   private Pod pod(String kustomization) throws Exception {
-    KubernetesManifests manifests = KubernetesManifests.render(kustomization);
+    KubernetesManifests manifests = RENDERED.get(kustomization);
+    if (manifests == null) {
+      manifests = KubernetesManifests.render(kustomization);
+      RENDERED.put(kustomization, manifests);
+    }
     Map<String, Object> container = manifests.container(DEPLOYMENT, CONTAINER);
     Map<String, Object> podSpec =
         map(manifests.one("Deployment", DEPLOYMENT), "spec.template.spec");
