@@ -220,6 +220,17 @@ class ConfigReloadIT {
   }
 
   @Test
+  void readinessChecksTheBackendsOfTheNewGeneration() throws Exception {
+    Path file = start();
+    String b = "http://127.0.0.1:" + backendB.port();
+    assertThat(admin("/readyz?format=text")).doesNotContain(b);
+
+    reloadWith(file, conf.agentsTo(backendB.port()));
+
+    await(() -> readyz().contains(b), "backend B on /readyz");
+  }
+
+  @Test
   void configShowsTheGenerationAndWhenItWasLoaded() throws Exception {
     Path file = start();
     String before = admin("/config?format=text");
@@ -397,6 +408,15 @@ class ConfigReloadIT {
 
   private String admin(String path) throws Exception {
     return adminResponse(path, Optional.empty()).body();
+  }
+
+  /** {@code /readyz} as text, or what went wrong asking (for polling). */
+  private String readyz() {
+    try {
+      return admin("/readyz?format=text");
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 
   private HttpResponse<String> adminResponse(String path, Optional<String> token) throws Exception {
