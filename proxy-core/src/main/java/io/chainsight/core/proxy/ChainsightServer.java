@@ -131,6 +131,9 @@ public final class ChainsightServer implements AutoCloseable {
    * wait is the rotation period of the generation serving when it starts.
    */
   private void scheduleTicketRotation() {
+    if (group.isShuttingDown()) {
+      return;
+    }
     long rotation = reloader.current().config().tls().sessionTicketRotation().toMillis();
     group
         .next()
