@@ -11,6 +11,7 @@ import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.lint.ChainLint;
 import io.chainsight.core.lint.LintFinding;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,10 +37,28 @@ import picocli.CommandLine.Spec;
       "Validate the configuration and the certificate, key and CA files it names, without starting.",
       "Exit code 0: usable (a summary is printed; what works but fails some clients, such as a leaf",
       "served without its intermediate, gets a warning: line on stderr); 2: not (each problem is",
-      "printed on stderr)."
+      "printed on stderr).",
+      "With --against-running, also what a reload of the running proxy would change: exit 3 when a key",
+      "needs a restart (the reload would be refused), 1 when the running proxy cannot be asked."
     })
 public final class CheckConfigCommand implements Callable<Integer> {
   @Mixin private ConfigOption configOption;
+
+  @Option(
+      names = "--against-running",
+      description =
+          "Ask the running proxy's admin endpoint what it serves (/config, /certs) and print what a"
+              + " reload with this configuration would change, or which keys need a restart.")
+  private boolean againstRunning;
+
+  @Option(
+      names = "--admin",
+      paramLabel = "URL",
+      description =
+          "The running proxy's admin endpoint, e.g. http://127.0.0.1:9901 (default: admin.host and"
+              + " admin.port of this configuration, with its admin.token; no token is sent to a URL"
+              + " given here).")
+  private URI admin;
 
   @Spec private CommandSpec spec;
 
@@ -72,7 +92,26 @@ public final class CheckConfigCommand implements Callable<Integer> {
     }
     printSummary(spec.commandLine().getOut(), config, material);
     printWarnings(spec.commandLine().getErr(), config, material);
-    return 0;
+    return againstRunning ? againstRunning(effective.get(), material) : 0;
+  }
+
+  private int againstRunning(EffectiveConfig local, TlsMaterial material) {
+    URI base = admin;
+    Optional<String> token = Optional.empty();
+    if (base == null) {
+      URI healthz = HealthcheckCommand.healthzUri(local.config().admin());
+      base = URI.create(healthz.getScheme() + "://" + healthz.getRawAuthority());
+      token = local.config().admin().token();
+    }
+    try {
+      AgainstRunning.Running running = AgainstRunning.ask(base, token);
+      return AgainstRunning.report(spec.commandLine().getOut(), base, running, local, material);
+    } catch (AgainstRunning.Unreachable e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(spec.qualifiedName() + ": cannot ask the running proxy: " + e.getMessage());
+      err.flush();
+      return AgainstRunning.UNREACHABLE;
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.chainsight.cli.command;
 
 import io.chainsight.cli.LogSetup;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.ConfigSource;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.proxy.ChainsightServer;
 import java.util.LinkedHashMap;
@@ -48,8 +49,8 @@ public final class RunCommand implements Callable<Integer> {
       return ConfigOption.EXIT_CONFIG;
     }
     LogSetup.apply(effective.get().config().log());
-    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the certificates (systemd's ExecReload
-    // sends it).
+    // SIGTERM/SIGINT drain and then exit 0; SIGHUP reloads the configuration and the certificates
+    // (systemd's ExecReload sends it).
     // Installed before the start: a signal that arrives once "listening" is logged but before start
     // returns
     // (docker stop right after docker run) would otherwise kill the JVM with 143. It acts once the
@@ -66,7 +67,11 @@ public final class RunCommand implements Callable<Integer> {
         new Signal("HUP"), signal -> started.thenAccept(server -> server.reload("SIGHUP")));
     ChainsightServer server;
     try {
-      server = ChainsightServer.start(effective.get());
+      // A reload reads the same file, environment and options again (a --port stays).
+      ConfigSource source = ConfigSource.of(configOption.file(), System.getenv(), overrides);
+      server =
+          ChainsightServer.start(
+              source, effective.get(), reloaded -> LogSetup.apply(reloaded.log()));
     } catch (ConfigException e) {
       return configOption.explain(e);
     }

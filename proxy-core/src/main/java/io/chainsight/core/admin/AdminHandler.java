@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +27,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
   private final AdminRoutes routes;
-  private final Optional<BearerToken> token;
+  private final Supplier<Optional<BearerToken>> tokens;
   private final Options options;
 
   /**
    * What else a listener does besides its routes.
    *
    * @param page whether it serves the admin page ({@link AdminPage})
-   * @param hostCheck the configured host when requests must name it, an IP or localhost ({@link
-   *     HostCheck}); empty for any name
+   * @param hostCheck the configured host that requests must name (or an IP, or localhost: {@link
+   *     HostCheck}) while no token is required; empty for any name
    */
   record Options(boolean page, Optional<String> hostCheck) {}
 
-  AdminHandler(AdminRoutes routes, Optional<BearerToken> token, Options options) {
+  /**
+   * @param tokens the token required now (a reload can set, change or remove it), read per request
+   */
+  AdminHandler(AdminRoutes routes, Supplier<Optional<BearerToken>> tokens, Options options) {
     this.routes = routes;
-    this.token = token;
+    this.tokens = tokens;
     this.options = options;
   }
 
@@ -51,9 +55,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     Format errorFormat =
         formatParam.isEmpty() ? Format.JSON : Format.parse(formatParam.get(0)).orElse(Format.JSON);
     AdminResponse response;
+    Optional<BearerToken> token = tokens.get();
     Optional<String> wrongHost =
         options
             .hostCheck()
+            .filter(host -> token.isEmpty())
             .flatMap(host -> HostCheck.refusal(request.headers().get(HttpHeaderNames.HOST), host));
     Optional<AdminResponse> page =
         options.page() && request.decoderResult().isSuccess()

@@ -5,8 +5,8 @@ import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.ReloadResult;
 import io.chainsight.core.metrics.MinuteHistory;
-import io.chainsight.core.tls.ServerCredentials.ReloadResult;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -122,6 +122,7 @@ public final class AdminServer implements AutoCloseable {
     private String transportFallback;
     private HandshakeFailures failures = HandshakeFailures.NONE;
     private ConfigView configView;
+    private Supplier<ConfigGeneration> generations;
     private Function<String, ReloadResult> reloader;
     private BooleanSupplier draining = () -> false;
     private Supplier<Optional<String>> refusedReload = Optional::empty;
@@ -222,6 +223,16 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
+     * The configuration being served, read on every request: {@code /config} shows its generation,
+     * and the endpoints follow a reload (the files named, the admin token, the backend checked
+     * without backendChecks). Without it, the builder's config is generation 1 for good.
+     */
+    public Builder generations(Supplier<ConfigGeneration> generations) {
+      this.generations = generations;
+      return this;
+    }
+
+    /**
      * How often the backend's TCP port is tried for /readyz (default 2 s), without backendChecks.
      */
     public Builder backendCheckInterval(Duration interval) {
@@ -258,14 +269,19 @@ public final class AdminServer implements AutoCloseable {
         throw new IllegalStateException(
             "admin.enabled = false and admin.probes.enabled = false: nothing to start");
       }
+      Supplier<ConfigGeneration> current = generations != null ? generations : fixedGeneration();
       BackendChecks probe =
           backendChecks != null
               ? backendChecks
               : new BackendProbe(
-                  group, clientChannel, config.backend(), backendCheckInterval, clock);
+                  group,
+                  clientChannel,
+                  () -> current.get().config().backend(),
+                  backendCheckInterval,
+                  clock);
       MinuteHistory history = new MinuteHistory(metrics, clock, HistoryEndpoint.FAMILIES);
       MinuteSampler sampler = new MinuteSampler(group.next(), history, clock);
-      Channel channel = settings.enabled() ? bindAdmin(settings, probe, history) : null;
+      Channel channel = settings.enabled() ? bindAdmin(settings, probe, history, current) : null;
       Channel probesChannel = null;
       if (settings.probes().enabled()) {
         try {
@@ -282,7 +298,11 @@ public final class AdminServer implements AutoCloseable {
       return new AdminServer(channel, probesChannel, probe, sampler);
     }
 
-    private Channel bindAdmin(AdminSettings settings, BackendChecks probe, MinuteHistory history)
+    private Channel bindAdmin(
+        AdminSettings settings,
+        BackendChecks probe,
+        MinuteHistory history,
+        Supplier<ConfigGeneration> current)
         throws ConfigException {
       Optional<BearerToken> token = BearerToken.of(settings.token());
       Channel channel =
@@ -290,8 +310,8 @@ public final class AdminServer implements AutoCloseable {
               "admin",
               settings.host(),
               settings.port(),
-              routes(probe, history),
-              token,
+              routes(probe, history, current),
+              tokenOf(current),
               "admin.enabled",
               true);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
@@ -342,7 +362,7 @@ public final class AdminServer implements AutoCloseable {
               settings.probes().host(),
               settings.probes().port(),
               routes,
-              Optional.empty(),
+              Optional::empty,
               "admin.probes.enabled",
               false);
       InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
@@ -368,7 +388,7 @@ public final class AdminServer implements AutoCloseable {
         String host,
         int port,
         AdminRoutes routes,
-        Optional<BearerToken> token,
+        Supplier<Optional<BearerToken>> token,
         String switchKey,
         boolean adminListener)
         throws ConfigException {
@@ -376,8 +396,7 @@ public final class AdminServer implements AutoCloseable {
       // answers its two paths to any name.
       AdminHandler.Options options =
           new AdminHandler.Options(
-              adminListener,
-              adminListener && token.isEmpty() ? Optional.of(host) : Optional.empty());
+              adminListener, adminListener ? Optional.of(host) : Optional.empty());
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(group)
@@ -418,17 +437,50 @@ public final class AdminServer implements AutoCloseable {
       return bound.channel();
     }
 
-    private AdminRoutes routes(BackendChecks probe, MinuteHistory history) {
+    private Supplier<ConfigGeneration> fixedGeneration() {
+      ConfigGeneration fixed =
+          new ConfigGeneration(
+              1,
+              clock.instant(),
+              config,
+              configView != null ? configView : RecordConfigView.of(config));
+      return () -> fixed;
+    }
+
+    /** The token of the generation current at each request (parsed again only when it changed). */
+    private static Supplier<Optional<BearerToken>> tokenOf(Supplier<ConfigGeneration> current) {
+      return new Supplier<>() {
+        private Optional<String> text = Optional.empty();
+        private Optional<BearerToken> token = Optional.empty();
+
+        @Override
+        public synchronized Optional<BearerToken> get() {
+          Optional<String> now = current.get().config().admin().token();
+          if (!now.equals(text)) {
+            text = now;
+            token = BearerToken.of(now);
+          }
+          return token;
+        }
+      };
+    }
+
+    private AdminRoutes routes(
+        BackendChecks probe, MinuteHistory history, Supplier<ConfigGeneration> current) {
       HealthEndpoints health =
           new HealthEndpoints(tlsListener, material, probe, draining, clock, refusedReload);
       MetricsEndpoint metricsEndpoint =
           new MetricsEndpoint(
               metrics, material, clock, new ReadinessGauges(health, refusedReload), probe);
       CertsEndpoint certs =
-          new CertsEndpoint(material, config.tls(), config.listen().host(), clock, refusedReload);
+          new CertsEndpoint(
+              material,
+              () -> current.get().config().tls(),
+              config.listen().host(),
+              clock,
+              refusedReload);
       HandshakesEndpoint handshakes = new HandshakesEndpoint(failures);
-      ConfigEndpoint configEndpoint =
-          new ConfigEndpoint(configView != null ? configView : RecordConfigView.of(config));
+      ConfigEndpoint configEndpoint = new ConfigEndpoint(current);
       VersionEndpoint version = new VersionEndpoint(engine, transport, transportFallback);
       ReloadEndpoint reload = new ReloadEndpoint(reloader);
       HistoryEndpoint historyEndpoint = new HistoryEndpoint(history);
@@ -478,7 +530,7 @@ public final class AdminServer implements AutoCloseable {
               route(
                   HttpMethod.POST,
                   "/reload",
-                  "reload certificates, key, trust and CRLs (old kept on failure)",
+                  "reload the config file and the TLS files it names (old kept on failure)",
                   reload::handle),
               route(
                   HttpMethod.GET,

@@ -12,11 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Whether the backend accepts TCP connections, checked in the background every few seconds (never
  * per request, so /readyz is cheap and a busy prober cannot flood the registrar). Connects, then
- * closes at once; the next check is due an interval after the last one ended.
+ * closes at once; the next check is due an interval after the last one ended. Each check tries the
+ * backend of the configuration current then, so a reload that moves {@code backend.url} is
+ * followed.
  */
 final class BackendProbe implements BackendChecks {
   /**
@@ -27,7 +30,7 @@ final class BackendProbe implements BackendChecks {
 
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channel;
-  private final BackendSettings backend;
+  private final Supplier<BackendSettings> backends;
   private final Duration interval;
   private final Clock clock;
   private volatile Result last;
@@ -36,16 +39,17 @@ final class BackendProbe implements BackendChecks {
   BackendProbe(
       EventLoopGroup group,
       Class<? extends SocketChannel> channel,
-      BackendSettings backend,
+      Supplier<BackendSettings> backends,
       Duration interval,
       Clock clock) {
     this.group = group;
     this.channel = channel;
-    this.backend = backend;
+    this.backends = backends;
     this.interval = interval;
     this.clock = clock;
     this.last =
-        new Result(false, "backend " + backend.address() + " not checked yet", clock.instant());
+        new Result(
+            false, "backend " + backends.get().address() + " not checked yet", clock.instant());
   }
 
   @Override
@@ -59,7 +63,7 @@ final class BackendProbe implements BackendChecks {
     Result result = last;
     return java.util.List.of(
         new BackendState(
-            backend.url().toString(),
+            backends.get().url().toString(),
             true,
             java.util.List.of(),
             result.detail().endsWith("not checked yet")
@@ -80,6 +84,7 @@ final class BackendProbe implements BackendChecks {
   }
 
   private void check() {
+    BackendSettings backend = backends.get();
     ChannelFuture connect =
         new Bootstrap()
             .group(group.next())

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  */
 final class CertsEndpoint {
   private final Supplier<TlsMaterial> material;
-  private final TlsSettings tls;
+  private final Supplier<TlsSettings> tls;
   private final String listenHost;
   private final Clock clock;
 
@@ -30,7 +30,7 @@ final class CertsEndpoint {
 
   CertsEndpoint(
       Supplier<TlsMaterial> material,
-      TlsSettings tls,
+      Supplier<TlsSettings> tls,
       String listenHost,
       Clock clock,
       Supplier<Optional<String>> refusedReload) {
@@ -53,8 +53,9 @@ final class CertsEndpoint {
     List<LintFinding> findings =
         ChainLint.lint(
             current.chain(), current.privateKey(), listenHost, now, current.trustAnchors());
-    String chainFile = tls.certificateChain().toString();
-    String trustFile = tls.trustedCas().map(Path::toString).orElse(null);
+    TlsSettings settings = tls.get();
+    String chainFile = settings.certificateChain().toString();
+    String trustFile = settings.trustedCas().map(Path::toString).orElse(null);
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("served", section(chainFile, current.chain(), now));

@@ -113,8 +113,8 @@ final class HealthEndpoints {
   }
 
   /**
-   * A refused reload does not make the proxy unready (the previous material keeps serving, valid),
-   * but the operator who replaced the files must see that the new ones are not in use.
+   * A refused reload does not make the proxy unready (the previous configuration keeps serving,
+   * valid), but the operator who changed the files must see that the new ones are not in use.
    */
   private Check reload() {
     return refusedReload
@@ -124,8 +124,8 @@ final class HealthEndpoints {
                 new Check(
                     "reload",
                     true,
-                    "WARNING: the last reload was refused, the previous certificates "
-                        + "keep serving: "
+                    "WARNING: the last reload was refused, the previous configuration and "
+                        + "certificates keep serving: "
                         + why))
         .orElse(new Check("reload", true, "the files in use are the last ones loaded"));
   }

@@ -80,8 +80,8 @@ final class MetricCatalog {
               ProxyMetrics.RELOADS,
               Type.COUNTER,
               List.of("result"),
-              "Reloads of the TLS material (file change, SIGHUP, POST /reload), by result (changed, unchanged, "
-                  + "failed: the old material kept)."),
+              "Reloads of the configuration and the TLS material (file change, SIGHUP, POST /reload), by "
+                  + "result (changed, unchanged, failed: the previous configuration kept)."),
           // Dropwizard counters that go up and down: exported as gauges.
           new Family(
               ProxyMetrics.CLIENT_CONNECTIONS,

@@ -1,6 +1,6 @@
 package io.chainsight.core.admin;
 
-import io.chainsight.core.tls.ServerCredentials.ReloadResult;
+import io.chainsight.core.config.ReloadResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code POST /reload}: loads the certificate, key, trust and CRL files again, as a file change or
- * SIGHUP does. 200 when the new material is served (or was unchanged); 422 when it was refused and
- * the old material is still served, so {@code curl -f} fails. Without a reloader (an admin server
- * not run by the proxy), 501.
+ * {@code POST /reload}: reads the config file and the TLS files it names again, as a change of
+ * those files or SIGHUP does. 200 when the new configuration is served (or nothing changed); 422
+ * when it was refused and the previous one is still served, so {@code curl -f} fails. Without a
+ * reloader (an admin server not run by the proxy), 501.
  */
 final class ReloadEndpoint {
   static final String UNAVAILABLE =
@@ -33,17 +33,19 @@ final class ReloadEndpoint {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("result", result.outcome().name().toLowerCase(Locale.ROOT));
     json.put("message", result.describe());
-    json.put(
-        "serving",
-        failed || result.outcome() == ReloadResult.Outcome.UNCHANGED
-            ? result.before()
-            : result.after());
+    json.put("serving", result.serving());
+    json.put("generation", result.generation());
+    json.put("changes", result.changes());
     json.put("problems", result.problems());
     json.put("at", result.at().toString());
+    StringBuilder text = new StringBuilder(result.describe());
+    for (String change : result.changes()) {
+      text.append("\n  ").append(change);
+    }
     return AdminResponse.of(
         request,
         failed ? HttpResponseStatus.UNPROCESSABLE_ENTITY : HttpResponseStatus.OK,
         json,
-        result.describe());
+        text.toString());
   }
 }

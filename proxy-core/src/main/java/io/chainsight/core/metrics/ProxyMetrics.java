@@ -143,7 +143,10 @@ public final class ProxyMetrics {
     return registry.counter(labelled(CONNECTIONS_REFUSED, "limit", limit)).getCount();
   }
 
-  /** A reload of the TLS material: {@code changed}, {@code unchanged} or {@code failed}. */
+  /**
+   * A reload of the configuration and TLS material: {@code changed}, {@code unchanged} or {@code
+   * failed}.
+   */
   public void reload(String result) {
     registry.counter(labelled(RELOADS, "result", result)).inc();
   }

@@ -17,17 +17,25 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Keep-alive connections to the backend, one pool per event loop: a client connection only ever
  * borrows a backend connection of its own event loop, so neither side crosses threads and the pool
  * needs no locks. An idle connection has a read requested, so a backend that closes one is noticed
- * and it leaves the pool.
+ * and it leaves the pool. A reload builds new pools and {@link #close closes} the old: their idle
+ * connections close at once, those lent to an exchange in flight when it ends.
  */
 final class BackendPool {
   private final Bootstrap template;
   private final BackendTarget target;
   private final ProxyMetrics metrics;
+
+  /** Every event loop's idle connections, so {@link #close} can reach them from another thread. */
+  private final Queue<Local> locals = new ConcurrentLinkedQueue<>();
+
+  private volatile boolean closed;
   private final FastThreadLocal<Local> local =
       new FastThreadLocal<>() {
         @Override
@@ -79,7 +87,10 @@ final class BackendPool {
    */
   Channel pollIdle(EventLoop loop) {
     assert loop.inEventLoop();
-    ArrayDeque<Channel> idle = local.get().idle;
+    if (closed) {
+      return null; // a reload closed this pool; an exchange that chose it before connects anew
+    }
+    ArrayDeque<Channel> idle = local(loop).idle;
     Channel channel;
     while ((channel = idle.pollLast()) != null) {
       if (channel.isActive()) {
@@ -107,7 +118,10 @@ final class BackendPool {
               .addListener(
                   c -> {
                     metrics.backendConnections().dec();
-                    local.get().idle.remove(fresh);
+                    Local mine = local.getIfExists();
+                    if (mine != null) {
+                      mine.idle.remove(fresh);
+                    }
                   });
           SslHandler tls = fresh.pipeline().get(SslHandler.class);
           if (tls == null) {
@@ -147,7 +161,11 @@ final class BackendPool {
 
   private void pool(Channel channel) {
     assert channel.eventLoop().inEventLoop();
-    ArrayDeque<Channel> idle = local.get().idle;
+    if (closed) {
+      channel.close();
+      return;
+    }
+    ArrayDeque<Channel> idle = local(channel.eventLoop()).idle;
     if (!channel.isActive() || idle.size() >= target.maxIdleConnections()) {
       channel.close();
       return;
@@ -159,6 +177,37 @@ final class BackendPool {
     channel.read();
   }
 
+  /**
+   * A reload replaced this pool: its idle connections close now, each on its own event loop, and a
+   * connection an exchange still holds closes when the exchange gives it back.
+   */
+  void close() {
+    closed = true;
+    for (Local each : locals) {
+      if (each.loop.isShuttingDown()) {
+        continue; // its channels close with it
+      }
+      each.loop.execute(
+          () -> {
+            Channel channel;
+            while ((channel = each.idle.pollLast()) != null) {
+              channel.close();
+            }
+            // The loop's thread would otherwise keep this pool's slot (and the pool) for good.
+            local.remove();
+          });
+    }
+  }
+
+  private Local local(EventLoop loop) {
+    Local mine = local.get();
+    if (mine.loop == null) {
+      mine.loop = loop;
+      locals.add(mine);
+    }
+    return mine;
+  }
+
   /** Number of idle connections of the calling event loop (for tests and metrics). */
   int idleCount() {
     return local.get().idle.size();
@@ -166,6 +215,7 @@ final class BackendPool {
 
   private static final class Local {
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    EventLoop loop; // set on first use, on that loop
   }
 
   /** The TCP connection was made, the TLS handshake on it failed. */

@@ -2,7 +2,8 @@ package io.chainsight.core.proxy;
 
 import com.codahale.metrics.MetricRegistry;
 import io.chainsight.core.admin.AdminServer;
-import io.chainsight.core.admin.ConfigView;
+import io.chainsight.core.admin.BackendChecks;
+import io.chainsight.core.admin.ConfigGeneration;
 import io.chainsight.core.admin.EffectiveConfigView;
 import io.chainsight.core.admin.RecentHandshakeFailures;
 import io.chainsight.core.admin.RecordConfigView;
@@ -11,13 +12,13 @@ import io.chainsight.core.certs.KeyFilePermissions;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.ConfigException;
+import io.chainsight.core.config.ConfigSource;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
-import io.chainsight.core.config.TlsSettings;
+import io.chainsight.core.config.ReloadResult;
 import io.chainsight.core.lint.LintLog;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
-import io.chainsight.core.tls.CredentialWatcher;
 import io.chainsight.core.tls.ServerCredentials;
 import io.chainsight.core.tls.TlsEngine;
 import io.netty.bootstrap.ServerBootstrap;
@@ -32,45 +33,51 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running proxy: loads and checks the TLS material, binds the TLS listener and forwards to the
- * backend. {@link #start} returns once the listener is bound; {@link #close} stops it.
+ * The running proxy: builds the first {@link Generation} (configuration, routes, TLS material),
+ * binds the TLS listener and forwards to the backends; {@link #reload} swaps in a new generation
+ * while it runs. {@link #start} returns once the listener is bound; {@link #close} stops it.
  */
 public final class ChainsightServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainsightServer.class);
-  private static final long WATCH_INTERVAL_MILLIS = 500;
 
-  private final ChainsightConfig config;
   private final ProxyMetrics metrics;
   private final TlsEngine engine;
   private final Transport transport;
   private final EventLoopGroup group;
   private final Channel listener;
   private final AdminServer admin;
-  private final ServerCredentials credentials;
-  private final Router router;
   private final FailureReporter failures;
-  private final CredentialWatcher watcher;
+  private final ConfigReloader reloader;
   private final ChannelGroup clients;
-  private BackendMonitor backends; // null while the admin and probes listeners are off
+  // Checks the backends of the serving generation; null while the admin and probes listeners are
+  // off.
+  private volatile BackendMonitor backends;
   private volatile boolean draining;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ChainsightServer(ChainsightConfig config, MetricRegistry registry, ConfigView configView)
+  private ChainsightServer(
+      ConfigSource source,
+      EffectiveConfig loaded,
+      MetricRegistry registry,
+      Consumer<ChainsightConfig> onReload)
       throws ConfigException, InterruptedException {
-    this.config = config;
+    ChainsightConfig config = loaded.config();
     this.metrics = new ProxyMetrics(registry);
     this.engine = TlsEngine.detect();
     this.transport = Transport.detect();
-    this.router = Router.of(config, transport, engine, metrics);
-    this.credentials = ServerCredentials.load(listenerTls(config.tls(), router), engine);
+    ServerCredentials credentials = new ServerCredentials(engine);
+    Generation first = Generation.build(1, loaded, transport, engine, metrics, credentials);
     this.failures = new FailureReporter(config.diagnostics(), metrics, Clock.systemUTC());
     this.group = transport.newEventLoopGroup(config.listen().eventLoops());
     this.clients = new DefaultChannelGroup("chainsight-clients", group.next());
@@ -84,14 +91,17 @@ public final class ChainsightServer implements AutoCloseable {
           }
           return pending;
         });
+    this.reloader =
+        new ConfigReloader(
+            source, first, transport, engine, metrics, credentials, failures, clients, onReload);
     try {
       HandshakeReporter reporter =
           new HandshakeReporter(
               metrics,
               failures,
-              credentials::material,
+              () -> reloader.current().tls().material(),
               credentials.deferredRejections(),
-              config.tls());
+              () -> reloader.current().tls().settings());
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(group)
@@ -100,63 +110,66 @@ public final class ChainsightServer implements AutoCloseable {
               .childOption(ChannelOption.AUTO_READ, false)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childHandler(
-                  new ProxyInitializer(
-                      config, credentials::context, router, metrics, reporter, failures, clients));
+                  new ProxyInitializer(reloader::current, metrics, reporter, failures, clients));
       this.listener = bind(bootstrap, config);
       this.admin =
-          config.admin().enabled() || config.admin().probes().enabled()
-              ? startAdmin(configView)
-              : null;
+          config.admin().enabled() || config.admin().probes().enabled() ? startAdmin(config) : null;
     } catch (RuntimeException | InterruptedException | ConfigException e) {
       failures.close();
+      first.router().close();
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
     logStartup();
-    LintLog.lintServedChain(credentials.material(), config.listen().host());
-    this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
-    // The ticket key is replaced on this schedule as well as by every reload (SessionTickets).
-    long rotation = config.tls().sessionTicketRotation().toMillis();
-    group
-        .next()
-        .scheduleAtFixedRate(credentials::newTicketKey, rotation, rotation, TimeUnit.MILLISECONDS);
+    LintLog.lintServedChain(first.tls().material(), config.listen().host());
+    reloader.watch();
+    scheduleTicketRotation();
   }
 
   /**
-   * The handshake policy the listener needs: when some route lets clients in without a certificate,
-   * the TLS layer asks for one but does not require it, and routes that require one answer 401
-   * themselves.
+   * The ticket key is replaced on this schedule as well as by every reload (SessionTickets); each
+   * wait is the rotation period of the generation serving when it starts.
    */
-  private static TlsSettings listenerTls(TlsSettings tls, Router router) {
-    if (tls.clientAuth() != TlsSettings.ClientAuth.REQUIRE || !router.anyOptional()) {
-      return tls;
+  private void scheduleTicketRotation() {
+    if (group.isShuttingDown()) {
+      return;
     }
-    return new TlsSettings(
-        tls.certificateChain(),
-        tls.privateKey(),
-        TlsSettings.ClientAuth.OPTIONAL,
-        tls.trustedCas(),
-        tls.crls(),
-        tls.protocols(),
-        tls.handshakeTimeout(),
-        tls.clientAuthFailure(),
-        tls.sessionTicketRotation());
+    long rotation = reloader.current().config().tls().sessionTicketRotation().toMillis();
+    group
+        .next()
+        .schedule(
+            () -> {
+              reloader.current().tls().newTicketKey();
+              scheduleTicketRotation();
+            },
+            rotation,
+            TimeUnit.MILLISECONDS);
   }
 
-  private AdminServer startAdmin(ConfigView configView) throws ConfigException {
-    this.backends =
-        new BackendMonitor(
-            group,
-            transport.clientChannel(),
-            router,
-            BackendTarget.plain(config.backend()),
-            new BackendHandshakeReporter(failures, metrics),
-            Clock.systemUTC());
+  private AdminServer startAdmin(ChainsightConfig config) throws ConfigException {
+    this.backends = backendMonitor(reloader.current());
+    reloader.afterReload(this::followBackends);
     return AdminServer.builder(config)
-        .backendChecks(backends)
+        .backendChecks(
+            new BackendChecks() {
+              @Override
+              public void start() {
+                backends.start();
+              }
+
+              @Override
+              public List<BackendState> states() {
+                return backends.states();
+              }
+
+              @Override
+              public void close() {
+                backends.close();
+              }
+            })
         .eventLoops(group, transport.serverChannel(), transport.clientChannel())
         .metrics(metrics.registry())
-        .tlsMaterial(credentials::material)
+        .tlsMaterial(() -> reloader.current().tls().material())
         .tlsListener(() -> listener.isActive() ? Optional.of(tlsAddress()) : Optional.empty())
         .runtime(engine, transport.name(), transport.fallbackReason())
         .handshakeFailures(new RecentHandshakeFailures(failures))
@@ -164,13 +177,47 @@ public final class ChainsightServer implements AutoCloseable {
         .draining(this::draining)
         .refusedReload(
             () ->
-                credentials
-                    .lastFailure()
+                reloader
+                    .lastRefused()
                     .map(
                         f ->
                             f.trigger() + " at " + f.at() + ": " + String.join("; ", f.problems())))
-        .configView(configView)
+        .generations(
+            () -> {
+              Generation current = reloader.current();
+              return new ConfigGeneration(
+                  current.number(),
+                  current.loadedAt(),
+                  current.config(),
+                  EffectiveConfigView.of(current.effective()));
+            })
         .start();
+  }
+
+  private BackendMonitor backendMonitor(Generation generation) {
+    return new BackendMonitor(
+        group,
+        transport.clientChannel(),
+        generation.router(),
+        BackendTarget.plain(generation.config().backend()),
+        new BackendHandshakeReporter(failures, metrics),
+        Clock.systemUTC());
+  }
+
+  /**
+   * Readiness tells the truth about the backends right after a reload, not an interval later: the
+   * same ones checked now, or the new generation's checked from now on.
+   */
+  private void followBackends(Generation before, Generation after) {
+    BackendMonitor running = backends;
+    if (after == before) {
+      running.checkNow();
+      return;
+    }
+    BackendMonitor fresh = backendMonitor(after);
+    fresh.start();
+    backends = fresh;
+    running.close();
   }
 
   private static Channel bind(ServerBootstrap bootstrap, ChainsightConfig config)
@@ -193,10 +240,23 @@ public final class ChainsightServer implements AutoCloseable {
     return bound.channel();
   }
 
-  /** Starts the proxy from a loaded configuration (its origins are kept for the admin endpoint). */
+  /**
+   * Starts the proxy from a configuration loaded from {@code source}; each reload reads {@code
+   * source} again and, once the new configuration is in use, hands it to {@code onReload} (e.g. to
+   * switch the log format).
+   */
+  public static ChainsightServer start(
+      ConfigSource source, EffectiveConfig loaded, Consumer<ChainsightConfig> onReload)
+      throws Exception {
+    return new ChainsightServer(source, loaded, new MetricRegistry(), onReload);
+  }
+
+  /**
+   * Starts the proxy from a loaded configuration (its origins are kept for the admin endpoint); a
+   * reload reads the TLS files it names again, not the configuration.
+   */
   public static ChainsightServer start(EffectiveConfig effective) throws Exception {
-    return new ChainsightServer(
-        effective.config(), new MetricRegistry(), EffectiveConfigView.of(effective));
+    return start(ConfigSource.fixed(effective), effective, config -> {});
   }
 
   /** Starts the proxy with a fresh metric registry. */
@@ -206,10 +266,18 @@ public final class ChainsightServer implements AutoCloseable {
 
   public static ChainsightServer start(ChainsightConfig config, MetricRegistry registry)
       throws Exception {
-    return new ChainsightServer(config, registry, RecordConfigView.of(config));
+    EffectiveConfig effective =
+        new EffectiveConfig(
+            config,
+            RecordConfigView.of(config).entries().stream()
+                .map(e -> new EffectiveConfig.Entry(e.key(), e.value(), e.origin()))
+                .toList());
+    return new ChainsightServer(ConfigSource.fixed(effective), effective, registry, c -> {});
   }
 
   private void logStartup() {
+    Generation first = reloader.current();
+    ChainsightConfig config = first.config();
     if (engine.fallbackReason() != null) {
       log.warn(
           "TLS engine: {} (BoringSSL via netty-tcnative did not load: {})",
@@ -226,8 +294,8 @@ public final class ChainsightServer implements AutoCloseable {
         engine.description(),
         transport.name(),
         config.clientAuthPolicy(),
-        forwarding());
-    TlsMaterial material = credentials.material();
+        forwarding(config));
+    TlsMaterial material = first.tls().material();
     log.info(
         "serving chain: {}",
         material.chain().stream().map(Certificates::subject).collect(Collectors.joining(" <- ")));
@@ -240,7 +308,7 @@ public final class ChainsightServer implements AutoCloseable {
    * {@code http://127.0.0.1:8890}, or with routes to other backends {@code http://127.0.0.1:8890
    * (default), https://127.0.0.1:8891}.
    */
-  private String forwarding() {
+  private static String forwarding(ChainsightConfig config) {
     java.util.Set<String> urls = new java.util.LinkedHashSet<>();
     urls.add(config.backend().url().toString());
     config.routes().forEach(r -> r.backend().ifPresent(url -> urls.add(url.toString())));
@@ -288,7 +356,12 @@ public final class ChainsightServer implements AutoCloseable {
   }
 
   public TlsMaterial material() {
-    return credentials.material();
+    return reloader.current().tls().material();
+  }
+
+  /** The listener's TLS material, policy and context serving new handshakes now. */
+  public ServerCredentials.Loaded servedTls() {
+    return reloader.current().tls();
   }
 
   /** The recent failed handshakes, with their diagnoses. */
@@ -296,31 +369,23 @@ public final class ChainsightServer implements AutoCloseable {
     return failures;
   }
 
-  public ServerCredentials credentials() {
-    return credentials;
+  /** The generation serving now: 1 at start, one more for each reload that changed something. */
+  public long generation() {
+    return reloader.current().number();
+  }
+
+  /** The last refused reload, while no reload has succeeded since (also on /readyz and /certs). */
+  public Optional<ReloadResult> lastRefusedReload() {
+    return reloader.lastRefused();
   }
 
   /**
-   * Loads the certificate, key, trust and CRL files again (on a file change, SIGHUP or the admin
-   * endpoint); keeps serving the old material when the new is not usable. Logged and counted either
-   * way.
+   * Reads the configuration and every file it names again (on a file change, SIGHUP or the admin
+   * endpoint) and, when all of it is usable, serves new requests and handshakes with it; otherwise
+   * keeps serving the running generation. Logged (with the changed keys) and counted either way.
    */
-  public ServerCredentials.ReloadResult reload(String trigger) {
-    ServerCredentials.ReloadResult result = credentials.reload(trigger);
-    metrics.reload(result.outcome().name().toLowerCase(java.util.Locale.ROOT));
-    if (result.outcome() == ServerCredentials.ReloadResult.Outcome.FAILED) {
-      log.warn(result.describe());
-    } else {
-      log.info(result.describe());
-    }
-    if (result.outcome() == ServerCredentials.ReloadResult.Outcome.CHANGED) {
-      LintLog.lintServedChain(credentials.material(), config.listen().host());
-    }
-    if (backends != null) {
-      // Readiness tells the truth about the backends right after a reload, not an interval later.
-      backends.checkNow();
-    }
-    return result;
+  public ReloadResult reload(String trigger) {
+    return reloader.reload(trigger);
   }
 
   /** True from the moment a drain starts: readiness turns false so load balancers stop sending. */
@@ -338,11 +403,12 @@ public final class ChainsightServer implements AutoCloseable {
       return;
     }
     draining = true;
-    long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
+    Duration drainTimeout = reloader.current().config().shutdown().drainTimeout();
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
     log.info(
         "draining: no new connections; {} open connection(s) get up to {} to finish",
         clients.size(),
-        Durations.human(config.shutdown().drainTimeout()));
+        Durations.human(drainTimeout));
     listener.close().syncUninterruptibly();
     clients.forEach(channel -> channel.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
     while (!clients.isEmpty() && System.nanoTime() < deadline) {
@@ -356,7 +422,7 @@ public final class ChainsightServer implements AutoCloseable {
     if (!clients.isEmpty()) {
       log.warn(
           "drain timeout ({}) reached: closing {} connection(s) with requests still in flight",
-          Durations.human(config.shutdown().drainTimeout()),
+          Durations.human(drainTimeout),
           clients.size());
     }
     close();
@@ -377,7 +443,7 @@ public final class ChainsightServer implements AutoCloseable {
       return;
     }
     draining = true;
-    watcher.close();
+    reloader.close();
     if (admin != null) {
       admin.close();
     }

@@ -12,20 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code limits.max-connections} and {@code limits.max-connections-per-ip}: a connection past
  * either is closed before a byte is read, and counted. Shared by all client connections (hence the
- * concurrent counters).
+ * concurrent counters), and by every generation: a reload changes the limits, not the counts.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
   private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("chainsight.counted");
 
-  private final LimitsSettings limits;
+  private final Supplier<LimitsSettings> current;
   private final ProxyMetrics metrics;
   private final AtomicInteger total = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
@@ -33,14 +34,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       new AtomicLong(System.nanoTime() - TimeUnit.MINUTES.toNanos(1));
   private final AtomicLong refused = new AtomicLong();
 
-  ConnectionLimiter(LimitsSettings limits, ProxyMetrics metrics) {
-    this.limits = limits;
+  ConnectionLimiter(Supplier<LimitsSettings> limits, ProxyMetrics metrics) {
+    this.current = limits;
     this.metrics = metrics;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     InetAddress ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    LimitsSettings limits = current.get();
     if (total.incrementAndGet() > limits.maxConnections()) {
       total.decrementAndGet();
       refuse(ctx, "total", "limits.max-connections = " + limits.maxConnections());

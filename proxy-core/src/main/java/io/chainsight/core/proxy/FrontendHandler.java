@@ -32,6 +32,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,18 +44,26 @@ import org.slf4j.LoggerFactory;
  * them is complete. Whether a request gets an exchange at all is {@link RequestAdmission}'s to
  * decide; this class answers its refusals.
  *
+ * <p>Each exchange runs under the {@link Generation} current when its request arrived (routes,
+ * access rules, limits, access log), so a reload applies to the next request, also on a connection
+ * opened before it, and never to one in flight.
+ *
  * <p>Every field is touched only from this channel's event loop, which its backend connection
  * shares.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
-  private final RequestAdmission admission;
-  private final LimitsSettings limits;
+  private final Supplier<Generation> generations;
   private final ProxyMetrics metrics;
   private final FailureReporter failures;
-  private final boolean accessLog;
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
+
+  // Of the generation the exchange in flight (or the last one) started under.
+  private Generation generation;
+  private RequestAdmission admission;
+  private LimitsSettings limits;
+  private boolean accessLog;
 
   private ChannelHandlerContext ctx;
   private Optional<ClientIdentity> identity = Optional.empty();
@@ -90,16 +99,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final GenericFutureListener<Future<? super Void>> onBackendWrite = this::onBackendWrite;
 
   FrontendHandler(
-      Router router,
-      LimitsSettings limits,
-      ProxyMetrics metrics,
-      FailureReporter failures,
-      boolean accessLog) {
-    this.admission = new RequestAdmission(router, limits, metrics, failures);
-    this.failures = failures;
-    this.accessLog = accessLog;
-    this.limits = limits;
+      Supplier<Generation> generations, ProxyMetrics metrics, FailureReporter failures) {
+    this.generations = generations;
     this.metrics = metrics;
+    this.failures = failures;
+    takeCurrentGeneration();
+  }
+
+  /** The settings for the next exchange: the generation current now. */
+  private void takeCurrentGeneration() {
+    Generation current = generations.get();
+    if (current == generation) {
+      return;
+    }
+    generation = current;
+    limits = current.config().limits();
+    accessLog = current.config().log().access();
+    // New routes, maybe new rules: the access decisions cached per route start afresh.
+    admission = new RequestAdmission(current.router(), limits, metrics, failures);
   }
 
   @Override
@@ -224,6 +241,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startExchange(HttpRequest request) {
+    takeCurrentGeneration();
     inExchange = true;
     requestComplete = false;
     responseStarted = false;

@@ -69,14 +69,19 @@ final class HandshakeReporter {
   private final FailureReporter failures;
   private final Supplier<TlsMaterial> served;
   private final DeferredRejections deferred;
-  private final TlsSettings tls;
+  private final Supplier<TlsSettings> tls;
 
+  /**
+   * @param served the material being served now
+   * @param tls the listener's settings now (a reload changes them): named in timeout and protocol
+   *     diagnoses
+   */
   HandshakeReporter(
       ProxyMetrics metrics,
       FailureReporter failures,
       Supplier<TlsMaterial> served,
       DeferredRejections deferred,
-      TlsSettings tls) {
+      Supplier<TlsSettings> tls) {
     this.metrics = metrics;
     this.failures = failures;
     this.served = served;
@@ -162,10 +167,10 @@ final class HandshakeReporter {
 
   /** Why the largest handshake message accepted from a client is what it is, in this mode. */
   String messageLimitReason() {
-    return tls.clientAuth() == TlsSettings.ClientAuth.NONE
+    return tls.get().clientAuth() == TlsSettings.ClientAuth.NONE
         ? "BoringSSL's fixed limit when no client certificate is asked for, tls.client-auth = none"
         : "room for a client's certificate chain, as tls.client-auth = "
-            + tls.clientAuth().name().toLowerCase(Locale.ROOT)
+            + tls.get().clientAuth().name().toLowerCase(Locale.ROOT)
             + " asks for one";
   }
 
@@ -200,7 +205,7 @@ final class HandshakeReporter {
           List.of(),
           ReasonCode.HANDSHAKE_TIMEOUT,
           "the client did not complete the TLS handshake within "
-              + Durations.human(tls.handshakeTimeout())
+              + Durations.human(tls.get().handshakeTimeout())
               + " (tls.handshake-timeout)",
           "check that the client speaks TLS to this port and that nothing between them holds the connection; "
               + "a very slow link may need a larger tls.handshake-timeout");
@@ -294,7 +299,7 @@ final class HandshakeReporter {
       case "WRONG_VERSION_NUMBER":
         return protocolMismatch(channel, sent, now);
       case "EXCESSIVE_MESSAGE_SIZE":
-        int limit = ServerTlsContext.maxClientHandshakeMessage(tls.clientAuth());
+        int limit = ServerTlsContext.maxClientHandshakeMessage(tls.get().clientAuth());
         return ChainDiagnosis.of(
             now,
             List.of(),
@@ -343,7 +348,7 @@ final class HandshakeReporter {
         "the client and this proxy share no TLS version: "
             + (offer == null ? "" : "the client offered " + offer.versionNames() + ", ")
             + "this proxy accepts "
-            + String.join(", ", tls.protocols())
+            + String.join(", ", tls.get().protocols())
             + " (tls.protocols)"
             + sent.map(a -> "; it answered with the fatal alert " + a).orElse(""),
         "upgrade the client to TLS 1.2 or 1.3; older versions are insecure and refused on purpose",

@@ -1,6 +1,5 @@
 package io.chainsight.core.proxy;
 
-import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
@@ -9,54 +8,57 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
 
 /**
  * Assembles a client connection's pipeline (order and names: {@link PipelineNames}); nothing else.
+ * What a connection keeps for its lifetime (header limits, its timeouts) comes from the generation
+ * current when it was accepted; what each request uses, the handlers read per request.
  */
 final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
-  private final ChainsightConfig config;
-  private final Supplier<SslContext> sslContext;
-  private final Router router;
+  private final Supplier<Generation> generations;
   private final FailureReporter failures;
   private final ProxyMetrics metrics;
   private final HandshakeReporter reporter;
-  private final LimitsSettings limits;
   private final ConnectionLimiter connectionLimiter;
   private final ChannelGroup clients;
-  private final int maxClientHello;
 
   ProxyInitializer(
-      ChainsightConfig config,
-      Supplier<SslContext> sslContext,
-      Router router,
+      Supplier<Generation> generations,
       ProxyMetrics metrics,
       HandshakeReporter reporter,
       FailureReporter failures,
       ChannelGroup clients) {
     this.clients = clients;
-    this.config = config;
-    this.sslContext = sslContext;
-    this.router = router;
+    this.generations = generations;
     this.failures = failures;
     this.metrics = metrics;
     this.reporter = reporter;
-    this.limits = config.limits();
-    this.connectionLimiter = new ConnectionLimiter(limits, metrics);
-    this.maxClientHello = ServerTlsContext.maxClientHandshakeMessage(config.tls().clientAuth());
+    this.connectionLimiter =
+        new ConnectionLimiter(() -> generations.get().config().limits(), metrics);
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     clients.add(ch);
+    Generation generation = generations.get();
+    LimitsSettings limits = generation.config().limits();
+    int maxClientHello =
+        ServerTlsContext.maxClientHandshakeMessage(generation.config().tls().clientAuth());
     ch.pipeline()
         .addLast(PipelineNames.LIMIT, connectionLimiter)
         .addLast(PipelineNames.DETECT_TLS, new TlsDetector(reporter, maxClientHello))
         .addLast(
             PipelineNames.SNI,
             new SniSslHandler(
-                sslContext, maxClientHello, config.tls().handshakeTimeout().toMillis()))
+                () -> {
+                  // Remembered, so a reload that changes who is let in can tell this connection.
+                  Generation atHello = generations.get();
+                  ch.attr(ConfigReloader.HANDSHAKE_TLS).set(atHello.tls());
+                  return atHello.tls().context();
+                },
+                maxClientHello,
+                generation.config().tls().handshakeTimeout().toMillis()))
         .addLast(PipelineNames.TLS_ERRORS, new FatalAlertFlush())
         .addLast(PipelineNames.HANDSHAKE, new HandshakeOutcomeHandler(reporter))
         .addLast(
@@ -68,8 +70,6 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                     .setStrictLineParsing(true),
                 limits.maxRequestLine() + limits.maxHeaderSize()))
         .addLast(PipelineNames.TIMEOUTS, new RequestTimeouts(limits, metrics))
-        .addLast(
-            PipelineNames.PROXY,
-            new FrontendHandler(router, limits, metrics, failures, config.log().access()));
+        .addLast(PipelineNames.PROXY, new FrontendHandler(generations, metrics, failures));
   }
 }

@@ -146,11 +146,11 @@ final class Router {
   }
 
   /**
-   * Whether some route lets clients in without a certificate: then the listener asks but does not
-   * require.
+   * A reload replaced this router: its pools close (idle connections now, lent ones when their
+   * exchange ends).
    */
-  boolean anyOptional() {
-    return routes.stream().anyMatch(r -> r.clientAuth() == ClientAuth.OPTIONAL);
+  void close() {
+    routes.stream().map(Route::pool).distinct().forEach(BackendPool::close);
   }
 
   List<Route> routes() {

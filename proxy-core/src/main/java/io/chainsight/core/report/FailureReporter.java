@@ -32,7 +32,8 @@ public final class FailureReporter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
-  private final DiagnosticsSettings settings;
+  // Replaced by a reload; each failure reads it once per use (a window already open keeps its end).
+  private volatile DiagnosticsSettings settings;
   private final ProxyMetrics metrics;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
@@ -263,6 +264,17 @@ public final class FailureReporter implements AutoCloseable {
       return;
     }
     recent.addFirst(failure);
+    while (recent.size() > settings.recent()) {
+      recent.removeLast();
+    }
+  }
+
+  /**
+   * Takes a reloaded {@code diagnostics} section: the next failure uses the new dedup window, and
+   * the recent failures are cut to the new count at once.
+   */
+  public synchronized void apply(DiagnosticsSettings settings) {
+    this.settings = settings;
     while (recent.size() > settings.recent()) {
       recent.removeLast();
     }

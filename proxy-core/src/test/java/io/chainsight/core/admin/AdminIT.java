@@ -471,7 +471,7 @@ class AdminIT {
     HttpResponse<String> changed = pki.send(admin("/reload?format=text"), "POST", null);
     // The file watcher may have reloaded first; either way the renewed leaf is served afterwards.
     assertThat(changed.statusCode()).isEqualTo(200);
-    assertThat(changed.body()).startsWith("reloaded TLS material (");
+    assertThat(changed.body()).startsWith("reloaded configuration (");
     Map<String, Object> leaf =
         object(list(object(json(get("/certs")).get("served")).get("certificates")).get(0));
     assertThat(leaf).containsEntry("serial", Certificates.serialHex(renewed.certificate()));

@@ -128,8 +128,8 @@ class ReloadIT {
     Thread.sleep(2_000);
 
     assertThat(servedSerial()).isEqualTo(first.certificate().getSerialNumber());
-    assertThat(proxy.server().credentials().lastFailure()).isPresent();
-    assertThat(proxy.server().credentials().lastFailure().get().problems())
+    assertThat(proxy.server().lastRefusedReload()).isPresent();
+    assertThat(proxy.server().lastRefusedReload().get().problems())
         .singleElement()
         .asString()
         .contains("tls.private-key")

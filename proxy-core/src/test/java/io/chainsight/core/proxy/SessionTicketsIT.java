@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.Pem;
+import io.chainsight.core.config.ReloadResult;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
-import io.chainsight.core.tls.ServerCredentials;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ class SessionTicketsIT {
     HeldCertificate agent = pki.agent("agent-1").build();
     assertThat(sClient(agent, "-sess_out").stdout()).contains("New, TLSv1.3", "HTTP/1.1 200");
 
-    proxy.server().credentials().newTicketKey();
+    proxy.server().servedTls().newTicketKey();
     Command.Result afterRotation = sClient(agent, "-sess_in");
 
     // A full handshake instead, which the valid certificate passes.
@@ -121,8 +121,7 @@ class SessionTicketsIT {
     assertThat(sClient(agent, "-sess_out").stdout()).contains("New, TLSv1.3", "HTTP/1.1 200");
 
     writeCrls(crls, agent);
-    assertThat(proxy.server().reload("test").outcome())
-        .isEqualTo(ServerCredentials.ReloadResult.Outcome.CHANGED);
+    assertThat(proxy.server().reload("test").outcome()).isEqualTo(ReloadResult.Outcome.CHANGED);
     Command.Result afterRevocation = sClient(agent, "-sess_in");
 
     // The reload's new context has a new ticket key: the old ticket is refused, and the full
@@ -175,7 +174,7 @@ class SessionTicketsIT {
   }
 
   private OpenSslSessionContext sessionContext() {
-    return (OpenSslSessionContext) proxy.server().credentials().context().sessionContext();
+    return (OpenSslSessionContext) proxy.server().servedTls().context().sessionContext();
   }
 
   /** The handshake failure is reported on the event loop, just after the client saw the close. */

@@ -2,6 +2,7 @@ package io.chainsight.core.testing;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.ChainsightConfig;
+import io.chainsight.core.config.ConfigSource;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.proxy.ChainsightServer;
 import java.io.IOException;
@@ -147,6 +148,15 @@ public final class ProxyExtension implements AfterEachCallback {
       throw new IllegalStateException("the proxy is already started in this test");
     }
     server = ChainsightServer.start(effective);
+    return server;
+  }
+
+  /** The proxy from a config source it reads again on every reload (e.g. a file the test edits). */
+  public ChainsightServer start(ConfigSource source) throws Exception {
+    if (server != null) {
+      throw new IllegalStateException("the proxy is already started in this test");
+    }
+    server = ChainsightServer.start(source, source.load(), config -> {});
     return server;
   }
 
