@@ -18,6 +18,15 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
   private LogSetup() {}
 
+  /** Only warnings and errors from {@code logger} from now on. */
+  public static void quiet(String logger) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory())
+          .getLogger(logger)
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   public static void apply(LogSettings settings) {
     if (settings.format() != LogSettings.Format.JSON
         || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {

@@ -113,7 +113,14 @@ public final class ChainsightServer implements AutoCloseable {
       throw e;
     }
     logStartup();
-    LintLog.lintServedChain(credentials.material(), config.listen().host());
+    // The lint only logs: it runs beside the first clients instead of before readiness (signature
+    // checks in a JVM that has just started take a tenth of a second).
+    TlsMaterial served = credentials.material();
+    Thread lint =
+        new Thread(
+            () -> LintLog.lintServedChain(served, config.listen().host()), "chainsight-lint");
+    lint.setDaemon(true);
+    lint.start();
     this.watcher = CredentialWatcher.watch(config.tls(), WATCH_INTERVAL_MILLIS, this::reload);
     // The ticket key is replaced on this schedule as well as by every reload (SessionTickets).
     long rotation = config.tls().sessionTicketRotation().toMillis();
