@@ -28,6 +28,15 @@ public final class LogSetup {
 
   private LogSetup() {}
 
+  /** Only warnings and errors from {@code logger} from now on. */
+  public static void quiet(String logger) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory())
+          .getLogger(logger)
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   public static synchronized void apply(LogSettings settings) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
       return;

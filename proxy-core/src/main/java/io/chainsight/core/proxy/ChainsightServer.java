@@ -121,7 +121,14 @@ public final class ChainsightServer implements AutoCloseable {
       throw e;
     }
     logStartup();
-    LintLog.lintServedChain(first.tls().material(), config.listen().host());
+    // The lint only logs: it runs beside the first clients instead of before readiness (signature
+    // checks in a JVM that has just started take a tenth of a second).
+    TlsMaterial served = first.tls().material();
+    Thread lint =
+        new Thread(
+            () -> LintLog.lintServedChain(served, config.listen().host()), "chainsight-lint");
+    lint.setDaemon(true);
+    lint.start();
     reloader.watch();
     scheduleTicketRotation();
   }

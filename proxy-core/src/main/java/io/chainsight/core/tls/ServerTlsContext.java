@@ -3,12 +3,20 @@ package io.chainsight.core.tls;
 import io.chainsight.core.certs.TlsMaterial;
 import io.chainsight.core.config.TlsSettings;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import java.security.PrivateKey;
 import java.util.List;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
  * Builds the listener's SslContext: credentials from {@link TlsMaterial}, policy from {@link
@@ -61,10 +69,15 @@ public final class ServerTlsContext {
   public static SslContext build(
       TlsSettings settings, TlsMaterial material, TlsEngine engine, DeferredRejections deferred)
       throws SSLException {
-    // The chain goes out exactly as configured: leaf, intermediates, and the root when the file has
-    // it.
+    if (engine.isOpenSsl()) {
+      checkBoringSslTakes(material.privateKey());
+    }
+    KeyManagerFactory keys =
+        new KeyManagerFactoryWrapper(new ServedKeyManager(material.chain(), material.privateKey()));
     SslContextBuilder builder =
-        SslContextBuilder.forServer(material.privateKey(), material.chain())
+        SslContextBuilder.forServer(
+                // BoringSSL takes the key and chain once, not at every handshake.
+                engine.isOpenSsl() ? new OpenSslCachingX509KeyManagerFactory(keys) : keys)
             .sslProvider(engine.provider())
             .protocols(settings.protocols())
             .ciphers(TLS12_CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -89,6 +102,36 @@ public final class ServerTlsContext {
     SessionTickets.newKey(context);
     return context;
   }
+
+  /**
+   * BoringSSL is handed the key at the first handshake now, not when the context is built: what it
+   * cannot use is refused here, so a start or reload still fails rather than every handshake after
+   * it.
+   */
+  private static void checkBoringSslTakes(PrivateKey key) throws SSLException {
+    String algorithm = key.getAlgorithm();
+    if (algorithm.equals("RSA") || algorithm.equals("Ed25519") || algorithm.equals("EdDSA")) {
+      return;
+    }
+    if (algorithm.startsWith("EC")) {
+      ASN1Encodable parameters =
+          PrivateKeyInfo.getInstance(key.getEncoded()).getPrivateKeyAlgorithm().getParameters();
+      if (parameters instanceof ASN1ObjectIdentifier
+          && BORINGSSL_CURVES.contains(((ASN1ObjectIdentifier) parameters).getId())) {
+        return;
+      }
+      throw new SSLException(
+          "an EC key on a curve BoringSSL does not support ("
+              + parameters
+              + "; expected: P-256, P-384 or P-521)");
+    }
+    throw new SSLException(
+        "a " + algorithm + " key, which BoringSSL does not support (expected: RSA, EC or Ed25519)");
+  }
+
+  /** P-256, P-384, P-521: the named curves BoringSSL signs with. */
+  private static final Set<String> BORINGSSL_CURVES =
+      Set.of("1.2.840.10045.3.1.7", "1.3.132.0.34", "1.3.132.0.35");
 
   private static ClientAuth clientAuth(TlsSettings.ClientAuth mode) {
     switch (mode) {

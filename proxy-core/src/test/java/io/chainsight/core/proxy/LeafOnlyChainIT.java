@@ -112,14 +112,23 @@ class LeafOnlyChainIT {
             });
   }
 
+  private Optional<String> lintWarning() {
+    return lint.events().stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(e -> e.getFormattedMessage())
+        .filter(m -> m.contains("intermediate:"))
+        .findFirst();
+  }
+
   @Test
-  void startupLintWarnsNamingTheMissingIntermediateAndWhereItGoes() {
+  void startupLintWarnsNamingTheMissingIntermediateAndWhereItGoes() throws InterruptedException {
+    // The startup lint runs beside the first clients, not before readiness: wait for its warning.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (lintWarning().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     String warning =
-        lint.events().stream()
-            .filter(e -> e.getLevel() == Level.WARN)
-            .map(e -> e.getFormattedMessage())
-            .filter(m -> m.contains("intermediate:"))
-            .findFirst()
+        lintWarning()
             .orElseThrow(() -> new AssertionError("no WARN from the lint: " + lint.events()));
 
     assertThat(warning)
