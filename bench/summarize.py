@@ -75,6 +75,7 @@ def main():
         "versions": {k[len("version."):]: first(facts, k) for k in facts if k.startswith("version.")},
         "tls": {k[len("tls."):]: first(facts, k) for k in facts if k.startswith("tls.")},
         "chainsight_java_opts": first(facts, "chainsight.java_opts"),
+        "chainsight_archive": first(facts, "chainsight.archive"),
         "start_to_ready_method": first(facts, "chainsight.start_ready_method"),
         "notes": facts.get("note", []),
         "figures": figures,

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -41,6 +42,14 @@ public final class TrainCommand implements Callable<Integer> {
   int connections;
 
   @Option(
+      names = "--pki",
+      paramLabel = "DIR",
+      description =
+          "An example PKI to use (chainsight pki init DIR); without it, one is made first, which "
+              + "puts Bouncy Castle's provider into the recording.")
+  Path pki;
+
+  @Option(
       names = "--requests",
       paramLabel = "N",
       defaultValue = "2000",
@@ -65,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     LogSetup.quiet(RegistrarStandIn.class.getName());
     Path work = Files.createTempDirectory("chainsight-train-");
     try {
-      TrainingRun.Result result = TrainingRun.run(work, connections, requests);
+      TrainingRun.Result result =
+          TrainingRun.run(work, Optional.ofNullable(pki), connections, requests);
       out.printf(
           "trained: %d new mTLS connections and %d keep-alive requests in %.1f s%n",
           result.connections(), result.requests(), result.took().toMillis() / 1000.0);

@@ -16,6 +16,7 @@ import io.chainsight.core.config.ConfigSource;
 import io.chainsight.core.config.Durations;
 import io.chainsight.core.config.EffectiveConfig;
 import io.chainsight.core.config.ReloadResult;
+import io.chainsight.core.json.JsonLayout;
 import io.chainsight.core.lint.LintLog;
 import io.chainsight.core.metrics.ProxyMetrics;
 import io.chainsight.core.report.FailureReporter;
@@ -35,6 +36,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +75,13 @@ public final class ChainsightServer implements AutoCloseable {
       Consumer<ChainsightConfig> onReload)
       throws ConfigException, InterruptedException {
     ChainsightConfig config = loaded.config();
+    if (config.admin().enabled()) {
+      // Readiness answers in JSON, and Jackson takes a fifth of a second to set up in a JVM that
+      // has just started: done beside the listener's setup, on the other core, not after it.
+      Thread json = new Thread(() -> JsonLayout.COMPACT.write(Map.of()), "chainsight-json-setup");
+      json.setDaemon(true);
+      json.start();
+    }
     this.metrics = new ProxyMetrics(registry);
     this.engine = TlsEngine.detect();
     this.transport = Transport.detect();
