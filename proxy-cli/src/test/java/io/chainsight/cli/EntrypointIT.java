@@ -156,7 +156,14 @@ class EntrypointIT {
     int port = proxy.awaitListening(START);
     assertThat(proxy.process().toHandle().info().arguments())
         .hasValueSatisfying(
-            arguments -> assertThat(arguments).contains("-XX:SharedArchiveFile=" + archive, "run"));
+            arguments ->
+                assertThat(arguments)
+                    .contains(
+                        (Runtime.version().feature() >= 25
+                                ? "-XX:AOTCache="
+                                : "-XX:SharedArchiveFile=")
+                            + archive,
+                        "run"));
     assertThat(curlAsAgent(port, "/version").stdout()).isEqualTo("200");
     assertThat(proxy.stderr())
         .as("the JVM took the archive without a warning")
