@@ -4,6 +4,7 @@
 #
 #   entrypoint.sh                 chainsight run (the image's default command)
 #   entrypoint.sh SUBCOMMAND ...  any chainsight subcommand: check-config, healthcheck, diagnose, ...
+#   entrypoint.sh train-archive   record the class-data archive / AOT cache (the image's build runs it)
 #
 # What it decides, before handing over to the JVM with exec (so SIGTERM reaches it: drain, then exit 0):
 # - Config file: $CHAINSIGHT_CONFIG_DIR/chainsight.conf (default /etc/chainsight/chainsight.conf) when it
@@ -18,6 +19,12 @@
 #   Netty's BoringSSL and epoll libraries) exists, it goes on java.library.path, so Netty loads them from there
 #   and needs no writable, executable /tmp (a read-only root filesystem keeps the native engine).
 #
+# - Archive: the JVM starts from what a training run loaded (`chainsight train`): on JDK 17-24 an application
+#   class-data archive ($CHAINSIGHT_ARCHIVE, default /opt/chainsight/chainsight.jsa), on JDK 25+ an AOT cache
+#   (default /opt/chainsight/chainsight.aot), when that file exists; CHAINSIGHT_ARCHIVE=off starts without it.
+#   The image's build records it with `entrypoint.sh train-archive` and the same JVM flags run uses; a JVM or
+#   flags it does not fit make the JVM skip it with a warning, and the start is just slower.
+#
 # Other variables: CHAINSIGHT_JAR (default /opt/chainsight/chainsight.jar); JAVA_OPTS (JVM flags for run and
 # the other subcommands; default below; set it, even empty, to replace the default); JAVA_HOME (java is
 # $JAVA_HOME/bin/java when set, else java from PATH).
@@ -26,12 +33,37 @@ set -eu
 CHAINSIGHT_JAR="${CHAINSIGHT_JAR:-/opt/chainsight/chainsight.jar}"
 native_dir="${CHAINSIGHT_NATIVE_DIR:-/opt/chainsight/native}"
 config_dir="${CHAINSIGHT_CONFIG_DIR:-/etc/chainsight}"
-# Heap from the container's memory limit, not the host's; a serial collector suits one small process; an
-# OutOfMemoryError ends the process so the container restarts rather than limps.
-default_java_opts="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:ActiveProcessorCount=1 -XX:TrimNativeHeapInterval=5000 -Dio.netty.leakDetection.level=disabled"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The JVM's feature version, from its release file (starting a JVM to ask would cost what the archive saves).
+java_path=$(command -v "$java" 2>/dev/null || true)
+java_feature=0
+if [ -n "$java_path" ]; then
+  java_release="$(dirname "$(dirname "$(readlink -f "$java_path")")")/release"
+  java_feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_release" 2>/dev/null || true)
+fi
+case "$java_feature" in '' | *[!0-9]*) java_feature=0 ;; esac
+# The sidecar flags bin/chainsight uses (measured in bench/, docs/performance.md), with the heap taken from the
+# container's memory limit instead of -Xmx: a serial collector, a small first heap and thread stacks, native
+# memory returned when idle, Netty's leak detector off, and an OutOfMemoryError ends the process so the
+# container restarts rather than limps. The event-loop count is listen.event-loops, not a JVM flag.
+default_java_opts="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -Xms16m -Xss512k -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=5000 -Dio.netty.leakDetection.level=disabled"
+# JDK 25: compact object headers, every object 4 bytes smaller (the AOT cache is recorded with the same flag).
+if [ "$java_feature" -ge 25 ]; then
+  default_java_opts="$default_java_opts -XX:+UseCompactObjectHeaders"
+fi
 # The healthcheck runs every 30 s inside the same memory limit: a small heap and a fast start are enough.
 healthcheck_java_opts="-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -Xss256k"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# glibc gives each thread that allocates its own 64 MB arena: two are enough for a JVM this size.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+if [ "$java_feature" -ge 25 ]; then
+  archive="${CHAINSIGHT_ARCHIVE:-/opt/chainsight/chainsight.aot}"
+  record_flag="-XX:AOTCacheOutput="
+  use_flag="-XX:AOTCache="
+else
+  archive="${CHAINSIGHT_ARCHIVE:-/opt/chainsight/chainsight.jsa}"
+  record_flag="-XX:ArchiveClassesAtExit="
+  use_flag="-XX:SharedArchiveFile="
+fi
 
 if [ "$#" -eq 0 ]; then
   set -- run
@@ -118,11 +150,38 @@ if [ "$1" = healthcheck ]; then
   java_opts="$healthcheck_java_opts"
 else
   java_opts="${JAVA_OPTS-$default_java_opts}"
+  if [ "$archive" != off ] && [ -s "$archive" ] && [ "$1" != train-archive ]; then
+    java_opts="$java_opts $use_flag$archive"
+  fi
 fi
 
 # First, so that a -Djava.library.path in JAVA_OPTS wins.
 if [ -d "$native_dir" ]; then
   java_opts="-Djava.library.path=$native_dir $java_opts"
+fi
+
+# The archive: `chainsight train` (a few seconds of the proxy's first minutes on loopback) in a JVM that records
+# what it loaded. Not exec'd: the file must exist and not be empty afterwards.
+if [ "$1" = train-archive ]; then
+  if [ "$java_feature" -lt 17 ] || [ "$archive" = off ]; then
+    say ERROR "chainsight entrypoint: train-archive needs Java 17 or newer and CHAINSIGHT_ARCHIVE not off (java: $java, version ${java_feature:-unknown})"
+    exit 2
+  fi
+  rm -f "$archive"
+  # The JVM lists every class it cannot archive (picocli's are Java 5 bytecode): kept out of the build log
+  # unless the recording fails.
+  log=$(mktemp "${TMPDIR:-/tmp}/chainsight-train.XXXXXX")
+  # shellcheck disable=SC2086
+  if ! "$java" $java_opts "$record_flag$archive" -jar "$CHAINSIGHT_JAR" train >"$log" 2>&1 || [ ! -s "$archive" ]; then
+    tail -20 "$log" >&2
+    rm -f "$log" "$archive"
+    say ERROR "chainsight entrypoint: the training run left no archive at $archive (its last lines above)"
+    exit 1
+  fi
+  grep '^trained:' "$log" >&2 || true
+  rm -f "$log"
+  say INFO "chainsight entrypoint: recorded $archive ($(wc -c <"$archive") bytes, Java $java_feature)"
+  exit 0
 fi
 
 # $java_opts is split into words on purpose: it holds several flags.

@@ -128,14 +128,46 @@ class EntrypointIT {
                     .containsSubsequence(
                         "-XX:MaxRAMPercentage=50",
                         "-XX:+UseSerialGC",
+                        "-Xss512k",
                         "-XX:+ExitOnOutOfMemoryError",
-                        "-XX:ActiveProcessorCount=1",
                         "-jar",
                         Entrypoint.JAR.toString(),
                         "run"));
 
     assertThat(proxy.terminate(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
     assertThat(proxy.stderr()).contains("draining: no new connections");
+  }
+
+  @Test
+  void trainArchiveRecordsTheArchiveThatRunThenStartsFrom() throws Exception {
+    Path archive = workDir.resolve("chainsight.jsa");
+
+    Command.Result trained =
+        Entrypoint.in(workDir).env("CHAINSIGHT_ARCHIVE", archive.toString()).run("train-archive");
+
+    assertThat(trained.exitCode()).as(trained.stderr()).isZero();
+    assertThat(trained.stderr())
+        .contains("trained: 100 new mTLS connections and 2000 keep-alive requests")
+        .contains("chainsight entrypoint: recorded " + archive);
+    assertThat(archive).isNotEmptyFile();
+
+    Entrypoint.Running proxy =
+        start(fromEnvironment().env("CHAINSIGHT_ARCHIVE", archive.toString()));
+    int port = proxy.awaitListening(START);
+    assertThat(proxy.process().toHandle().info().arguments())
+        .hasValueSatisfying(
+            arguments ->
+                assertThat(arguments)
+                    .contains(
+                        (Runtime.version().feature() >= 25
+                                ? "-XX:AOTCache="
+                                : "-XX:SharedArchiveFile=")
+                            + archive,
+                        "run"));
+    assertThat(curlAsAgent(port, "/version").stdout()).isEqualTo("200");
+    assertThat(proxy.stderr())
+        .as("the JVM took the archive without a warning")
+        .doesNotContain("cds");
   }
 
   @Test

@@ -1,0 +1,249 @@
+package io.chainsight.core.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.chainsight.core.certs.HeldCertificate;
+import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.config.ConfigSource;
+import io.chainsight.core.testing.KubeletVolume;
+import io.chainsight.core.testing.LogCapture;
+import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestPki;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The tenant hop's client certificate rotates the way it does in deploy/kubernetes: cert-manager
+ * renews the Secret chainsight-registrar-client, kubelet swaps its {@code ..data} symlink, and the
+ * registrar's TLS port (here a TLS backend that requires a client certificate and records its
+ * subject) sees the new certificate within 2 s, while a tenant's requests keep being answered; a
+ * Secret whose key does not match its certificate is refused and reported, and the old certificate
+ * keeps being presented. The configuration is a file, as the ConfigMap is, naming the Secret's
+ * files through the volume's visible symlinks.
+ */
+class KubeletTenantSecretSwapIT {
+  private static final Duration WITHIN = Duration.ofSeconds(2);
+
+  @RegisterExtension final ProxyExtension proxy = new ProxyExtension();
+
+  private final TestPki pki = proxy.pki();
+  private final Path dir = proxy.dir();
+
+  private RecordingBackend registrar;
+  private KubeletVolume registrarClient;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final AtomicInteger answered = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private Thread tenant;
+
+  @BeforeEach
+  void start() throws Exception {
+    // The registrar's TLS port: its certificate (IP:127.0.0.1) from the same PKI, client
+    // certificates
+    // required and checked against the root.
+    registrar =
+        proxy.closeAfter(
+            RecordingBackend.startTls(pki.serverContext(pki.server(), pki.intermediate()), true));
+    registrarClient = KubeletVolume.create(dir.resolve("registrar-client"), secret(client(0)));
+    TestPki.ServerFiles files = proxy.serverFiles();
+    Path conf =
+        Files.writeString(
+            dir.resolve("chainsight.conf"),
+            """
+            chainsight {
+              listen { host = "127.0.0.1", port = 0 }
+              tls { certificate-chain = "%s", private-key = "%s", trusted-cas = "%s" }
+              admin { port = 0 }
+              backend.url = "http://127.0.0.1:%d"
+              routes = [
+                { path-prefix = "/v*/agents", methods = [GET], backend = "https://127.0.0.1:%d"
+                  tls {
+                    certificate-chain = "registrar-client/tls.crt"
+                    private-key = "registrar-client/tls.key"
+                    trusted-cas = "registrar-client/ca.crt"
+                  }
+                }
+              ]
+            }
+            """
+                .formatted(
+                    files.chain(),
+                    files.key(),
+                    files.trustedCas(),
+                    proxy.backend().port(),
+                    registrar.port()));
+    proxy.start(ConfigSource.of(Optional.of(conf), Map.of(), Map.of()));
+    tenant = new Thread(this::tenantLoop, "load-tenant");
+    tenant.start();
+  }
+
+  @AfterEach
+  void stopLoad() throws InterruptedException {
+    running.set(false);
+    tenant.join();
+  }
+
+  @Test
+  void renewedClientCertificatesReachTheRegistrarWithinTwoSecondsWithoutAFailedRequest()
+      throws Exception {
+    awaitPresented("CN=chainsight-proxy-0", "the first certificate");
+    for (int renewal = 1; renewal <= 4; renewal++) {
+      registrarClient.update(secret(client(renewal)));
+
+      assertThat(registrarClient.timestampedDirectories()).hasSize(1);
+      awaitPresented("CN=chainsight-proxy-" + renewal, "renewal " + renewal);
+    }
+    running.set(false);
+    tenant.join();
+
+    assertThat(failure.get()).as("a tenant request failed while the Secret changed").isNull();
+    assertThat(answered.get()).isGreaterThan(4);
+  }
+
+  @Test
+  void aSecretWhoseKeyDoesNotMatchIsRefusedAndTheOldCertificateKeepsBeingPresented()
+      throws Exception {
+    awaitPresented("CN=chainsight-proxy-0", "the first certificate");
+    try (LogCapture log = new LogCapture("io.chainsight.core.proxy")) {
+      registrarClient.update(
+          Map.of(
+              "tls.crt", client(1).certificatePem() + pki.intermediate().certificatePem(),
+              "tls.key", client(2).privateKeyPem(),
+              "ca.crt", pki.root().certificatePem()));
+
+      ILoggingEvent refused = awaitRefusal(log);
+      assertThat(refused.getLevel()).isEqualTo(Level.WARN);
+      assertThat(refused.getFormattedMessage())
+          .startsWith("reload (files changed) refused")
+          .contains("routes[0].tls")
+          .contains("does not match");
+    }
+    int before = registrar.received().size();
+    awaitRequests(before + 3);
+    List<RecordingBackend.Received> after =
+        registrar.received().subList(before, registrar.received().size());
+    assertThat(after)
+        .as("requests after the refusal still carry the old client certificate")
+        .allSatisfy(
+            r -> assertThat(r.clientCertificateSubject()).isEqualTo("CN=chainsight-proxy-0"));
+    assertThat(
+            proxy
+                .server()
+                .metrics()
+                .registry()
+                .counter("chainsight_reloads_total.result.failed")
+                .getCount())
+        .isEqualTo(1);
+
+    // The corrected Secret is taken: the refusal did not stop the watching.
+    registrarClient.update(secret(client(3)));
+    awaitPresented("CN=chainsight-proxy-3", "the corrected Secret");
+    running.set(false);
+    tenant.join();
+    assertThat(failure.get()).as("a tenant request failed while the Secret changed").isNull();
+  }
+
+  /** cert-manager's Secret for a client certificate: tls.crt is leaf + intermediate. */
+  private Map<String, String> secret(HeldCertificate client) {
+    return Map.of(
+        "tls.crt", client.certificatePem() + pki.intermediate().certificatePem(),
+        "tls.key", client.privateKeyPem(),
+        "ca.crt", pki.root().certificatePem());
+  }
+
+  private HeldCertificate client(int generation) {
+    return HeldCertificate.builder()
+        .commonName("chainsight-proxy-" + generation)
+        .signedBy(pki.intermediate())
+        .purpose(Purpose.CLIENT_AUTH)
+        .build();
+  }
+
+  /** A tenant listing the agents over one keep-alive connection, without pause. */
+  private void tenantLoop() {
+    HttpClient client = proxy.client();
+    URI uri = proxy.uri("/v2.5/agents");
+    while (running.get()) {
+      try {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          throw new AssertionError(
+              "tenant request answered " + response.statusCode() + ": " + response.body());
+        }
+        answered.incrementAndGet();
+      } catch (Exception | AssertionError e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+  }
+
+  private void awaitPresented(String subject, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    String last = null;
+    do {
+      List<RecordingBackend.Received> received = registrar.received();
+      if (!received.isEmpty()) {
+        last = received.get(received.size() - 1).clientCertificateSubject();
+        if (subject.equals(last)) {
+          return;
+        }
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(
+        what
+            + ": the registrar still saw "
+            + last
+            + " "
+            + WITHIN.toMillis()
+            + " ms after kubelet swapped ..data (expected "
+            + subject
+            + ")");
+  }
+
+  private void awaitRequests(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (registrar.received().size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(registrar.received()).hasSizeGreaterThanOrEqualTo(count);
+  }
+
+  private ILoggingEvent awaitRefusal(LogCapture log) throws InterruptedException {
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ILoggingEvent event : log.events()) {
+        if (event.getFormattedMessage().contains("refused")) {
+          return event;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "no refused reload logged within "
+            + WITHIN.toMillis()
+            + " ms; the log had: "
+            + log.events().stream().map(ILoggingEvent::getFormattedMessage).toList());
+  }
+}
