@@ -134,6 +134,14 @@ public final class TlsProbe {
             Optional.empty(),
             TlsAlert.fromMessage(e.getMessage()),
             Optional.of(e.getMessage()));
+      } catch (IOException e) {
+        if (capture.serverChain().isEmpty()) {
+          throw e;
+        }
+        // The server sent its chain, then hung up while we were still writing our certificate
+        // flight (TLS 1.2, or a TLS 1.3 server that closes at once): the write fails with
+        // "Broken pipe" or a reset before we can read its alert.
+        return hungUp(capture, socket, "during the handshake, after sending its certificate", e);
       }
       return request(capture, socket);
     } catch (UnknownHostException e) {
@@ -232,18 +240,23 @@ public final class TlsProbe {
     } catch (IOException e) {
       // A reset right after the handshake: the server hung up on us, and TCP may have dropped its
       // alert.
-      return result(
-          capture,
-          socket,
-          Optional.empty(),
-          Optional.empty(),
-          Optional.of(
-              "the server closed the "
-                  + "connection right after the handshake ("
-                  + e.getMessage()
-                  + "); it most likely rejected our client "
-                  + "certificate, and its alert was lost"));
+      return hungUp(capture, socket, "right after the handshake", e);
     }
+  }
+
+  private Result hungUp(
+      CapturingTrustManager capture, SSLSocket socket, String when, IOException e) {
+    return result(
+        capture,
+        socket,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(
+            "the server closed the connection "
+                + when
+                + " ("
+                + e.getMessage()
+                + "); it most likely rejected our client certificate, and its alert was lost"));
   }
 
   private Result result(

@@ -216,7 +216,8 @@ class ProbeCommandIT {
           // says so.
           .containsPattern(
               "Client certificate CN=stranger: REJECTED, (the server sent alert [a-z_]+ \\(\\d+\\)\\."
-                  + "|the server closed the connection right after the handshake)");
+                  + "|the server closed the connection (right after the handshake"
+                  + "|during the handshake, after sending its certificate))");
     }
   }
 
