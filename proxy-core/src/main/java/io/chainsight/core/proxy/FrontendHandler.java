@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -28,7 +27,6 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -66,6 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean accessLog;
 
   private ChannelHandlerContext ctx;
+  private ExchangeLog exchange;
   private Optional<ClientIdentity> identity = Optional.empty();
   private String clientAddress; // X-Forwarded-For, the same for every request of the connection
   private boolean closing;
@@ -86,13 +85,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean head;
   private boolean clientHttp10;
   private boolean unflushed;
-  private int status;
-  private long startNanos;
   private long bodyBytes;
-  private long responseBytes;
-  private long upstreamStartNanos;
-  private HttpMethod method;
-  private String uri;
   // The exchange's one clock: the backend's response timeout until the response starts, the body
   // stall timeout while a body moves (onDeadline tells which from the exchange's state).
   private Deadline deadline;
@@ -123,6 +116,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.deadline = new Deadline(ctx.executor(), this::onDeadline);
+    this.exchange = new ExchangeLog(metrics, (InetSocketAddress) ctx.channel().remoteAddress());
   }
 
   @Override
@@ -246,12 +240,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     requestComplete = false;
     responseStarted = false;
     informational = false;
-    startNanos = System.nanoTime();
     bodyBytes = 0;
-    responseBytes = 0;
-    upstreamStartNanos = 0;
-    method = request.method();
-    uri = request.uri();
+    exchange.start(request);
     RequestAdmission.Verdict verdict = admission.admit(request, ctx.channel(), identity);
     if (verdict instanceof RequestAdmission.Refused refused) {
       ReferenceCountUtil.release(request);
@@ -276,7 +266,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
-    upstreamStartNanos = System.nanoTime();
+    exchange.upstreamStarted();
     if (!(request instanceof LastHttpContent)) {
       deadline.set(limits.idleTimeout().toMillis());
     }
@@ -302,11 +292,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("connect");
       fail(
           HttpResponseStatus.BAD_GATEWAY,
-          "Bad Gateway: cannot connect to backend "
-              + target.address()
-              + " ("
-              + describeConnectFailure(acquired.cause())
-              + ")",
+          BackendErrors.cannotConnect(target, acquired.cause()),
           acquired.cause());
       return;
     }
@@ -365,7 +351,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("stalled");
       log.warn(
           "{} from {}: backend {} sent nothing for {} in the middle of its response; closing",
-          requestLine(),
+          exchange.requestLine(),
           ctx.channel().remoteAddress(),
           target.address(),
           Durations.human(limits.idleTimeout()));
@@ -375,36 +361,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void forwardRequestPart(HttpContent content) {
-    if (content.decoderResult().isFailure()) {
-      // A malformed chunk: the backend has an unfinished request; closing its connection makes it
-      // drop it.
-      ReferenceCountUtil.release(content);
-      unbindBackend().close();
-      deadline.clear();
-      if (!responseStarted) {
-        metrics.rejected("malformed");
-        fail(
-            HttpResponseStatus.BAD_REQUEST,
-            "Bad Request: malformed request body ("
-                + content.decoderResult().cause().getMessage()
-                + ")",
-            null);
-      } else {
-        closing = true;
-        ctx.close();
-      }
-      return;
-    }
     bodyBytes += content.content().readableBytes();
-    if (bodyBytes > limits.maxBodySize()) {
-      // Only a chunked body gets here (a declared length is checked up front). The backend has part
-      // of the
-      // request: closing its connection makes it drop the request; it is never reused.
+    Optional<RequestRules.Rejection> refused =
+        RequestRules.checkBodyPart(content, bodyBytes, limits.maxBodySize());
+    if (refused.isPresent()) {
+      // The backend has an unfinished request: closing its connection makes it drop it; it is never
+      // reused.
       ReferenceCountUtil.release(content);
       unbindBackend().close();
       deadline.clear();
       if (!responseStarted) {
-        reject(RequestRules.tooLarge(bodyBytes, limits.maxBodySize()));
+        reject(refused.get());
       } else {
         closing = true;
         ctx.close();
@@ -414,8 +381,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (content instanceof LastHttpContent
         && !((LastHttpContent) content).trailingHeaders().isEmpty()) {
       // Trailer fields are dropped (RFC 9110 6.5.1 allows it): a backend that does not read them
-      // takes them for
-      // the next request on the connection, one this proxy never checked (FuzzFindingsIT).
+      // takes them for the next request on the connection, one this proxy never checked
+      // (FuzzFindingsIT).
       ((LastHttpContent) content).trailingHeaders().clear();
     }
     backend.write(content).addListener(onBackendWrite);
@@ -432,12 +399,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       metrics.backendError("write");
       Channel broken = unbindBackend();
       broken.close();
-      onBackendLost(
-          "the connection to backend "
-              + target.address()
-              + " broke while sending the request ("
-              + describe(write.cause())
-              + ")");
+      onBackendLost(BackendErrors.brokeWhileSending(target, write.cause()));
     }
   }
 
@@ -458,12 +420,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.backendError("malformed");
         Channel broken = unbindBackend();
         broken.close();
-        onBackendLost(
-            "backend "
-                + target.address()
-                + " sent a malformed response ("
-                + response.decoderResult().cause().getMessage()
-                + ")");
+        onBackendLost(BackendErrors.malformedResponse(target, response.decoderResult().cause()));
         return;
       }
       int code = response.status().code();
@@ -471,32 +428,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       if (!informational) {
         deadline.clear();
         responseStarted = true;
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        status = code;
+        exchange.responseStarted(code);
         backendKeepAlive = HttpUtil.isKeepAlive(response);
-        ForwardedHeaders.rewriteResponse(response.headers());
-        if (!head
-            && code != 204
-            && code != 304
-            && !HttpUtil.isContentLengthSet(response)
-            && !HttpUtil.isTransferEncodingChunked(response)) {
-          if (clientHttp10) {
-            // HTTP/1.0 has no chunked coding: the body ends when this connection closes, as the
-            // backend's did.
-            clientKeepAlive = false;
-          } else {
-            // The backend delimited the body by closing; the client gets it chunked and keeps its
-            // connection.
-            HttpUtil.setTransferEncodingChunked(response, true);
-          }
-        }
-        if (!clientKeepAlive) {
-          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        frame(response);
       }
     }
     if (msg instanceof HttpContent && !informational) {
-      responseBytes += ((HttpContent) msg).content().readableBytes();
+      exchange.responseBytes(((HttpContent) msg).content().readableBytes());
     }
     if (responseStarted && !(msg instanceof LastHttpContent)) {
       deadline.set(limits.idleTimeout().toMillis());
@@ -509,6 +447,31 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       } else {
         completeExchange();
       }
+    }
+  }
+
+  /** Readies the response head for the client: our headers, and how its body ends. */
+  private void frame(HttpResponse response) {
+    response.setProtocolVersion(HttpVersion.HTTP_1_1);
+    ForwardedHeaders.rewriteResponse(response.headers());
+    int code = response.status().code();
+    if (!head
+        && code != 204
+        && code != 304
+        && !HttpUtil.isContentLengthSet(response)
+        && !HttpUtil.isTransferEncodingChunked(response)) {
+      if (clientHttp10) {
+        // HTTP/1.0 has no chunked coding: the body ends when this connection closes, as the
+        // backend's did.
+        clientKeepAlive = false;
+      } else {
+        // The backend delimited the body by closing; the client gets it chunked and keeps its
+        // connection.
+        HttpUtil.setTransferEncodingChunked(response, true);
+      }
+    }
+    if (!clientKeepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
   }
 
@@ -538,14 +501,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     metrics.backendError(cause == null ? "closed" : "reset");
-    onBackendLost(
-        "backend "
-            + target.address()
-            + (cause == null
-                ? " closed the connection before the response was complete"
-                : cause instanceof java.io.IOException
-                    ? " reset the connection (" + describe(cause) + ")"
-                    : " ended the connection with an error (" + describe(cause) + ")"));
+    onBackendLost(BackendErrors.lost(target, cause));
   }
 
   /**
@@ -570,10 +526,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       // Part of the response is already with the client: the only honest signal left is to close.
       log.warn(
           "{} from {}: {} after {} was sent; closing the client connection",
-          requestLine(),
+          exchange.requestLine(),
           ctx.channel().remoteAddress(),
           reason,
-          status);
+          exchange.status());
       closing = true;
       ctx.close();
     }
@@ -584,31 +540,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (backend != null) {
       unbindBackend().close();
     }
-    fail(
-        HttpResponseStatus.GATEWAY_TIMEOUT,
-        "Gateway Timeout: backend "
-            + target.address()
-            + " did not respond within "
-            + Durations.human(target.responseTimeout())
-            + " (backend.response-timeout)",
-        null);
+    fail(HttpResponseStatus.GATEWAY_TIMEOUT, BackendErrors.timedOut(target), null);
   }
 
   private void completeExchange() {
     deadline.clear();
-    long now = System.nanoTime();
-    metrics.request(status, now - startNanos);
-    if (accessLog) {
-      AccessLog.log(
-          (InetSocketAddress) ctx.channel().remoteAddress(),
-          identity,
-          method.name(),
-          uri,
-          status,
-          responseBytes,
-          now - startNanos,
-          now - upstreamStartNanos);
-    }
+    exchange.completed(identity, accessLog);
     Channel done = unbindBackend();
     inExchange = false;
     if (backendKeepAlive && requestComplete) {
@@ -618,8 +555,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (!clientKeepAlive || !requestComplete) {
       // Either the client asked to close, or the backend answered before the request body ended:
-      // the rest of
-      // that body is still on the wire, so the connection cannot carry another request.
+      // the rest of that body is still on the wire, so the connection cannot carry another request.
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
@@ -636,35 +572,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   /** Answers the exchange in flight with an error in the registrar's envelope, and closes. */
   private void fail(HttpResponseStatus status, String message, Throwable cause) {
     deadline.clear();
-    long now = System.nanoTime();
-    metrics.request(status.code(), now - startNanos);
     FullHttpResponse response = RegistrarEnvelope.response(ctx.alloc(), status, message, true);
-    if (accessLog && method != null) {
-      AccessLog.log(
-          (InetSocketAddress) ctx.channel().remoteAddress(),
-          identity,
-          method.name(),
-          uri,
-          status.code(),
-          response.content().readableBytes(),
-          now - startNanos,
-          upstreamStartNanos == 0 ? 0 : now - upstreamStartNanos);
-    }
-    if (status.code() >= 500 && !reportedAlready) {
-      log.warn(
-          "{} from {}: {} {}",
-          requestLine(),
-          ctx.channel().remoteAddress(),
-          status.code(),
-          message);
-    } else {
-      log.info(
-          "{} from {}: {} {}",
-          RequestRules.abbreviate(requestLine()),
-          ctx.channel().remoteAddress(),
-          status.code(),
-          message);
-    }
+    exchange.answered(
+        status.code(),
+        response.content().readableBytes(),
+        message,
+        identity,
+        accessLog,
+        reportedAlready);
     if (cause != null) {
       log.debug("cause", cause);
     }
@@ -678,37 +593,5 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     backend = null;
     channel.pipeline().get(BackendHandler.class).unbind();
     return channel;
-  }
-
-  /** The request line as logs quote it, built only when a log line needs it. */
-  private String requestLine() {
-    return method == null ? null : method.name() + " " + uri;
-  }
-
-  private String describeConnectFailure(Throwable cause) {
-    if (cause instanceof ConnectTimeoutException) {
-      return "no answer within "
-          + target.connectTimeout().toMillis()
-          + " ms (backend.connect-timeout): "
-          + "is the host up and the port not filtered?";
-    }
-    String message = describe(cause);
-    if (cause instanceof ConnectException && message.contains("Connection refused")) {
-      return "connection refused: nothing listens there; is the registrar running?";
-    }
-    return message;
-  }
-
-  /** The innermost message: wrappers prefix it with their cause's class name. */
-  private static String describe(Throwable cause) {
-    if (cause == null) {
-      return "unknown cause";
-    }
-    Throwable innermost = cause;
-    while (innermost.getCause() != null && innermost.getCause() != innermost) {
-      innermost = innermost.getCause();
-    }
-    String message = innermost.getMessage();
-    return message == null ? "no detail" : message;
   }
 }

@@ -1,6 +1,7 @@
 package io.chainsight.core.proxy;
 
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -32,9 +33,8 @@ final class RequestRules {
       return Optional.of(decoderFailure(request.decoderResult().cause()));
     }
     // Netty's decoder takes any NAME/x.y as a version (HTTP/0.9, HTTP/2.0 ...), and every request
-    // is forwarded as
-    // HTTP/1.1: a version from another major would reach the backend as something it is not
-    // (HostileInputIT).
+    // is forwarded as HTTP/1.1: a version from another major would reach the backend as something
+    // it is not (HostileInputIT).
     HttpVersion version = request.protocolVersion();
     if (!"HTTP".equals(version.protocolName()) || version.majorVersion() != 1) {
       return Optional.of(
@@ -197,6 +197,26 @@ final class RequestRules {
       count++;
     }
     return count;
+  }
+
+  /**
+   * A part of a request body that must not reach the backend: a malformed chunk, or one that takes
+   * the body past limits.max-body-size ({@code bodyBytes}, counted with it).
+   */
+  static Optional<Rejection> checkBodyPart(HttpContent part, long bodyBytes, long maxBodySize) {
+    if (part.decoderResult().isFailure()) {
+      return Optional.of(
+          new Rejection(
+              HttpResponseStatus.BAD_REQUEST,
+              "Bad Request: malformed request body ("
+                  + part.decoderResult().cause().getMessage()
+                  + ")",
+              "malformed"));
+    }
+    // Only a chunked body gets this far (a declared length is checked up front).
+    return bodyBytes > maxBodySize
+        ? Optional.of(tooLarge(bodyBytes, maxBodySize))
+        : Optional.empty();
   }
 
   static Rejection tooLarge(long length, long maxBodySize) {
