@@ -168,18 +168,21 @@ if [ "$1" = train-archive ]; then
     exit 2
   fi
   rm -f "$archive"
-  # The JVM lists every class it cannot archive (picocli's are Java 5 bytecode): kept out of the build log
-  # unless the recording fails.
-  log=$(mktemp "${TMPDIR:-/tmp}/chainsight-train.XXXXXX")
+  work=$(mktemp -d "${TMPDIR:-/tmp}/chainsight-train.XXXXXX")
+  # The example PKI is made by another JVM, as bin/chainsight does: making it loads Bouncy Castle's provider,
+  # which a proxy never needs, and what the recording JVM loads ends up in every start's memory. The JVM lists
+  # every class it cannot archive (picocli's are Java 5 bytecode): kept out of the build log unless it fails.
   # shellcheck disable=SC2086
-  if ! "$java" $java_opts "$record_flag$archive" -jar "$CHAINSIGHT_JAR" train >"$log" 2>&1 || [ ! -s "$archive" ]; then
-    tail -20 "$log" >&2
-    rm -f "$log" "$archive"
+  if ! "$java" $java_opts -jar "$CHAINSIGHT_JAR" pki init "$work/pki" >"$work/log" 2>&1 \
+    || ! "$java" $java_opts "$record_flag$archive" -jar "$CHAINSIGHT_JAR" train --pki "$work/pki" >"$work/log" 2>&1 \
+    || [ ! -s "$archive" ]; then
+    tail -20 "$work/log" >&2
+    rm -rf "$work" "$archive"
     say ERROR "chainsight entrypoint: the training run left no archive at $archive (its last lines above)"
     exit 1
   fi
-  grep '^trained:' "$log" >&2 || true
-  rm -f "$log"
+  grep '^trained:' "$work/log" >&2 || true
+  rm -rf "$work"
   say INFO "chainsight entrypoint: recorded $archive ($(wc -c <"$archive") bytes, Java $java_feature)"
   exit 0
 fi
