@@ -2,13 +2,10 @@ package io.chainsight.core.diagnose;
 
 import io.chainsight.core.certs.Certificates;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,8 +17,6 @@ import java.util.stream.Collectors;
  * purpose) are confirmed rather than guessed.
  */
 public final class ClientRejection {
-  private static final Duration RECENT = Duration.ofDays(1);
-  private static final Duration SOON = Duration.ofDays(7);
   private static final String CA_FILE =
       "the client's CA file (rust-keylime: registrar_tls_ca_cert; curl: --cacert)";
 
@@ -30,9 +25,7 @@ public final class ClientRejection {
   private final Instant at;
   private final Optional<String> serverName;
   private final Optional<String> localAddress;
-  private final ChainDiagnosis selfCheck;
-  private final List<CertificateRef> refs = new ArrayList<>();
-  private final List<Cause> causes = new ArrayList<>();
+  private final RejectedChain chain;
 
   private ClientRejection(
       TlsAlert alert,
@@ -45,19 +38,9 @@ public final class ClientRejection {
     this.at = at;
     this.serverName = serverName;
     this.localAddress = localAddress;
-    for (int i = 0; i < sent.size(); i++) {
-      refs.add(CertificateRef.presented(i, sent.get(i)));
-    }
-    X509Certificate top = sent.get(sent.size() - 1);
-    // Our chain against its own top: shows what any client that trusts our root can verify.
-    this.selfCheck =
-        ChainAnalyzer.builder()
-            .trustAnchors(List.of(top))
-            .purpose(Purpose.SERVER_AUTH)
-            .partialChain(!selfSigned(top))
-            .trustStoreName(CA_FILE)
-            .build()
-            .analyze(sent, at, serverName.or(() -> localAddress));
+    this.chain =
+        new RejectedChain(
+            sent, at, Purpose.SERVER_AUTH, CA_FILE, serverName.or(() -> localAddress), "chain");
   }
 
   /**
@@ -92,61 +75,28 @@ public final class ClientRejection {
       case CERTIFICATE_REVOKED -> certificateRevoked();
       default -> notAboutCertificates();
     }
-    if (!selfCheck.valid()
-        && causes.stream().noneMatch(c -> c.likelihood() == Cause.Likelihood.CONFIRMED)) {
-      Failure own = selfCheck.failure().orElseThrow();
-      causes.add(
-          new Cause(
-              own.openssl(),
-              Cause.Likelihood.POSSIBLE,
-              "Our own chain fails from here with "
-                  + own.reason()
-                  + ", which clients usually report with another alert, but fix it too: "
-                  + own.explanation(),
-              own.fix()));
-    }
-    List<Cause> sorted =
-        causes.stream().sorted((a, b) -> a.likelihood().compareTo(b.likelihood())).toList();
-    String fix =
-        sorted.stream()
-            .filter(c -> c.likelihood() != Cause.Likelihood.RULED_OUT)
-            .findFirst()
-            .map(Cause::fix)
-            .orElse("See the causes below.");
+    chain.addOwnFailureUnlessConfirmed("clients");
+    String fix = chain.leadingCause().map(Cause::fix).orElse("See the causes below.");
     Failure failure =
         new Failure(
             ReasonCode.CLIENT_REJECTED_OUR_CHAIN,
             OptionalInt.empty(),
-            Optional.of(refs.get(0)),
+            Optional.of(chain.leaf()),
             "The client ended the handshake with alert "
                 + alert
                 + " after we sent "
                 + Wording.plural(sent.size(), "certificate")
                 + " ("
-                + refs.stream().map(CertificateRef::subject).collect(Collectors.joining(", "))
+                + chain.refs().stream()
+                    .map(CertificateRef::subject)
+                    .collect(Collectors.joining(", "))
                 + ")"
                 + meaning()
                 + ".",
             fix,
             Optional.empty(),
             Optional.of(alert));
-    List<String> remarks = new ArrayList<>();
-    remarks.add(
-        "The steps check our chain from here, against its own top certificate "
-            + top().subject()
-            + " as trust anchor: what a client that trusts it can verify.");
-    remarks.addAll(selfCheck.remarks());
-    return new ChainDiagnosis(
-        at,
-        Optional.of(Purpose.SERVER_AUTH),
-        selfCheck.expectedHost(),
-        refs,
-        selfCheck.path(),
-        selfCheck.steps(),
-        Optional.of(failure),
-        Optional.of(alert),
-        causes,
-        remarks);
+    return chain.diagnosis(failure, alert, "a client");
   }
 
   private String meaning() {
@@ -164,17 +114,17 @@ public final class ClientRejection {
   }
 
   private void unknownCa() {
-    confirmed(
+    chain.addConfirmedCause(
         ReasonCode.ISSUER_NOT_CA,
         ReasonCode.ISSUER_KEY_USAGE,
         ReasonCode.PATH_LENGTH_EXCEEDED,
         ReasonCode.CHAIN_TOO_LONG,
         ReasonCode.ISSUER_NOT_FOUND,
         ReasonCode.ISSUER_KEY_MISMATCH);
-    CertificateRef leaf = refs.get(0);
-    CertificateRef top = top();
-    boolean rootSent = selfSigned(sent.get(sent.size() - 1));
-    String rootName = rootNameAndKey();
+    CertificateRef leaf = chain.leaf();
+    CertificateRef top = chain.top();
+    boolean rootSent = chain.rootSent();
+    String rootName = chain.rootNameAndKey();
     String giveRoot =
         "Give the client our root "
             + rootName
@@ -182,7 +132,7 @@ public final class ClientRejection {
             + CA_FILE
             + ".";
     if (sent.size() == 1 && rootSent) {
-      add(
+      chain.addCause(
           OpenSslError.DEPTH_ZERO_SELF_SIGNED_CERT,
           Cause.Likelihood.LIKELY,
           "We send a lone self-signed certificate "
@@ -205,7 +155,7 @@ public final class ClientRejection {
               + leaf.issuer()
               + " to tls.certificate-chain right after the leaf (leaf, intermediate, then optionally"
               + " the root); the client's CA file then needs only the root, alone or first.";
-      add(
+      chain.addCause(
           OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
           Cause.Likelihood.LIKELY,
           "We send only our leaf "
@@ -215,7 +165,7 @@ public final class ClientRejection {
               + ": a client whose CA file holds the root but not that intermediate cannot build the"
               + " path.",
           sendIntermediate);
-      add(
+      chain.addCause(
           OpenSslError.UNABLE_TO_GET_ISSUER_CERT,
           Cause.Likelihood.LIKELY,
           "A client that reads only the first PEM block of its CA file, as rust-keylime does with"
@@ -228,7 +178,7 @@ public final class ClientRejection {
               + " hides this.",
           sendIntermediate);
     } else if (rootSent) {
-      add(
+      chain.addCause(
           OpenSslError.SELF_SIGNED_CERT_IN_CHAIN,
           Cause.Likelihood.POSSIBLE,
           "The client's CA file lacks our root "
@@ -238,7 +188,7 @@ public final class ClientRejection {
               + " with another key (a re-created CA); as we send the root too, OpenSSL reports error 19.",
           giveRoot);
     } else {
-      add(
+      chain.addCause(
           OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
           Cause.Likelihood.POSSIBLE,
           "The client's CA file lacks the root "
@@ -251,7 +201,7 @@ public final class ClientRejection {
     Optional<CertificateRef> upper = topIntermediate();
     upper.ifPresent(
         intermediate ->
-            add(
+            chain.addCause(
                 OpenSslError.UNABLE_TO_GET_ISSUER_CERT,
                 Cause.Likelihood.POSSIBLE,
                 "The client's CA file starts with our intermediate "
@@ -268,42 +218,21 @@ public final class ClientRejection {
                     + "-subject` prints the first block, which must be "
                     + (rootSent ? top.subject() : top.issuer())
                     + ". `chainsight probe` from the client's host shows it."));
-    if (selfCheck.valid() || confirmedAny(ReasonCode.HOSTNAME_MISMATCH)) {
-      add(
-          OpenSslError.INVALID_CA,
-          Cause.Likelihood.RULED_OUT,
-          "Our CA certificates have basicConstraints CA:TRUE, keyCertSign and a pathLen that fits (checked from "
-              + "here), so errors 79 (invalid CA) and 25 (path length) are not the reason.",
-          "Nothing to change for these.");
+    if (chain.selfCheck().valid() || chain.failsWith(ReasonCode.HOSTNAME_MISMATCH)) {
+      chain.ruleOutCaConstraints();
     }
   }
 
   private void badCertificate() {
-    confirmed(
+    chain.addConfirmedCause(
         ReasonCode.NOT_YET_VALID, ReasonCode.HOSTNAME_MISMATCH, ReasonCode.WEAK_KEY_OR_ALGORITHM);
-    if (!confirmedAny(ReasonCode.NOT_YET_VALID)) {
-      CertificateRef newest =
-          refs.stream().max((a, b) -> a.notBefore().compareTo(b.notBefore())).orElseThrow();
-      Duration age = Duration.between(newest.notBefore(), at);
-      if (age.compareTo(RECENT) < 0) {
-        add(
-            OpenSslError.CERT_NOT_YET_VALID,
-            Cause.Likelihood.LIKELY,
-            "Clock skew: "
-                + newest.subject()
-                + " became valid only "
-                + Wording.duration(age)
-                + " ago, at "
-                + Wording.time(newest.notBefore())
-                + "; a client whose clock is behind by more than that sees it "
-                + "as not yet valid.",
-            "Fix the client's clock (NTP); when issuing, date notBefore a few minutes in the past.");
-      }
+    if (!chain.failsWith(ReasonCode.NOT_YET_VALID)) {
+      chain.addClockBehindCause("client");
     }
-    if (!confirmedAny(ReasonCode.HOSTNAME_MISMATCH)) {
+    if (!chain.failsWith(ReasonCode.HOSTNAME_MISMATCH)) {
       String sans = sanList();
       if (serverName.isPresent()) {
-        add(
+        chain.addCause(
             OpenSslError.HOSTNAME_MISMATCH,
             Cause.Likelihood.RULED_OUT,
             "The client asked for "
@@ -313,7 +242,7 @@ public final class ClientRejection {
                 + ").",
             "Nothing to change for this.");
       } else if (localAddress.isPresent()) {
-        add(
+        chain.addCause(
             OpenSslError.IP_ADDRESS_MISMATCH,
             Cause.Likelihood.RULED_OUT,
             "The client sent no SNI, so it connected by IP address, "
@@ -324,7 +253,7 @@ public final class ClientRejection {
                 + ").",
             "Nothing to change for this.");
       } else {
-        add(
+        chain.addCause(
             OpenSslError.IP_ADDRESS_MISMATCH,
             Cause.Likelihood.POSSIBLE,
             "The client sent no SNI, so it probably connected by IP address (SNI cannot carry one); that address "
@@ -335,14 +264,10 @@ public final class ClientRejection {
                 + "registrar_ip against IP SANs).");
       }
     }
-    if (!confirmedAny(ReasonCode.WEAK_KEY_OR_ALGORITHM)) {
-      add(
-          OpenSslError.EE_KEY_TOO_SMALL,
-          Cause.Likelihood.RULED_OUT,
-          "Our keys and signature algorithms are strong enough for OpenSSL 3 (errors 66, 67, 68 are not the reason).",
-          "Nothing to change for this.");
+    if (!chain.failsWith(ReasonCode.WEAK_KEY_OR_ALGORITHM)) {
+      chain.ruleOutWeakKeys();
     }
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "A Go client (crypto/tls) sends bad_certificate for every verification failure, an unknown CA included.",
@@ -350,28 +275,14 @@ public final class ClientRejection {
   }
 
   private void certificateExpired() {
-    confirmed(ReasonCode.EXPIRED);
-    if (!confirmedAny(ReasonCode.EXPIRED)) {
-      CertificateRef first =
-          refs.stream().min((a, b) -> a.notAfter().compareTo(b.notAfter())).orElseThrow();
-      Duration left = Duration.between(at, first.notAfter());
-      add(
-          OpenSslError.CERT_HAS_EXPIRED,
-          left.compareTo(SOON) < 0 ? Cause.Likelihood.LIKELY : Cause.Likelihood.POSSIBLE,
-          "Clock skew: our certificates are valid here, but "
-              + first.subject()
-              + " expires at "
-              + Wording.time(first.notAfter())
-              + ", in "
-              + Wording.duration(left)
-              + "; a client whose clock is ahead "
-              + "by more than that sees it as expired.",
-          "Fix the client's clock (NTP); renew " + first.subject() + " early.");
-      add(
+    chain.addConfirmedCause(ReasonCode.EXPIRED);
+    if (!chain.failsWith(ReasonCode.EXPIRED)) {
+      chain.addClockAheadCause("client");
+      chain.addCause(
           OpenSslError.CERT_HAS_EXPIRED,
           Cause.Likelihood.POSSIBLE,
           "The client's CA file holds an expired copy of one of our CAs ("
-              + refs.subList(1, refs.size()).stream()
+              + chain.refs().subList(1, chain.refs().size()).stream()
                   .map(CertificateRef::subject)
                   .collect(Collectors.joining(", "))
               + ", renewed under the same name and "
@@ -379,12 +290,12 @@ public final class ClientRejection {
           "Replace the CA certificates in "
               + CA_FILE
               + " with the current ones (SHA-256 "
-              + top().sha256()
+              + chain.top().sha256()
               + " for "
-              + top().subject()
+              + chain.top().subject()
               + ").");
     }
-    add(
+    chain.addCause(
         OpenSslError.CRL_HAS_EXPIRED,
         Cause.Likelihood.POSSIBLE,
         "The client checks CRLs and its copy of a CRL is past its nextUpdate.",
@@ -392,21 +303,21 @@ public final class ClientRejection {
   }
 
   private void unsupportedCertificate() {
-    confirmed(ReasonCode.WRONG_PURPOSE);
-    if (!confirmedAny(ReasonCode.WRONG_PURPOSE)) {
-      add(
+    chain.addConfirmedCause(ReasonCode.WRONG_PURPOSE);
+    if (!chain.failsWith(ReasonCode.WRONG_PURPOSE)) {
+      chain.addCause(
           OpenSslError.INVALID_PURPOSE,
           Cause.Likelihood.RULED_OUT,
           "Our leaf "
-              + refs.get(0).subject()
+              + chain.leaf().subject()
               + " and our CAs allow serverAuth (checked from here).",
           "Nothing to change for this.");
     }
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "The client does not support our leaf's key or signature type ("
-            + selfCheck.steps().stream()
+            + chain.selfCheck().steps().stream()
                 .filter(s -> s.check() == Step.Check.KEY_STRENGTH)
                 .findFirst()
                 .map(Step::detail)
@@ -416,10 +327,10 @@ public final class ClientRejection {
   }
 
   private void decryptError() {
-    confirmed(ReasonCode.SIGNATURE_INVALID, ReasonCode.ISSUER_KEY_MISMATCH);
+    chain.addConfirmedCause(ReasonCode.SIGNATURE_INVALID, ReasonCode.ISSUER_KEY_MISMATCH);
     CertificateRef top = topSigned();
-    boolean keyIds = refs.stream().allMatch(r -> r.authorityKeyId().isPresent());
-    add(
+    boolean keyIds = chain.refs().stream().allMatch(r -> r.authorityKeyId().isPresent());
+    chain.addCause(
         OpenSslError.CERT_SIGNATURE_FAILURE,
         keyIds ? Cause.Likelihood.POSSIBLE : Cause.Likelihood.LIKELY,
         "The client holds a CA named "
@@ -438,13 +349,13 @@ public final class ClientRejection {
             + " with ours"
             + top.authorityKeyId().map(a -> " (SKI " + a + ")").orElse("")
             + ".");
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "The handshake signature did not verify: our private key does not match our leaf, or a middlebox "
             + "changed the handshake.",
         "Check that tls.private-key belongs to the leaf of tls.certificate-chain (chainsight check-config does).");
-    add(
+    chain.addCause(
         OpenSslError.CRL_SIGNATURE_FAILURE,
         Cause.Likelihood.POSSIBLE,
         "The client checks CRLs and one is not signed by the CA it names.",
@@ -452,24 +363,24 @@ public final class ClientRejection {
   }
 
   private void certificateUnknown() {
-    confirmed(ReasonCode.UNKNOWN_CRITICAL_EXTENSION);
-    if (!confirmedAny(ReasonCode.UNKNOWN_CRITICAL_EXTENSION)) {
-      add(
+    chain.addConfirmedCause(ReasonCode.UNKNOWN_CRITICAL_EXTENSION);
+    if (!chain.failsWith(ReasonCode.UNKNOWN_CRITICAL_EXTENSION)) {
+      chain.addCause(
           OpenSslError.UNHANDLED_CRITICAL_EXTENSION,
           Cause.Likelihood.RULED_OUT,
           "Our certificates have no critical extension a verifier could not handle.",
           "Nothing to change for this.");
     }
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.LIKELY,
         "A Java client sends certificate_unknown for every trust failure (\"PKIX path building failed\"): its "
             + "trust store most likely lacks our root "
-            + rootNameAndKey()
+            + chain.rootNameAndKey()
             + ".",
         "Import our root into the client's trust store (keytool -importcert -alias chainsight-root -file ROOT.pem "
             + "-keystore TRUSTSTORE).");
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "An OpenSSL client failed with a less common error (key usage, name constraints, policy).",
@@ -477,11 +388,11 @@ public final class ClientRejection {
   }
 
   private void certificateRevoked() {
-    add(
+    chain.addCause(
         OpenSslError.CERT_REVOKED,
         Cause.Likelihood.POSSIBLE,
         "The client's CRL or OCSP responder lists one of our certificates as revoked: "
-            + refs.stream()
+            + chain.refs().stream()
                 .map(r -> r.subject() + " serial " + r.serial())
                 .collect(Collectors.joining(", "))
             + ".",
@@ -502,38 +413,12 @@ public final class ClientRejection {
               "The client refuses to talk to us (its own policy), after verifying our chain.";
           default -> "Alert " + alert + " is not about our certificate chain.";
         };
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         cause,
         "Compare the client's TLS settings with tls.protocols and the cipher suites we offer; the client's log names "
             + "the reason.");
-  }
-
-  /** Adds a CONFIRMED cause when our own chain fails one of these checks from here. */
-  private void confirmed(ReasonCode... reasons) {
-    if (confirmedAny(reasons)) {
-      Failure f = selfCheck.failure().orElseThrow();
-      causes.add(
-          new Cause(
-              f.openssl(),
-              Cause.Likelihood.CONFIRMED,
-              "Our own chain fails this check from here too: " + f.explanation(),
-              f.fix()));
-    }
-  }
-
-  private boolean confirmedAny(ReasonCode... reasons) {
-    Optional<ReasonCode> own = selfCheck.reason();
-    return own.isPresent() && Set.of(reasons).contains(own.get());
-  }
-
-  private void add(OpenSslError openssl, Cause.Likelihood likelihood, String cause, String fix) {
-    causes.add(new Cause(Optional.ofNullable(openssl), likelihood, cause, fix));
-  }
-
-  private CertificateRef top() {
-    return refs.get(refs.size() - 1);
   }
 
   /**
@@ -542,11 +427,11 @@ public final class ClientRejection {
    */
   private CertificateRef topSigned() {
     for (int i = sent.size() - 1; i >= 0; i--) {
-      if (!selfSigned(sent.get(i))) {
-        return refs.get(i);
+      if (!RejectedChain.selfSigned(sent.get(i))) {
+        return chain.refs().get(i);
       }
     }
-    return refs.get(0);
+    return chain.leaf();
   }
 
   /**
@@ -554,27 +439,15 @@ public final class ClientRejection {
    */
   private Optional<CertificateRef> topIntermediate() {
     for (int i = sent.size() - 1; i >= 1; i--) {
-      if (!selfSigned(sent.get(i)) && sent.get(i).getBasicConstraints() >= 0) {
-        return Optional.of(refs.get(i));
+      if (!RejectedChain.selfSigned(sent.get(i)) && sent.get(i).getBasicConstraints() >= 0) {
+        return Optional.of(chain.refs().get(i));
       }
     }
     return Optional.empty();
   }
 
-  private String rootNameAndKey() {
-    CertificateRef top = top();
-    return selfSigned(sent.get(sent.size() - 1))
-        ? top.nameAndKey()
-        : top.issuer() + top.authorityKeyId().map(a -> " (SKI " + a + ")").orElse("");
-  }
-
   private String sanList() {
     X509Certificate leaf = sent.get(0);
     return HostNameCheck.sanList(Certificates.dnsNames(leaf), Certificates.ipAddresses(leaf));
-  }
-
-  private static boolean selfSigned(X509Certificate certificate) {
-    return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
-        && CertificateChecks.verifies(certificate, certificate.getPublicKey());
   }
 }

@@ -1,14 +1,11 @@
 package io.chainsight.core.diagnose;
 
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,8 +17,6 @@ import java.util.stream.Collectors;
  * our side are confirmed rather than guessed.
  */
 public final class ServerRejection {
-  private static final Duration RECENT = Duration.ofDays(1);
-  private static final Duration SOON = Duration.ofDays(7);
 
   /** Where the Keylime registrar lists the CAs it accepts client certificates from. */
   static final String KEYLIME_TRUST =
@@ -35,9 +30,7 @@ public final class ServerRejection {
   private final List<X509Certificate> sent;
   private final Instant at;
   private final Backend backend;
-  private final List<CertificateRef> refs = new ArrayList<>();
-  private final List<Cause> causes = new ArrayList<>();
-  private final ChainDiagnosis selfCheck;
+  private final RejectedChain chain;
 
   /**
    * The server as fixes name it.
@@ -65,23 +58,14 @@ public final class ServerRejection {
     this.sent = List.copyOf(sent);
     this.at = at;
     this.backend = backend;
-    for (int i = 0; i < sent.size(); i++) {
-      refs.add(CertificateRef.presented(i, sent.get(i)));
-    }
-    if (sent.isEmpty()) {
-      this.selfCheck = null;
-    } else {
-      X509Certificate top = sent.get(sent.size() - 1);
-      // Our chain against its own top: what a server that trusts our CA can verify.
-      this.selfCheck =
-          ChainAnalyzer.builder()
-              .trustAnchors(List.of(top))
-              .purpose(Purpose.CLIENT_AUTH)
-              .partialChain(!selfSigned(top))
-              .trustStoreName("the backend's trusted client CAs")
-              .build()
-              .analyze(sent, at);
-    }
+    this.chain =
+        new RejectedChain(
+            sent,
+            at,
+            Purpose.CLIENT_AUTH,
+            "the backend's trusted client CAs",
+            Optional.empty(),
+            "client chain");
   }
 
   /**
@@ -122,13 +106,13 @@ public final class ServerRejection {
             "Let the backend accept ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2) or any TLS 1.3 suite.");
       case HANDSHAKE_FAILURE:
         if (!sent.isEmpty()) {
-          add(
+          chain.addCause(
               null,
               Cause.Likelihood.LIKELY,
               "No common cipher suite, group or signature algorithm.",
               "Let the backend accept ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.2) or any TLS 1.3 suite; "
                   + "`openssl s_client -connect HOST:PORT` shows what it offers.");
-          add(
+          chain.addCause(
               null,
               Cause.Likelihood.POSSIBLE,
               "Some TLS 1.2 servers send handshake_failure for a client certificate they reject.",
@@ -157,33 +141,21 @@ public final class ServerRejection {
       case DECRYPT_ERROR -> decryptError();
       case CERTIFICATE_REVOKED -> certificateRevoked();
       case ACCESS_DENIED ->
-          add(
+          chain.addCause(
               null,
               Cause.Likelihood.LIKELY,
               "The backend verified our client certificate "
-                  + leaf().subject()
+                  + chain.leaf().subject()
                   + " but its own policy refuses it.",
-              "Allow " + leaf().subject() + " in the backend's access policy.");
+              "Allow " + chain.leaf().subject() + " in the backend's access policy.");
       default ->
-          add(
+          chain.addCause(
               null,
               Cause.Likelihood.POSSIBLE,
               "Alert " + alert + " names no certificate problem.",
               "Read the backend's log for why it ended the handshake.");
     }
-    if (!selfCheck.valid()
-        && causes.stream().noneMatch(c -> c.likelihood() == Cause.Likelihood.CONFIRMED)) {
-      Failure own = selfCheck.failure().orElseThrow();
-      causes.add(
-          new Cause(
-              own.openssl(),
-              Cause.Likelihood.POSSIBLE,
-              "Our own client chain fails from here with "
-                  + own.reason()
-                  + ", which servers usually report with another alert, but fix it too: "
-                  + own.explanation(),
-              own.fix()));
-    }
+    chain.addOwnFailureUnlessConfirmed("servers");
     return rejected();
   }
 
@@ -204,9 +176,9 @@ public final class ServerRejection {
             + backend.keySetting()
             + " (for the Keylime registrar, a certificate issued by a CA in its trusted_client_ca, "
             + "with clientAuth or no extendedKeyUsage).";
-    add(null, Cause.Likelihood.LIKELY, explanation, fix);
+    chain.addCause(null, Cause.Likelihood.LIKELY, explanation, fix);
     if (alert == TlsAlert.HANDSHAKE_FAILURE) {
-      add(
+      chain.addCause(
           null,
           Cause.Likelihood.POSSIBLE,
           "No common cipher suite, group or signature algorithm (TLS 1.2 servers send handshake_failure for "
@@ -232,11 +204,26 @@ public final class ServerRejection {
         List.of(),
         Optional.of(failure),
         Optional.of(alert),
-        causes,
+        chain.causes(),
         List.of());
   }
 
   private ChainDiagnosis notAboutCertificates(ReasonCode reason, String explanation, String fix) {
+    return beforeOurCertificates(reason, explanation, fix, Optional.empty(), List.of());
+  }
+
+  private ChainDiagnosis withCauses(ReasonCode reason, String explanation) {
+    Cause first = chain.sortedCauses().get(0);
+    return beforeOurCertificates(reason, explanation, first.fix(), first.openssl(), chain.causes());
+  }
+
+  /** A refusal the backend made before it looked at our certificates: no steps to show. */
+  private ChainDiagnosis beforeOurCertificates(
+      ReasonCode reason,
+      String explanation,
+      String fix,
+      Optional<OpenSslError> openssl,
+      List<Cause> causes) {
     Failure failure =
         new Failure(
             reason,
@@ -244,37 +231,13 @@ public final class ServerRejection {
             Optional.empty(),
             explanation,
             fix,
-            Optional.empty(),
+            openssl,
             Optional.of(alert));
     return new ChainDiagnosis(
         at,
         Optional.empty(),
         Optional.empty(),
-        refs,
-        List.of(),
-        List.of(),
-        Optional.of(failure),
-        Optional.of(alert),
-        List.of(),
-        List.of());
-  }
-
-  private ChainDiagnosis withCauses(ReasonCode reason, String explanation) {
-    Cause first = sortedCauses().get(0);
-    Failure failure =
-        new Failure(
-            reason,
-            OptionalInt.empty(),
-            Optional.empty(),
-            explanation,
-            first.fix(),
-            first.openssl(),
-            Optional.of(alert));
-    return new ChainDiagnosis(
-        at,
-        Optional.empty(),
-        Optional.empty(),
-        refs,
+        chain.refs(),
         List.of(),
         List.of(),
         Optional.of(failure),
@@ -284,22 +247,19 @@ public final class ServerRejection {
   }
 
   private ChainDiagnosis rejected() {
-    Optional<Cause> leading =
-        sortedCauses().stream()
-            .filter(c -> c.likelihood() != Cause.Likelihood.RULED_OUT)
-            .findFirst();
+    Optional<Cause> leading = chain.leadingCause();
     String fix = leading.map(Cause::fix).orElse("See the causes below.");
     Failure failure =
         new Failure(
             ReasonCode.BACKEND_REJECTED_OUR_CHAIN,
             OptionalInt.empty(),
-            Optional.of(leaf()),
+            Optional.of(chain.leaf()),
             "The backend "
                 + backend.address()
                 + " ended the handshake with alert "
                 + alert
                 + " after we sent our client certificate "
-                + leaf().subject()
+                + chain.leaf().subject()
                 + (sent.size() > 1
                     ? " and " + Wording.plural(sent.size() - 1, "CA certificate")
                     : " alone")
@@ -308,23 +268,7 @@ public final class ServerRejection {
             fix,
             leading.flatMap(Cause::openssl),
             Optional.of(alert));
-    List<String> remarks = new ArrayList<>();
-    remarks.add(
-        "The steps check our client chain from here, against its own top certificate "
-            + top().subject()
-            + " as trust anchor: what a backend that trusts it can verify.");
-    remarks.addAll(selfCheck.remarks());
-    return new ChainDiagnosis(
-        at,
-        Optional.of(Purpose.CLIENT_AUTH),
-        Optional.empty(),
-        refs,
-        selfCheck.path(),
-        selfCheck.steps(),
-        Optional.of(failure),
-        Optional.of(alert),
-        causes,
-        remarks);
+    return chain.diagnosis(failure, alert, "a backend");
   }
 
   private String meaning() {
@@ -347,132 +291,97 @@ public final class ServerRejection {
   }
 
   private void unknownCa() {
-    confirmed(
+    chain.addConfirmedCause(
         ReasonCode.ISSUER_NOT_CA,
         ReasonCode.ISSUER_KEY_USAGE,
         ReasonCode.PATH_LENGTH_EXCEEDED,
         ReasonCode.CHAIN_TOO_LONG,
         ReasonCode.ISSUER_NOT_FOUND,
         ReasonCode.ISSUER_KEY_MISMATCH);
-    boolean rootSent = selfSigned(sent.get(sent.size() - 1));
-    add(
+    boolean rootSent = chain.rootSent();
+    chain.addCause(
         OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
         Cause.Likelihood.LIKELY,
         "The backend's trusted client CAs lack the CA that issued our client certificate "
-            + leaf().subject()
+            + chain.leaf().subject()
             + ": "
             + issuerNameAndKey()
-            + (!leaf().issuer().equals(rootName()) ? ", and its root " + rootNameAndKey() : "")
+            + (!chain.leaf().issuer().equals(rootName())
+                ? ", and its root " + chain.rootNameAndKey()
+                : "")
             + ".",
         (rootSent
-                ? "Make the backend trust our root " + rootNameAndKey() + ". "
+                ? "Make the backend trust our root " + chain.rootNameAndKey() + ". "
                 : "Make the backend trust "
-                    + rootNameAndKey()
+                    + chain.rootNameAndKey()
                     + ", the CA above our chain, and the root above it if that is an intermediate"
                     + " (an OpenSSL server without partial chains needs the root: trusting only an"
                     + " intermediate fails with error 2). ")
             + KEYLIME_TRUST
             + ".");
     if (sent.size() == 1 && !rootSent) {
-      add(
+      chain.addCause(
           OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
           Cause.Likelihood.POSSIBLE,
           "We send our client certificate alone; if its issuer "
-              + leaf().issuer()
+              + chain.leaf().issuer()
               + " is an intermediate, a backend that trusts only the root cannot build the path.",
           "Send the intermediates too: "
               + backend.chainSetting()
               + " must hold our client certificate, then each intermediate up to the root.");
     }
-    add(
+    chain.addCause(
         OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
         Cause.Likelihood.POSSIBLE,
         "The backend holds an older " + rootName() + " with another key (a re-created CA).",
-        "Replace the backend's copy with ours, " + rootNameAndKey() + ".");
-    if (selfCheck.valid()) {
-      add(
-          OpenSslError.INVALID_CA,
-          Cause.Likelihood.RULED_OUT,
-          "Our CA certificates have basicConstraints CA:TRUE, keyCertSign and a pathLen that fits (checked from "
-              + "here), so errors 79 (invalid CA) and 25 (path length) are not the reason.",
-          "Nothing to change for these.");
+        "Replace the backend's copy with ours, " + chain.rootNameAndKey() + ".");
+    if (chain.selfCheck().valid()) {
+      chain.ruleOutCaConstraints();
     }
   }
 
   private void certificateExpired() {
-    confirmed(ReasonCode.EXPIRED);
-    if (confirmedAny(ReasonCode.EXPIRED)) {
+    chain.addConfirmedCause(ReasonCode.EXPIRED);
+    if (chain.failsWith(ReasonCode.EXPIRED)) {
       return;
     }
-    CertificateRef first =
-        refs.stream().min((a, b) -> a.notAfter().compareTo(b.notAfter())).orElseThrow();
-    Duration left = Duration.between(at, first.notAfter());
-    add(
-        OpenSslError.CERT_HAS_EXPIRED,
-        left.compareTo(SOON) < 0 ? Cause.Likelihood.LIKELY : Cause.Likelihood.POSSIBLE,
-        "Clock skew: our certificates are valid here, but "
-            + first.subject()
-            + " expires at "
-            + Wording.time(first.notAfter())
-            + ", in "
-            + Wording.duration(left)
-            + "; a backend whose clock is ahead by more than that sees it as expired.",
-        "Fix the backend's clock (NTP); renew " + first.subject() + " early.");
-    add(
+    chain.addClockAheadCause("backend");
+    chain.addCause(
         OpenSslError.CERT_HAS_EXPIRED,
         Cause.Likelihood.POSSIBLE,
         "The backend's trusted client CAs hold an expired copy of our CA "
             + rootName()
             + " (renewed under the same name and key); OpenSSL prefers the trusted copy and checks its dates.",
-        "Replace the backend's copy with the current one, " + rootNameAndKey() + ".");
+        "Replace the backend's copy with the current one, " + chain.rootNameAndKey() + ".");
   }
 
   private void badCertificate() {
-    confirmed(ReasonCode.NOT_YET_VALID, ReasonCode.WEAK_KEY_OR_ALGORITHM);
-    if (!confirmedAny(ReasonCode.NOT_YET_VALID)) {
-      CertificateRef newest =
-          refs.stream().max((a, b) -> a.notBefore().compareTo(b.notBefore())).orElseThrow();
-      Duration age = Duration.between(newest.notBefore(), at);
-      if (age.compareTo(RECENT) < 0) {
-        add(
-            OpenSslError.CERT_NOT_YET_VALID,
-            Cause.Likelihood.LIKELY,
-            "Clock skew: "
-                + newest.subject()
-                + " became valid only "
-                + Wording.duration(age)
-                + " ago, at "
-                + Wording.time(newest.notBefore())
-                + "; a backend whose clock is behind by more than that sees it as not yet valid.",
-            "Fix the backend's clock (NTP); when issuing, date notBefore a few minutes in the past.");
-      }
+    chain.addConfirmedCause(ReasonCode.NOT_YET_VALID, ReasonCode.WEAK_KEY_OR_ALGORITHM);
+    if (!chain.failsWith(ReasonCode.NOT_YET_VALID)) {
+      chain.addClockBehindCause("backend");
     }
-    if (!confirmedAny(ReasonCode.WEAK_KEY_OR_ALGORITHM)) {
-      add(
-          OpenSslError.EE_KEY_TOO_SMALL,
-          Cause.Likelihood.RULED_OUT,
-          "Our keys and signature algorithms are strong enough for OpenSSL 3 (errors 66, 67, 68 are not the reason).",
-          "Nothing to change for this.");
+    if (!chain.failsWith(ReasonCode.WEAK_KEY_OR_ALGORITHM)) {
+      chain.ruleOutWeakKeys();
     }
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "A Go server (crypto/tls) sends bad_certificate for every verification failure, an unknown CA included.",
-        "Read the backend's log; make sure it trusts our root " + rootNameAndKey() + ".");
+        "Read the backend's log; make sure it trusts our root " + chain.rootNameAndKey() + ".");
   }
 
   private void unsupportedCertificate() {
-    confirmed(ReasonCode.WRONG_PURPOSE);
-    if (!confirmedAny(ReasonCode.WRONG_PURPOSE)) {
-      add(
+    chain.addConfirmedCause(ReasonCode.WRONG_PURPOSE);
+    if (!chain.failsWith(ReasonCode.WRONG_PURPOSE)) {
+      chain.addCause(
           OpenSslError.INVALID_PURPOSE,
           Cause.Likelihood.RULED_OUT,
           "Our client certificate "
-              + leaf().subject()
+              + chain.leaf().subject()
               + " and our CAs allow clientAuth (checked from here).",
           "Nothing to change for this.");
     }
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "The backend does not support our client certificate's key or signature type.",
@@ -480,21 +389,21 @@ public final class ServerRejection {
   }
 
   private void certificateUnknown() {
-    confirmed(
+    chain.addConfirmedCause(
         ReasonCode.EXPIRED,
         ReasonCode.NOT_YET_VALID,
         ReasonCode.WRONG_PURPOSE,
         ReasonCode.UNKNOWN_CRITICAL_EXTENSION);
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.LIKELY,
         "A Java server sends certificate_unknown for every trust failure (\"PKIX path building failed\"): its "
             + "trust store most likely lacks our root "
-            + rootNameAndKey()
+            + chain.rootNameAndKey()
             + ".",
         "Import our root into the backend's trust store (keytool -importcert -alias chainsight-client-ca "
             + "-file ROOT.pem -keystore TRUSTSTORE).");
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "An OpenSSL server failed with a less common error (key usage, name constraints, policy).",
@@ -502,21 +411,21 @@ public final class ServerRejection {
   }
 
   private void decryptError() {
-    confirmed(ReasonCode.SIGNATURE_INVALID, ReasonCode.ISSUER_KEY_MISMATCH);
-    add(
+    chain.addConfirmedCause(ReasonCode.SIGNATURE_INVALID, ReasonCode.ISSUER_KEY_MISMATCH);
+    chain.addCause(
         OpenSslError.CERT_SIGNATURE_FAILURE,
         Cause.Likelihood.POSSIBLE,
         "The backend holds a CA named "
-            + leaf().issuer()
+            + chain.leaf().issuer()
             + " with another key (a re-created CA) and takes it as the issuer by name; the signature of "
-            + leaf().subject()
+            + chain.leaf().subject()
             + " then fails.",
         "Replace the backend's copy of "
-            + leaf().issuer()
+            + chain.leaf().issuer()
             + " with ours, "
             + issuerNameAndKey()
             + ".");
-    add(
+    chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
         "Our handshake signature did not verify: "
@@ -530,68 +439,24 @@ public final class ServerRejection {
   }
 
   private void certificateRevoked() {
-    add(
+    chain.addCause(
         OpenSslError.CERT_REVOKED,
         Cause.Likelihood.LIKELY,
         "The backend's CRL lists one of our certificates as revoked: "
-            + refs.stream()
+            + chain.refs().stream()
                 .map(r -> r.subject() + " serial " + r.serial())
                 .collect(Collectors.joining(", "))
             + ".",
         "Issue chainsight a new client certificate, or correct the backend's CRL.");
   }
 
-  /** Adds a CONFIRMED cause when our own chain fails one of these checks from here. */
-  private void confirmed(ReasonCode... reasons) {
-    if (confirmedAny(reasons)) {
-      Failure f = selfCheck.failure().orElseThrow();
-      causes.add(
-          new Cause(
-              f.openssl(),
-              Cause.Likelihood.CONFIRMED,
-              "Our own client chain fails this check from here too: " + f.explanation(),
-              f.fix()));
-    }
-  }
-
-  private boolean confirmedAny(ReasonCode... reasons) {
-    Optional<ReasonCode> own = selfCheck.reason();
-    return own.isPresent() && Set.of(reasons).contains(own.get());
-  }
-
-  private void add(OpenSslError openssl, Cause.Likelihood likelihood, String cause, String fix) {
-    causes.add(new Cause(Optional.ofNullable(openssl), likelihood, cause, fix));
-  }
-
-  private List<Cause> sortedCauses() {
-    return causes.stream().sorted((a, b) -> a.likelihood().compareTo(b.likelihood())).toList();
-  }
-
-  private CertificateRef leaf() {
-    return refs.get(0);
-  }
-
-  private CertificateRef top() {
-    return refs.get(refs.size() - 1);
-  }
-
   /** The CA that issued our leaf, named with its key id (our leaf's AKI is that CA's SKI). */
   private String issuerNameAndKey() {
-    return leaf().issuer() + leaf().authorityKeyId().map(a -> " (SKI " + a + ")").orElse("");
+    return chain.leaf().issuer()
+        + chain.leaf().authorityKeyId().map(a -> " (SKI " + a + ")").orElse("");
   }
 
   private String rootName() {
-    return selfSigned(sent.get(sent.size() - 1)) ? top().subject() : top().issuer();
-  }
-
-  private String rootNameAndKey() {
-    return selfSigned(sent.get(sent.size() - 1))
-        ? top().nameAndKey()
-        : top().issuer() + top().authorityKeyId().map(a -> " (SKI " + a + ")").orElse("");
-  }
-
-  private static boolean selfSigned(X509Certificate certificate) {
-    return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())
-        && CertificateChecks.verifies(certificate, certificate.getPublicKey());
+    return chain.rootSent() ? chain.top().subject() : chain.top().issuer();
   }
 }
