@@ -7,10 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
+import io.chainsight.core.testing.Eventually;
 import io.chainsight.core.testing.KubeletVolume;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.TestPki;
+import io.chainsight.core.testing.TlsSecret;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -61,7 +63,7 @@ class KubeletSecretSwapIT {
   void start() throws Exception {
     // The layout of deploy/kubernetes: the server Secret (cert-manager: tls.crt is leaf +
     // intermediate, ca.crt the root) and the agents' CA bundle, each a volume of its own.
-    serverTls = KubeletVolume.create(dir.resolve("tls"), secret(leaf(0)));
+    serverTls = KubeletVolume.create(dir.resolve("tls"), TlsSecret.of(leaf(0), pki));
     KubeletVolume clientCa =
         KubeletVolume.create(
             dir.resolve("client-ca"),
@@ -88,7 +90,7 @@ class KubeletSecretSwapIT {
   void renewedSecretsAreServedWithinTwoSecondsWithoutAFailedRequest() throws Exception {
     for (int renewal = 1; renewal <= 8; renewal++) {
       HeldCertificate next = leaf(renewal);
-      serverTls.update(secret(next));
+      serverTls.update(TlsSecret.of(next, pki));
 
       assertThat(serverTls.timestampedDirectories())
           .as("kubelet removed the old directory")
@@ -112,13 +114,9 @@ class KubeletSecretSwapIT {
     HeldCertificate other = leaf(2);
     try (LogCapture log = new LogCapture(ChainsightServer.class.getName())) {
       // tls.crt renewed, tls.key from another certificate: a Secret edited by hand, half right.
-      serverTls.update(
-          Map.of(
-              "tls.crt", renewed.certificatePem() + pki.intermediate().certificatePem(),
-              "tls.key", other.privateKeyPem(),
-              "ca.crt", pki.root().certificatePem()));
+      serverTls.update(TlsSecret.withKeyOf(renewed, other, pki));
 
-      ILoggingEvent refused = awaitRefusal(log);
+      ILoggingEvent refused = log.awaitMessage("refused", WITHIN);
       assertThat(refused.getLevel()).isEqualTo(Level.WARN);
       assertThat(refused.getFormattedMessage())
           .startsWith("reload (files changed) refused, still serving")
@@ -134,18 +132,11 @@ class KubeletSecretSwapIT {
         .contains("does not match");
 
     // The next, correct renewal is taken: the refusal did not stop the watching.
-    serverTls.update(secret(renewed));
+    serverTls.update(TlsSecret.of(renewed, pki));
     awaitServedSerial(renewed.certificate().getSerialNumber(), "the corrected Secret");
     load.stop();
     assertThat(load.failure.get()).as("a request failed while the Secret changed").isNull();
     assertThat(readyz()).doesNotContain("WARNING");
-  }
-
-  private Map<String, String> secret(HeldCertificate leaf) {
-    return Map.of(
-        "tls.crt", leaf.certificatePem() + pki.intermediate().certificatePem(),
-        "tls.key", leaf.privateKeyPem(),
-        "ca.crt", pki.root().certificatePem());
   }
 
   private HeldCertificate leaf(int generation) {
@@ -157,23 +148,6 @@ class KubeletSecretSwapIT {
         .addSubjectAlternativeName("127.0.0.1")
         .serial(BigInteger.valueOf(7000 + generation))
         .build();
-  }
-
-  private ILoggingEvent awaitRefusal(LogCapture log) throws InterruptedException {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ILoggingEvent event : log.events()) {
-        if (event.getFormattedMessage().contains("refused")) {
-          return event;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(
-        "no refused reload logged within "
-            + WITHIN.toMillis()
-            + " ms; the log had: "
-            + log.events().stream().map(ILoggingEvent::getFormattedMessage).toList());
   }
 
   private long counter(String result) {
@@ -200,24 +174,7 @@ class KubeletSecretSwapIT {
   }
 
   private void awaitServedSerial(BigInteger expected, String what) throws Exception {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    BigInteger served;
-    do {
-      served = servedSerial();
-      if (served.equals(expected)) {
-        return;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError(
-        what
-            + ": still serving serial "
-            + served
-            + " "
-            + WITHIN.toMillis()
-            + " ms after kubelet swapped ..data (expected "
-            + expected
-            + ")");
+    Eventually.observes(expected, WITHIN, what + ", the serial served", this::servedSerial);
   }
 
   private BigInteger servedSerial() throws Exception {

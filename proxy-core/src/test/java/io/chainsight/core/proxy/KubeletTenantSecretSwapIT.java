@@ -7,11 +7,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.ConfigSource;
+import io.chainsight.core.testing.Eventually;
 import io.chainsight.core.testing.KubeletVolume;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
 import io.chainsight.core.testing.TestPki;
+import io.chainsight.core.testing.TlsSecret;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +64,8 @@ class KubeletTenantSecretSwapIT {
     registrar =
         proxy.closeAfter(
             RecordingBackend.startTls(pki.serverContext(pki.server(), pki.intermediate()), true));
-    registrarClient = KubeletVolume.create(dir.resolve("registrar-client"), secret(client(0)));
+    registrarClient =
+        KubeletVolume.create(dir.resolve("registrar-client"), TlsSecret.of(client(0), pki));
     TestPki.ServerFiles files = proxy.serverFiles();
     Path conf =
         Files.writeString(
@@ -106,7 +109,7 @@ class KubeletTenantSecretSwapIT {
       throws Exception {
     awaitPresented("CN=chainsight-proxy-0", "the first certificate");
     for (int renewal = 1; renewal <= 4; renewal++) {
-      registrarClient.update(secret(client(renewal)));
+      registrarClient.update(TlsSecret.of(client(renewal), pki));
 
       assertThat(registrarClient.timestampedDirectories()).hasSize(1);
       awaitPresented("CN=chainsight-proxy-" + renewal, "renewal " + renewal);
@@ -123,13 +126,9 @@ class KubeletTenantSecretSwapIT {
       throws Exception {
     awaitPresented("CN=chainsight-proxy-0", "the first certificate");
     try (LogCapture log = new LogCapture("io.chainsight.core.proxy")) {
-      registrarClient.update(
-          Map.of(
-              "tls.crt", client(1).certificatePem() + pki.intermediate().certificatePem(),
-              "tls.key", client(2).privateKeyPem(),
-              "ca.crt", pki.root().certificatePem()));
+      registrarClient.update(TlsSecret.withKeyOf(client(1), client(2), pki));
 
-      ILoggingEvent refused = awaitRefusal(log);
+      ILoggingEvent refused = log.awaitMessage("refused", WITHIN);
       assertThat(refused.getLevel()).isEqualTo(Level.WARN);
       assertThat(refused.getFormattedMessage())
           .startsWith("reload (files changed) refused")
@@ -154,19 +153,11 @@ class KubeletTenantSecretSwapIT {
         .isEqualTo(1);
 
     // The corrected Secret is taken: the refusal did not stop the watching.
-    registrarClient.update(secret(client(3)));
+    registrarClient.update(TlsSecret.of(client(3), pki));
     awaitPresented("CN=chainsight-proxy-3", "the corrected Secret");
     running.set(false);
     tenant.join();
     assertThat(failure.get()).as("a tenant request failed while the Secret changed").isNull();
-  }
-
-  /** cert-manager's Secret for a client certificate: tls.crt is leaf + intermediate. */
-  private Map<String, String> secret(HeldCertificate client) {
-    return Map.of(
-        "tls.crt", client.certificatePem() + pki.intermediate().certificatePem(),
-        "tls.key", client.privateKeyPem(),
-        "ca.crt", pki.root().certificatePem());
   }
 
   private HeldCertificate client(int generation) {
@@ -198,28 +189,14 @@ class KubeletTenantSecretSwapIT {
     }
   }
 
-  private void awaitPresented(String subject, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    String last = null;
-    do {
-      List<RecordingBackend.Received> received = registrar.received();
-      if (!received.isEmpty()) {
-        last = received.get(received.size() - 1).clientCertificateSubject();
-        if (subject.equals(last)) {
-          return;
-        }
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError(
-        what
-            + ": the registrar still saw "
-            + last
-            + " "
-            + WITHIN.toMillis()
-            + " ms after kubelet swapped ..data (expected "
-            + subject
-            + ")");
+  private void awaitPresented(String subject, String what) throws Exception {
+    Eventually.observes(
+        subject, WITHIN, what + ", the subject the registrar saw last", this::lastPresented);
+  }
+
+  private String lastPresented() {
+    List<RecordingBackend.Received> received = registrar.received();
+    return received.isEmpty() ? null : received.get(received.size() - 1).clientCertificateSubject();
   }
 
   private void awaitRequests(int count) throws InterruptedException {
@@ -228,22 +205,5 @@ class KubeletTenantSecretSwapIT {
       Thread.sleep(20);
     }
     assertThat(registrar.received()).hasSizeGreaterThanOrEqualTo(count);
-  }
-
-  private ILoggingEvent awaitRefusal(LogCapture log) throws InterruptedException {
-    long deadline = System.nanoTime() + WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ILoggingEvent event : log.events()) {
-        if (event.getFormattedMessage().contains("refused")) {
-          return event;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(
-        "no refused reload logged within "
-            + WITHIN.toMillis()
-            + " ms; the log had: "
-            + log.events().stream().map(ILoggingEvent::getFormattedMessage).toList());
   }
 }

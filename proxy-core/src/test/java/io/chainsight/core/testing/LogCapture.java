@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
@@ -45,13 +46,26 @@ public final class LogCapture implements AutoCloseable {
    * message.
    */
   public Map<String, Object> await(String key, Object value, Duration within) {
+    ILoggingEvent event =
+        awaitEvent(e -> value.equals(fields(e).get(key)), "with " + key + "=" + value, within);
+    Map<String, Object> fields = fields(event);
+    fields.put("message", event.getFormattedMessage());
+    return fields;
+  }
+
+  /** Waits for the first event whose message contains {@code text}. */
+  public ILoggingEvent awaitMessage(String text, Duration within) {
+    return awaitEvent(
+        e -> e.getFormattedMessage().contains(text), "containing \"" + text + "\"", within);
+  }
+
+  private ILoggingEvent awaitEvent(
+      Predicate<ILoggingEvent> wanted, String description, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     do {
       for (ILoggingEvent event : events()) {
-        Map<String, Object> fields = fields(event);
-        if (value.equals(fields.get(key))) {
-          fields.put("message", event.getFormattedMessage());
-          return fields;
+        if (wanted.test(event)) {
+          return event;
         }
       }
       try {
@@ -62,10 +76,8 @@ public final class LogCapture implements AutoCloseable {
       }
     } while (System.nanoTime() < deadline);
     throw new AssertionError(
-        "no log event with "
-            + key
-            + "="
-            + value
+        "no log event "
+            + description
             + " within "
             + within.toMillis()
             + " ms; got:\n"
