@@ -78,21 +78,12 @@ class HandshakeDiagnosticsIT {
 
   private Command.Result curl(int port, HeldCertificate leaf, HeldCertificate... chain) {
     Path[] files = TestPki.writeClientFiles(proxy.dir(), "client", leaf, chain);
-    return Command.run(
-        List.of(
-            "curl",
-            "-sS",
-            "--max-time",
-            "10",
-            "--cacert",
-            proxy.serverFiles().rootCa().toString(),
-            "--cert",
-            files[0].toString(),
-            "--key",
-            files[1].toString(),
-            "https://localhost:" + port + "/version"),
-        null,
-        20);
+    return Command.curl(
+        proxy.serverFiles().rootCa(),
+        files,
+        "--max-time",
+        "10",
+        "https://localhost:" + port + "/version");
   }
 
   private Map<String, Object> failureWith(String reason) {

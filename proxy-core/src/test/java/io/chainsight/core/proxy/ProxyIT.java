@@ -116,19 +116,7 @@ class ProxyIT {
     Path[] files =
         TestPki.writeClientFiles(proxy.dir(), "stranger", TestPki.unrelatedAgent("stranger"));
     Command.Result curl =
-        Command.run(
-            List.of(
-                "curl",
-                "-sS",
-                "--cacert",
-                proxy.serverFiles().rootCa().toString(),
-                "--cert",
-                files[0].toString(),
-                "--key",
-                files[1].toString(),
-                base.resolve("/version").toString()),
-            null,
-            20);
+        Command.curl(proxy.serverFiles().rootCa(), files, base.resolve("/version").toString());
 
     assertThat(curl.exitCode()).isNotZero();
     assertThat(curl.stderr())
@@ -173,23 +161,11 @@ class ProxyIT {
   @Test
   void spoofedIdentityIsReplacedByTheVerifiedOneWithCurl() throws Exception {
     URI base = start(ClientAuth.REQUIRE);
-    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", agent, pki.intermediate());
     Command.Result curl =
-        Command.run(
-            List.of(
-                "curl",
-                "-sS",
-                "--cacert",
-                proxy.serverFiles().rootCa().toString(),
-                "--cert",
-                files[0].toString(),
-                "--key",
-                files[1].toString(),
-                "-H",
-                "X-Forwarded-Client-Cert: Hash=00;Subject=\"CN=admin\"",
-                base.resolve("/version").toString()),
-            null,
-            20);
+        curlAsAgent(
+            "-H",
+            "X-Forwarded-Client-Cert: Hash=00;Subject=\"CN=admin\"",
+            base.resolve("/version").toString());
 
     assertThat(curl.exitCode()).as(curl.stderr()).isZero();
     assertThat(curl.stdout()).contains("\"saw\": \"GET /version\"");
@@ -236,23 +212,7 @@ class ProxyIT {
     URI base = start(ClientAuth.REQUIRE);
     int deadPort = proxy.backend().port();
     proxy.backend().close();
-    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", agent, pki.intermediate());
-    Command.Result curl =
-        Command.run(
-            List.of(
-                "curl",
-                "-sS",
-                "-w",
-                "\n%{http_code}",
-                "--cacert",
-                proxy.serverFiles().rootCa().toString(),
-                "--cert",
-                files[0].toString(),
-                "--key",
-                files[1].toString(),
-                base.resolve("/version").toString()),
-            null,
-            20);
+    Command.Result curl = curlAsAgent("-w", "\n%{http_code}", base.resolve("/version").toString());
 
     assertThat(curl.stdout())
         .isEqualTo(
@@ -303,6 +263,12 @@ class ProxyIT {
           .containsEntry(
               "client_sha256", io.chainsight.core.certs.Certificates.sha256(agent.certificate()));
     }
+  }
+
+  /** curl trusting the proxy's root and presenting the agent's certificate. */
+  private Command.Result curlAsAgent(String... arguments) {
+    Path[] files = TestPki.writeClientFiles(proxy.dir(), "agent", agent, pki.intermediate());
+    return Command.curl(proxy.serverFiles().rootCa(), files, arguments);
   }
 
   private static String sha256(byte[] bytes) throws Exception {

@@ -6,20 +6,18 @@ import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.LimitsSettings;
 import io.chainsight.core.config.TlsSettings;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.RawTlsClient;
 import io.chainsight.core.testing.TestPki;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -100,12 +98,10 @@ class ReviewRegressionIT {
     }
   }
 
-  private SSLSocket client(int port) throws Exception {
-    SSLSocket socket =
-        (SSLSocket) proxy.agentContext().getSocketFactory().createSocket("127.0.0.1", port);
-    socket.setSoTimeout(5_000);
-    socket.startHandshake();
-    return socket;
+  private RawTlsClient client(int port) throws Exception {
+    RawTlsClient client = RawTlsClient.connect(proxy.agentContext(), port);
+    client.setTimeoutMillis(5_000);
+    return client;
   }
 
   private void startProxy(int backendPort, LimitsSettings limits) throws Exception {
@@ -123,11 +119,10 @@ class ReviewRegressionIT {
                     : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond",
             false);
     startProxy(proxy.closeAfter(raw).port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.port())) {
-      send(
-          socket,
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send(
           "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-      String response = readToEnd(socket.getInputStream());
+      String response = client.readUntilClosed();
       // /b goes to a fresh connection (whose script starts over with "first"); the stray bytes are
       // dropped with
       // the connection that sent them.
@@ -150,7 +145,7 @@ class ReviewRegressionIT {
             1,
             512));
     int port = proxy.port();
-    try (SSLSocket first = client(port)) {
+    try (RawTlsClient first = client(port)) {
       for (int i = 0; i < 3; i++) {
         try (Socket refused = new Socket("127.0.0.1", port)) {
           refused.setSoTimeout(3000);
@@ -176,13 +171,10 @@ class ReviewRegressionIT {
             .build();
     SSLContext context = pki.clientContext(expired, pki.intermediate());
     for (String protocol : new String[] {"TLSv1.2", "TLSv1.2", "TLSv1.3", "TLSv1.3"}) {
-      try (SSLSocket socket =
-          (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", proxy.port())) {
-        socket.setEnabledProtocols(new String[] {protocol});
-        socket.setSoTimeout(3000);
-        socket.startHandshake();
-        send(socket, "GET /v2.1/agents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertThat(readToEnd(socket.getInputStream())).as(protocol).startsWith("HTTP/1.1 401");
+      try (RawTlsClient client = RawTlsClient.connect(context, proxy.port(), protocol)) {
+        client.setTimeoutMillis(3000);
+        client.send("GET /v2.1/agents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(client.readUntilClosed()).as(protocol).startsWith("HTTP/1.1 401");
       }
     }
     assertThat(proxy.backend().received()).isEmpty();
@@ -201,9 +193,9 @@ class ReviewRegressionIT {
             Duration.ofMillis(500),
             100,
             512));
-    try (SSLSocket socket = client(proxy.port())) {
-      send(socket, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
-      assertThat(readToEnd(socket.getInputStream())).startsWith("HTTP/1.1 408");
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc");
+      assertThat(client.readUntilClosed()).startsWith("HTTP/1.1 408");
     }
     Thread.sleep(300);
     assertThat(proxy.server().metrics().backendConnections().getCount()).isZero();
@@ -212,24 +204,22 @@ class ReviewRegressionIT {
   @Test
   void continueComesOnlyAfterTheChecks() throws Exception {
     startProxy(proxy.backend().port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.port())) {
-      send(
-          socket,
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send(
           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\nExpect: 100-continue\r\n\r\n");
-      String response = readToEnd(socket.getInputStream());
+      String response = client.readUntilClosed();
       assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
     }
-    try (SSLSocket socket = client(proxy.port())) {
-      send(
-          socket,
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send(
           "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
               + "Connection: close\r\n\r\n");
       byte[] first = new byte[25];
-      int n = socket.getInputStream().read(first);
+      int n = client.input().read(first);
       assertThat(new String(first, 0, n, StandardCharsets.ISO_8859_1))
           .startsWith("HTTP/1.1 100 Continue");
-      send(socket, "hello");
-      assertThat(readToEnd(socket.getInputStream())).contains("200 OK").endsWith("hello");
+      client.send("hello");
+      assertThat(client.readUntilClosed()).contains("200 OK").endsWith("hello");
     }
     assertThat(proxy.backend().last().header("expect")).isNull();
   }
@@ -239,9 +229,9 @@ class ReviewRegressionIT {
     RawBackend raw =
         new RawBackend(n -> "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", true);
     startProxy(proxy.closeAfter(raw).port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.port())) {
-      send(socket, "GET /x HTTP/1.0\r\nHost: x\r\n\r\n");
-      String response = readToEnd(socket.getInputStream());
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send("GET /x HTTP/1.0\r\nHost: x\r\n\r\n");
+      String response = client.readUntilClosed();
       assertThat(response)
           .startsWith("HTTP/1.1 200")
           .doesNotContainIgnoringCase("transfer-encoding")
@@ -252,32 +242,10 @@ class ReviewRegressionIT {
   @Test
   void connectionHeaderCannotStripHost() throws Exception {
     startProxy(proxy.backend().port(), LimitsSettings.DEFAULTS);
-    try (SSLSocket socket = client(proxy.port())) {
-      send(socket, "GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: host, close\r\n\r\n");
-      readToEnd(socket.getInputStream());
+    try (RawTlsClient client = client(proxy.port())) {
+      client.send("GET /version HTTP/1.1\r\nHost: registrar\r\nConnection: host, close\r\n\r\n");
+      client.readUntilClosed();
     }
     assertThat(proxy.backend().last().header("host")).isEqualTo("registrar");
-  }
-
-  private static void send(Socket socket, String bytes) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  private static String readToEnd(InputStream in) throws IOException {
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    try {
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        all.write(buffer, 0, n);
-      }
-    } catch (SocketTimeoutException e) {
-      throw new AssertionError("the proxy did not close the connection; got so far:\n" + all, e);
-    } catch (javax.net.ssl.SSLException e) {
-      // closed without close_notify
-    }
-    return all.toString(StandardCharsets.ISO_8859_1);
   }
 }

@@ -58,12 +58,37 @@ class RoutesIT {
         Optional.ofNullable(tls));
   }
 
-  private static HttpResponse<String> get(SSLContext context, URI uri) throws Exception {
-    return HttpClient.newBuilder()
-        .sslContext(context)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build()
+  private HttpResponse<String> get(SSLContext context, URI uri) throws Exception {
+    return proxy
+        .client(context)
         .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A tenant's GET of /v2.1/agents through a proxy whose one route, {@code prefix} for {@code
+   * methods}, re-encrypts to {@code tls}, trusting our root and presenting the client certificate
+   * chain and key in {@code clientFiles} there (none when empty).
+   */
+  private HttpResponse<String> tenantGetThroughHttpsRoute(
+      String prefix, Set<String> methods, RecordingBackend tls, Path... clientFiles)
+      throws Exception {
+    Path rootCa =
+        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
+    Optional<Path> chain = clientFiles.length == 0 ? Optional.empty() : Optional.of(clientFiles[0]);
+    Optional<Path> key = clientFiles.length == 0 ? Optional.empty() : Optional.of(clientFiles[1]);
+    URI base =
+        start(
+            List.of(
+                route(
+                    prefix,
+                    methods,
+                    URI.create("https://127.0.0.1:" + tls.port()),
+                    null,
+                    new BackendTlsSettings(chain, key, rootCa, Optional.empty()))),
+            1);
+    return get(
+        pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
+        base.resolve("/v2.1/agents"));
   }
 
   @Test
@@ -123,8 +148,7 @@ class RoutesIT {
                     null)),
             1);
     SSLContext agent = pki.clientContext(pki.agent("agent-1").build(), pki.intermediate());
-    HttpClient client =
-        HttpClient.newBuilder().sslContext(agent).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient client = proxy.client(agent);
 
     client.send(
         HttpRequest.newBuilder(base.resolve("/v2.1/agents/a"))
@@ -244,24 +268,9 @@ class RoutesIT {
             .build();
     Path[] files =
         TestPki.writeClientFiles(proxy.dir(), "proxy-client", proxyClient, pki.intermediate());
-    Path rootCa =
-        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base =
-        start(
-            List.of(
-                route(
-                    "/v2.1/agents",
-                    Set.of("GET"),
-                    URI.create("https://127.0.0.1:" + tls.port()),
-                    null,
-                    new BackendTlsSettings(
-                        Optional.of(files[0]), Optional.of(files[1]), rootCa, Optional.empty()))),
-            1);
 
     HttpResponse<String> response =
-        get(
-            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
-            base.resolve("/v2.1/agents"));
+        tenantGetThroughHttpsRoute("/v2.1/agents", Set.of("GET"), tls, files);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(tls.last().clientCertificateSubject()).isEqualTo("CN=chainsight-proxy");
@@ -280,24 +289,8 @@ class RoutesIT {
             .build();
     RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar), false);
     proxy.closeAfter(tls);
-    Path rootCa =
-        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base =
-        start(
-            List.of(
-                route(
-                    "/v2.1/agents",
-                    Set.of(),
-                    URI.create("https://127.0.0.1:" + tls.port()),
-                    null,
-                    new BackendTlsSettings(
-                        Optional.empty(), Optional.empty(), rootCa, Optional.empty()))),
-            1);
 
-    HttpResponse<String> response =
-        get(
-            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
-            base.resolve("/v2.1/agents"));
+    HttpResponse<String> response = tenantGetThroughHttpsRoute("/v2.1/agents", Set.of(), tls);
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body())
@@ -327,24 +320,8 @@ class RoutesIT {
     RecordingBackend tls =
         RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), false);
     proxy.closeAfter(tls);
-    Path rootCa =
-        Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
-    URI base =
-        start(
-            List.of(
-                route(
-                    "/",
-                    Set.of(),
-                    URI.create("https://127.0.0.1:" + tls.port()),
-                    null,
-                    new BackendTlsSettings(
-                        Optional.empty(), Optional.empty(), rootCa, Optional.empty()))),
-            1);
 
-    HttpResponse<String> response =
-        get(
-            pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),
-            base.resolve("/v2.1/agents"));
+    HttpResponse<String> response = tenantGetThroughHttpsRoute("/", Set.of(), tls);
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).contains("HOSTNAME_MISMATCH").contains("127.0.0.1");

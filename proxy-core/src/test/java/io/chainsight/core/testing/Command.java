@@ -3,6 +3,8 @@ package io.chainsight.core.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +14,27 @@ public final class Command {
   public record Result(int exitCode, String stdout, String stderr) {}
 
   private Command() {}
+
+  /**
+   * {@code curl -sS} trusting {@code caFile} and presenting the certificate chain and key in {@code
+   * clientFiles} (as {@link TestPki#writeClientFiles} writes them), within 20 s; {@code arguments}
+   * end with the URL.
+   */
+  public static Result curl(Path caFile, Path[] clientFiles, String... arguments) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sS",
+                "--cacert",
+                caFile.toString(),
+                "--cert",
+                clientFiles[0].toString(),
+                "--key",
+                clientFiles[1].toString()));
+    command.addAll(List.of(arguments));
+    return run(command, null, 20);
+  }
 
   public static Result run(List<String> command, String stdin, long timeoutSeconds) {
     try {

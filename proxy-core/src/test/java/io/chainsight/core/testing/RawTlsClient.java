@@ -16,8 +16,16 @@ public final class RawTlsClient implements AutoCloseable {
     this.socket = socket;
   }
 
-  public static RawTlsClient connect(SSLContext context, int port) throws IOException {
+  /**
+   * Connects to {@code port} on 127.0.0.1 and completes the handshake, offering only {@code
+   * protocols} (e.g. TLSv1.2) when given, the context's defaults otherwise.
+   */
+  public static RawTlsClient connect(SSLContext context, int port, String... protocols)
+      throws IOException {
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    if (protocols.length > 0) {
+      socket.setEnabledProtocols(protocols);
+    }
     socket.setSoTimeout(10_000);
     socket.startHandshake();
     return new RawTlsClient(socket);
