@@ -11,6 +11,7 @@ import io.chainsight.core.testing.Eventually;
 import io.chainsight.core.testing.KubeletVolume;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.RequestLoad;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsSecret;
 import java.io.BufferedReader;
@@ -25,13 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +53,8 @@ class KubeletSecretSwapIT {
   private final Path dir = proxy.dir();
 
   private KubeletVolume serverTls;
-  private Load load;
+  private RequestLoad keepAlive;
+  private RequestLoad fresh;
 
   @BeforeEach
   void start() throws Exception {
@@ -74,15 +71,24 @@ class KubeletSecretSwapIT {
                 .certificate(serverTls.file("tls.crt"), serverTls.file("tls.key"))
                 .trustedCas(clientCa.file("ca.crt"))
                 .admin(new AdminSettings(true, "127.0.0.1", 0, Optional.empty())));
-    load = new Load();
-    load.start();
+    // Two clients that never pause: one on a keep-alive connection (JDK HttpClient), one that opens
+    // a new connection, with a full handshake, for every request.
+    keepAlive = RequestLoad.keepAlive("load-keep-alive", proxy.client(), proxy.uri("/version"));
+    fresh = RequestLoad.start("load-new-connections", this::getOnANewConnection);
   }
 
   @AfterEach
   void stop() throws Exception {
     // Before the extension closes the proxy under it.
-    if (load != null) {
-      load.stop();
+    stopLoad();
+  }
+
+  private void stopLoad() throws InterruptedException {
+    if (keepAlive != null) {
+      keepAlive.stop();
+    }
+    if (fresh != null) {
+      fresh.stop();
     }
   }
 
@@ -97,11 +103,12 @@ class KubeletSecretSwapIT {
           .hasSize(1);
       awaitServedSerial(next.certificate().getSerialNumber(), "renewal " + renewal);
     }
-    load.stop();
+    stopLoad();
 
-    assertThat(load.failure.get()).as("a request failed while the Secret changed").isNull();
-    assertThat(load.keepAlive.get()).as("keep-alive requests answered 200").isGreaterThan(8);
-    assertThat(load.fresh.get()).as("requests on new connections answered 200").isGreaterThan(8);
+    assertThat(keepAlive.failure()).as("a request failed while the Secret changed").isNull();
+    assertThat(fresh.failure()).as("a request failed while the Secret changed").isNull();
+    assertThat(keepAlive.answered()).as("keep-alive requests answered 200").isGreaterThan(8);
+    assertThat(fresh.answered()).as("requests on new connections answered 200").isGreaterThan(8);
     assertThat(counter("changed")).isEqualTo(8);
     assertThat(counter("failed")).isZero();
   }
@@ -134,8 +141,9 @@ class KubeletSecretSwapIT {
     // The next, correct renewal is taken: the refusal did not stop the watching.
     serverTls.update(TlsSecret.of(renewed, pki));
     awaitServedSerial(renewed.certificate().getSerialNumber(), "the corrected Secret");
-    load.stop();
-    assertThat(load.failure.get()).as("a request failed while the Secret changed").isNull();
+    stopLoad();
+    assertThat(keepAlive.failure()).as("a request failed while the Secret changed").isNull();
+    assertThat(fresh.failure()).as("a request failed while the Secret changed").isNull();
     assertThat(readyz()).doesNotContain("WARNING");
   }
 
@@ -192,72 +200,20 @@ class KubeletSecretSwapIT {
     return socket;
   }
 
-  /**
-   * Two clients that never pause: one on a keep-alive connection (JDK HttpClient), one that opens a
-   * new connection, with a full handshake, for every request. Any answer but 200, or any exception,
-   * is a failure.
-   */
-  private final class Load {
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final AtomicInteger keepAlive = new AtomicInteger();
-    final AtomicInteger fresh = new AtomicInteger();
-    final AtomicReference<Throwable> failure = new AtomicReference<>();
-    final List<Thread> threads = new ArrayList<>();
-
-    void start() {
-      threads.add(new Thread(this::keepAliveLoop, "load-keep-alive"));
-      threads.add(new Thread(this::newConnectionLoop, "load-new-connections"));
-      threads.forEach(Thread::start);
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      for (Thread thread : threads) {
-        thread.join();
-      }
-    }
-
-    private void keepAliveLoop() {
-      HttpClient client =
-          HttpClient.newBuilder()
-              .sslContext(proxy.agentContext())
-              .version(HttpClient.Version.HTTP_1_1)
-              .build();
-      URI uri = proxy.uri("/version");
-      while (running.get()) {
-        try {
-          HttpResponse<String> response =
-              client.send(
-                  HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() != 200) {
-            throw new AssertionError("keep-alive request answered " + response.statusCode());
-          }
-          keepAlive.incrementAndGet();
-        } catch (Exception | AssertionError e) {
-          failure.compareAndSet(null, e);
-        }
-      }
-    }
-
-    private void newConnectionLoop() {
-      while (running.get()) {
-        try (SSLSocket socket = connect()) {
-          OutputStream out = socket.getOutputStream();
-          out.write(
-              "GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-          out.flush();
-          String status =
-              new BufferedReader(
-                      new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                  .readLine();
-          if (status == null || !status.startsWith("HTTP/1.1 200 ")) {
-            throw new AssertionError("request on a new connection answered " + status);
-          }
-          fresh.incrementAndGet();
-        } catch (Exception | AssertionError e) {
-          failure.compareAndSet(null, e);
-        }
+  /** GET /version on a new connection, with a full handshake; any answer but 200 fails. */
+  private void getOnANewConnection() throws Exception {
+    try (SSLSocket socket = connect()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      if (status == null || !status.startsWith("HTTP/1.1 200 ")) {
+        throw new AssertionError("request on a new connection answered " + status);
       }
     }
   }

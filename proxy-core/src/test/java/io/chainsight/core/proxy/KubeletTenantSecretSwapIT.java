@@ -12,21 +12,15 @@ import io.chainsight.core.testing.KubeletVolume;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.RequestLoad;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsSecret;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,10 +45,7 @@ class KubeletTenantSecretSwapIT {
 
   private RecordingBackend registrar;
   private KubeletVolume registrarClient;
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final AtomicInteger answered = new AtomicInteger();
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private Thread tenant;
+  private RequestLoad tenant;
 
   @BeforeEach
   void start() throws Exception {
@@ -94,14 +85,13 @@ class KubeletTenantSecretSwapIT {
                     proxy.backend().port(),
                     registrar.port()));
     proxy.start(ConfigSource.of(Optional.of(conf), Map.of(), Map.of()));
-    tenant = new Thread(this::tenantLoop, "load-tenant");
-    tenant.start();
+    // A tenant listing the agents over one keep-alive connection, without pause.
+    tenant = RequestLoad.keepAlive("load-tenant", proxy.client(), proxy.uri("/v2.5/agents"));
   }
 
   @AfterEach
   void stopLoad() throws InterruptedException {
-    running.set(false);
-    tenant.join();
+    tenant.stop();
   }
 
   @Test
@@ -114,11 +104,10 @@ class KubeletTenantSecretSwapIT {
       assertThat(registrarClient.timestampedDirectories()).hasSize(1);
       awaitPresented("CN=chainsight-proxy-" + renewal, "renewal " + renewal);
     }
-    running.set(false);
-    tenant.join();
+    tenant.stop();
 
-    assertThat(failure.get()).as("a tenant request failed while the Secret changed").isNull();
-    assertThat(answered.get()).isGreaterThan(4);
+    assertThat(tenant.failure()).as("a tenant request failed while the Secret changed").isNull();
+    assertThat(tenant.answered()).isGreaterThan(4);
   }
 
   @Test
@@ -155,9 +144,8 @@ class KubeletTenantSecretSwapIT {
     // The corrected Secret is taken: the refusal did not stop the watching.
     registrarClient.update(TlsSecret.of(client(3), pki));
     awaitPresented("CN=chainsight-proxy-3", "the corrected Secret");
-    running.set(false);
-    tenant.join();
-    assertThat(failure.get()).as("a tenant request failed while the Secret changed").isNull();
+    tenant.stop();
+    assertThat(tenant.failure()).as("a tenant request failed while the Secret changed").isNull();
   }
 
   private HeldCertificate client(int generation) {
@@ -166,27 +154,6 @@ class KubeletTenantSecretSwapIT {
         .signedBy(pki.intermediate())
         .purpose(Purpose.CLIENT_AUTH)
         .build();
-  }
-
-  /** A tenant listing the agents over one keep-alive connection, without pause. */
-  private void tenantLoop() {
-    HttpClient client = proxy.client();
-    URI uri = proxy.uri("/v2.5/agents");
-    while (running.get()) {
-      try {
-        HttpResponse<String> response =
-            client.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-          throw new AssertionError(
-              "tenant request answered " + response.statusCode() + ": " + response.body());
-        }
-        answered.incrementAndGet();
-      } catch (Exception | AssertionError e) {
-        failure.compareAndSet(null, e);
-      }
-    }
   }
 
   private void awaitPresented(String subject, String what) throws Exception {

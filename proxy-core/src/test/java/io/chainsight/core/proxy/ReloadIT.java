@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.RequestLoad;
 import io.chainsight.core.testing.TestPki;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
@@ -43,34 +37,7 @@ class ReloadIT {
         pki.intermediate().certificatePem() + pki.root().certificatePem());
     start(live.resolve("chain.pem"), live.resolve("key.pem"));
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger ok = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread load =
-        new Thread(
-            () -> {
-              HttpClient client =
-                  HttpClient.newBuilder()
-                      .sslContext(proxy.agentContext())
-                      .version(HttpClient.Version.HTTP_1_1)
-                      .build();
-              URI uri = proxy.uri("/version");
-              while (running.get()) {
-                try {
-                  HttpResponse<String> response =
-                      client.send(
-                          HttpRequest.newBuilder(uri).build(),
-                          HttpResponse.BodyHandlers.ofString());
-                  if (response.statusCode() != 200) {
-                    throw new AssertionError("status " + response.statusCode());
-                  }
-                  ok.incrementAndGet();
-                } catch (Exception | AssertionError e) {
-                  failure.compareAndSet(null, e);
-                }
-              }
-            });
-    load.start();
+    RequestLoad load = RequestLoad.keepAlive("load", proxy.client(), proxy.uri("/version"));
     try {
       for (int i = 1; i <= 20; i++) {
         HeldCertificate next = leaf(i);
@@ -107,11 +74,10 @@ class ReloadIT {
             next.certificate().getSerialNumber(), Duration.ofSeconds(2), "rotation " + i);
       }
     } finally {
-      running.set(false);
-      load.join();
+      load.stop();
     }
-    assertThat(failure.get()).as("a request failed during the rotations").isNull();
-    assertThat(ok.get()).isGreaterThan(20);
+    assertThat(load.failure()).as("a request failed during the rotations").isNull();
+    assertThat(load.answered()).isGreaterThan(20);
   }
 
   @Test
