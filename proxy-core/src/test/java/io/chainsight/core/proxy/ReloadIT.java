@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
+import io.chainsight.core.testing.Eventually;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RequestLoad;
 import io.chainsight.core.testing.TestPki;
@@ -140,24 +141,7 @@ class ReloadIT {
 
   private void awaitServedSerial(BigInteger expected, Duration within, String what)
       throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    BigInteger served;
-    do {
-      served = servedSerial();
-      if (served.equals(expected)) {
-        return;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError(
-        what
-            + ": still serving serial "
-            + served
-            + " "
-            + within.toMillis()
-            + " ms after the change (expected "
-            + expected
-            + ")");
+    Eventually.observes(expected, within, what + ", the serial served", this::servedSerial);
   }
 
   private BigInteger servedSerial() throws Exception {
