@@ -66,6 +66,7 @@ class MonitoringConfigIT {
     assertThat(rules)
         .as("the metrics the alert rules read")
         .contains(
+            "chainsight_backend_up",
             "chainsight_certificate_expiry_seconds",
             "chainsight_handshake_failures_total",
             "chainsight_ready",
@@ -94,7 +95,7 @@ class MonitoringConfigIT {
     Command.Result test = promtool("test", "rules", RULE_TESTS.toString());
 
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-    assertThat(check.stdout()).contains("SUCCESS: 6 rules found");
+    assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
     assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
     assertThat(test.stdout()).contains("SUCCESS");
   }
