@@ -368,10 +368,10 @@ class ChainLintTest {
   @Test
   void aWildcardCoversExactlyOneLabel() {
     List<String> dns = List.of("*.example.com");
-    assertThat(ChainLint.covers("a.example.com", dns, List.of())).isTrue();
-    assertThat(ChainLint.covers("example.com", dns, List.of())).isFalse();
-    assertThat(ChainLint.covers("a.b.example.com", dns, List.of())).isFalse();
-    assertThat(ChainLint.covers("::1", List.of(), List.of("0:0:0:0:0:0:0:1"))).isTrue();
+    assertThat(HostNames.covers("a.example.com", dns, List.of())).isTrue();
+    assertThat(HostNames.covers("example.com", dns, List.of())).isFalse();
+    assertThat(HostNames.covers("a.b.example.com", dns, List.of())).isFalse();
+    assertThat(HostNames.covers("::1", List.of(), List.of("0:0:0:0:0:0:0:1"))).isTrue();
   }
 
   @Test
