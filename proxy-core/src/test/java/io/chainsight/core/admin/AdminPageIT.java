@@ -93,13 +93,7 @@ class AdminPageIT {
           HeldCertificate.builder().subject("CN=proxy client CA").certificateAuthority(0).build();
       Path[] client =
           TestPki.writeClientFiles(
-              proxy.dir(),
-              "proxy-client",
-              HeldCertificate.builder()
-                  .commonName("chainsight-proxy")
-                  .signedBy(otherCa)
-                  .purpose(Purpose.CLIENT_AUTH)
-                  .build());
+              proxy.dir(), "proxy-client", pki.pki.proxyClient().signedBy(otherCa).build());
       Path backendCa =
           Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root.certificatePem());
       routes.add(

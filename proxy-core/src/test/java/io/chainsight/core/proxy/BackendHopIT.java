@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.RouteSettings;
@@ -46,13 +45,7 @@ class BackendHopIT {
   private final HeldCertificate proxyCa =
       HeldCertificate.builder().commonName("chainsight client CA").certificateAuthority(0).build();
 
-  private final HeldCertificate registrar =
-      HeldCertificate.builder()
-          .commonName("registrar 8891")
-          .signedBy(pki.intermediate())
-          .purpose(Purpose.SERVER_AUTH)
-          .addSubjectAlternativeName("127.0.0.1")
-          .build();
+  private final HeldCertificate registrar = pki.registrarTlsPort().build();
 
   private ChainsightServer proxy;
 
@@ -73,12 +66,7 @@ class BackendHopIT {
   }
 
   private HeldCertificate proxyClient(Instant notBefore, Instant notAfter) {
-    return HeldCertificate.builder()
-        .commonName("chainsight-proxy")
-        .signedBy(proxyCa)
-        .purpose(Purpose.CLIENT_AUTH)
-        .validity(notBefore, notAfter)
-        .build();
+    return pki.proxyClient().signedBy(proxyCa).validity(notBefore, notAfter).build();
   }
 
   private HeldCertificate proxyClient() {

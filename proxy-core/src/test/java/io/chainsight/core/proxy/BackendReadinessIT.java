@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.RouteSettings;
@@ -69,24 +68,13 @@ class BackendReadinessIT {
   @Test
   void aFailingRouteBackendIsListedWithItsErrorAndFailureIdWhileTheDefaultKeepsTheProxyReady()
       throws Exception {
-    HeldCertificate registrar =
-        HeldCertificate.builder()
-            .commonName("registrar 8891")
-            .signedBy(pki.intermediate())
-            .purpose(Purpose.SERVER_AUTH)
-            .addSubjectAlternativeName("127.0.0.1")
-            .build();
+    HeldCertificate registrar = pki.registrarTlsPort().build();
     HeldCertificate otherCa =
         HeldCertificate.builder()
             .commonName("chainsight client CA")
             .certificateAuthority(0)
             .build();
-    HeldCertificate proxyClient =
-        HeldCertificate.builder()
-            .commonName("chainsight-proxy")
-            .signedBy(otherCa)
-            .purpose(Purpose.CLIENT_AUTH)
-            .build();
+    HeldCertificate proxyClient = pki.proxyClient().signedBy(otherCa).build();
     // The tenant hop's backend trusts only the agents' root, not the CA of our client certificate.
     TlsBackend tenantHop =
         fixture.closeAfter(

@@ -3,7 +3,6 @@ package io.chainsight.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.certs.HeldCertificate.Purpose;
 import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
@@ -121,19 +120,8 @@ class ConformanceIT {
    */
   @Test
   void fatalAlertToAnHttpsBackendClosesItsConnectionAndAnswers502AtOnce() throws Exception {
-    HeldCertificate registrar =
-        HeldCertificate.builder()
-            .commonName("registrar 8891")
-            .signedBy(pki.intermediate())
-            .purpose(Purpose.SERVER_AUTH)
-            .addSubjectAlternativeName("127.0.0.1")
-            .build();
-    HeldCertificate proxyClient =
-        HeldCertificate.builder()
-            .commonName("chainsight-proxy")
-            .signedBy(pki.intermediate())
-            .purpose(Purpose.CLIENT_AUTH)
-            .build();
+    HeldCertificate registrar = pki.registrarTlsPort().build();
+    HeldCertificate proxyClient = pki.proxyClient().build();
     Path[] clientFiles =
         TestPki.writeClientFiles(dir, "proxy-client", proxyClient, pki.intermediate());
     Path backendCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());

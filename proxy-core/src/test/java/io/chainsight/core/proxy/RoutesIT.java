@@ -250,22 +250,11 @@ class RoutesIT {
 
   @Test
   void httpsBackendIsReachedWithTheProxysClientCertificate() throws Exception {
-    HeldCertificate registrar =
-        HeldCertificate.builder()
-            .commonName("registrar 8891")
-            .signedBy(pki.intermediate())
-            .purpose(Purpose.SERVER_AUTH)
-            .addSubjectAlternativeName("127.0.0.1")
-            .build();
+    HeldCertificate registrar = pki.registrarTlsPort().build();
     RecordingBackend tls =
         RecordingBackend.startTls(pki.serverContext(registrar, pki.intermediate()), true);
     proxy.closeAfter(tls);
-    HeldCertificate proxyClient =
-        HeldCertificate.builder()
-            .commonName("chainsight-proxy")
-            .signedBy(pki.intermediate())
-            .purpose(Purpose.CLIENT_AUTH)
-            .build();
+    HeldCertificate proxyClient = pki.proxyClient().build();
     Path[] files =
         TestPki.writeClientFiles(proxy.dir(), "proxy-client", proxyClient, pki.intermediate());
 
@@ -280,13 +269,7 @@ class RoutesIT {
   void httpsBackendWhoseCertificateFailsGives502WithThePreciseReason() throws Exception {
     HeldCertificate otherRoot =
         HeldCertificate.builder().commonName("other registrar CA").certificateAuthority(0).build();
-    HeldCertificate registrar =
-        HeldCertificate.builder()
-            .commonName("registrar 8891")
-            .signedBy(otherRoot)
-            .purpose(Purpose.SERVER_AUTH)
-            .addSubjectAlternativeName("127.0.0.1")
-            .build();
+    HeldCertificate registrar = pki.registrarTlsPort().signedBy(otherRoot).build();
     RecordingBackend tls = RecordingBackend.startTls(pki.serverContext(registrar), false);
     proxy.closeAfter(tls);
 

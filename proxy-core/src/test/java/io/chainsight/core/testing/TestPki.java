@@ -162,6 +162,31 @@ public final class TestPki {
             .addSubjectAlternativeName(host));
   }
 
+  /**
+   * The registrar's TLS port as the tenant routes reach it over https: {@code CN=registrar 8891},
+   * serverAuth, IP SAN 127.0.0.1, issued by the intermediate; tune it, then {@code build()}.
+   */
+  public Leaf registrarTlsPort() {
+    return new Leaf(
+        HeldCertificate.builder()
+            .commonName("registrar 8891")
+            .signedBy(intermediate)
+            .purpose(Purpose.SERVER_AUTH)
+            .addSubjectAlternativeName("127.0.0.1"));
+  }
+
+  /**
+   * chainsight's own client certificate towards an https backend: {@code CN=chainsight-proxy},
+   * clientAuth, issued by the intermediate; tune it, then {@code build()}.
+   */
+  public Leaf proxyClient() {
+    return new Leaf(
+        HeldCertificate.builder()
+            .commonName("chainsight-proxy")
+            .signedBy(intermediate)
+            .purpose(Purpose.CLIENT_AUTH));
+  }
+
   /** An agent certificate from a CA that has nothing to do with this PKI. */
   public static HeldCertificate unrelatedAgent(String name) {
     HeldCertificate otherRoot =
@@ -191,6 +216,12 @@ public final class TestPki {
     public Leaf notYetValid() {
       Instant now = Instant.now();
       return validity(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+    }
+
+    /** Issued by {@code issuer} instead (a CA the other side does not trust, say). */
+    public Leaf signedBy(HeldCertificate issuer) {
+      builder.signedBy(issuer);
+      return this;
     }
 
     public Leaf validity(Instant notBefore, Instant notAfter) {
