@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.certs.HeldCertificate.Purpose;
-import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.testing.Command;
 import io.chainsight.core.testing.HeadlessChromium;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsBackend;
 import io.netty.handler.ssl.ClientAuth;
@@ -97,20 +97,8 @@ class AdminPageIT {
       Path backendCa =
           Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root.certificatePem());
       routes.add(
-          new RouteSettings(
-              "/v2.1/agents",
-              Set.of("GET"),
-              Optional.of(URI.create("https://127.0.0.1:" + tlsBackend.port())),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.of(
-                  new BackendTlsSettings(
-                      Optional.of(client[0]),
-                      Optional.of(client[1]),
-                      backendCa,
-                      Optional.empty()))));
+          TestConfig.httpsRoute(
+              "/v2.1/agents", Set.of("GET"), tlsBackend.port(), client, backendCa));
     }
     proxy.start(
         config ->

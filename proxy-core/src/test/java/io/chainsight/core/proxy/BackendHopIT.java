@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chainsight.core.certs.Certificates;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsBackend;
 import java.net.URI;
@@ -83,24 +83,12 @@ class BackendHopIT {
   /** The proxy with one route, {@code /v2.1/agents GET}, re-encrypted to {@code backend}. */
   private URI start(TlsBackend backend, HeldCertificate client) throws Exception {
     Path dir = fixture.dir();
-    Optional<Path> cert = Optional.empty();
-    Optional<Path> key = Optional.empty();
-    if (client != null) {
-      Path[] files = TestPki.writeClientFiles(dir, "proxy-client", client);
-      cert = Optional.of(files[0]);
-      key = Optional.of(files[1]);
-    }
+    Path[] clientFiles =
+        client == null ? null : TestPki.writeClientFiles(dir, "proxy-client", client);
     Path backendCa = Files.writeString(dir.resolve("backend-ca.pem"), pki.root().certificatePem());
     RouteSettings route =
-        new RouteSettings(
-            "/v2.1/agents",
-            Set.of("GET"),
-            Optional.of(URI.create("https://127.0.0.1:" + backend.port())),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(new BackendTlsSettings(cert, key, backendCa, Optional.empty())));
+        TestConfig.httpsRoute(
+            "/v2.1/agents", Set.of("GET"), backend.port(), clientFiles, backendCa);
     proxy =
         fixture.start(
             config ->

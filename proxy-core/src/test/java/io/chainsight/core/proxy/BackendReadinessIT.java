@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chainsight.core.certs.HeldCertificate;
 import io.chainsight.core.config.AdminSettings;
-import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import io.chainsight.core.testing.TlsBackend;
 import java.net.ServerSocket;
@@ -101,20 +101,8 @@ class BackendReadinessIT {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty()),
-            new RouteSettings(
-                "/v*/agents",
-                Set.of("GET", "DELETE"),
-                Optional.of(URI.create("https://127.0.0.1:" + tenantHop.port())),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(
-                    new BackendTlsSettings(
-                        Optional.of(client[0]),
-                        Optional.of(client[1]),
-                        backendCa,
-                        Optional.empty()))),
+            TestConfig.httpsRoute(
+                "/v*/agents", Set.of("GET", "DELETE"), tenantHop.port(), client, backendCa),
             new RouteSettings(
                 "/other",
                 Set.of(),

@@ -3,7 +3,6 @@ package io.chainsight.core.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chainsight.core.certs.HeldCertificate;
-import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.RouteSettings;
 import io.chainsight.core.config.TlsSettings.ClientAuth;
@@ -23,7 +22,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,20 +126,8 @@ class ConformanceIT {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       ChainsightConfig base = TestConfig.config(pki.writeServerFiles(dir), 1, ClientAuth.REQUIRE);
       RouteSettings route =
-          new RouteSettings(
-              "/version",
-              Set.of(),
-              Optional.of(URI.create("https://127.0.0.1:" + listener.getLocalPort())),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.of(
-                  new BackendTlsSettings(
-                      Optional.of(clientFiles[0]),
-                      Optional.of(clientFiles[1]),
-                      backendCa,
-                      Optional.empty())));
+          TestConfig.httpsRoute(
+              "/version", Set.of(), listener.getLocalPort(), clientFiles, backendCa);
       proxy =
           ChainsightServer.start(
               new ChainsightConfig(

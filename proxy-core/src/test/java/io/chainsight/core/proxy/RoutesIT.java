@@ -12,6 +12,7 @@ import io.chainsight.core.report.FailureReporter;
 import io.chainsight.core.testing.LogCapture;
 import io.chainsight.core.testing.ProxyExtension;
 import io.chainsight.core.testing.RecordingBackend;
+import io.chainsight.core.testing.TestConfig;
 import io.chainsight.core.testing.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -74,17 +75,15 @@ class RoutesIT {
       throws Exception {
     Path rootCa =
         Files.writeString(proxy.dir().resolve("backend-ca.pem"), pki.root().certificatePem());
-    Optional<Path> chain = clientFiles.length == 0 ? Optional.empty() : Optional.of(clientFiles[0]);
-    Optional<Path> key = clientFiles.length == 0 ? Optional.empty() : Optional.of(clientFiles[1]);
     URI base =
         start(
             List.of(
-                route(
+                TestConfig.httpsRoute(
                     prefix,
                     methods,
-                    URI.create("https://127.0.0.1:" + tls.port()),
-                    null,
-                    new BackendTlsSettings(chain, key, rootCa, Optional.empty()))),
+                    tls.port(),
+                    clientFiles.length == 0 ? null : clientFiles,
+                    rootCa)),
             1);
     return get(
         pki.clientContext(pki.agent("tenant").build(), pki.intermediate()),

@@ -3,6 +3,7 @@ package io.chainsight.core.testing;
 import io.chainsight.core.access.AccessRule;
 import io.chainsight.core.config.AdminSettings;
 import io.chainsight.core.config.BackendSettings;
+import io.chainsight.core.config.BackendTlsSettings;
 import io.chainsight.core.config.ChainsightConfig;
 import io.chainsight.core.config.DiagnosticsSettings;
 import io.chainsight.core.config.LimitsSettings;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A proxy config for tests, as a builder: listen on 127.0.0.1:0, serve the given files, client
@@ -57,6 +59,25 @@ public final class TestConfig {
   public static ChainsightConfig config(
       TestPki.ServerFiles files, int backendPort, ClientAuth clientAuth) {
     return serving(files).backendPort(backendPort).clientAuth(clientAuth).build();
+  }
+
+  /**
+   * A route to an https backend on 127.0.0.1:{@code port}, trusting {@code backendCa} for its
+   * certificate and presenting the chain and key in {@code clientFiles} there (none when null).
+   */
+  public static RouteSettings httpsRoute(
+      String pathPrefix, Set<String> methods, int port, Path[] clientFiles, Path backendCa) {
+    Optional<Path> chain = clientFiles == null ? Optional.empty() : Optional.of(clientFiles[0]);
+    Optional<Path> key = clientFiles == null ? Optional.empty() : Optional.of(clientFiles[1]);
+    return new RouteSettings(
+        pathPrefix,
+        methods,
+        Optional.of(URI.create("https://127.0.0.1:" + port)),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(new BackendTlsSettings(chain, key, backendCa, Optional.empty())));
   }
 
   /** The certificate chain and key served (for reload tests: files that change). */
