@@ -41,6 +41,9 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     NettyDefaults.apply();
+    if (args.length > 0 && args[0].equals("run")) {
+      StartAhead.begin();
+    }
     System.exit(newCommandLine(args).execute(args));
   }
 
