@@ -135,7 +135,7 @@ public final class TlsProbe {
             TlsAlert.fromMessage(e.getMessage()),
             Optional.of(e.getMessage()));
       } catch (IOException e) {
-        if (capture.serverChain().isEmpty()) {
+        if (capture.serverChain().isEmpty() || e instanceof SocketTimeoutException) {
           throw e;
         }
         // The server sent its chain, then hung up while we were still writing our certificate
