@@ -114,13 +114,7 @@ public final class ClientRejection {
   }
 
   private void unknownCa() {
-    chain.addConfirmedCause(
-        ReasonCode.ISSUER_NOT_CA,
-        ReasonCode.ISSUER_KEY_USAGE,
-        ReasonCode.PATH_LENGTH_EXCEEDED,
-        ReasonCode.CHAIN_TOO_LONG,
-        ReasonCode.ISSUER_NOT_FOUND,
-        ReasonCode.ISSUER_KEY_MISMATCH);
+    chain.addConfirmedCause(RejectedChain.CA_PATH);
     CertificateRef leaf = chain.leaf();
     CertificateRef top = chain.top();
     boolean rootSent = chain.rootSent();

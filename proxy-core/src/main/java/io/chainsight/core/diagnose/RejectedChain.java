@@ -108,6 +108,19 @@ final class RejectedChain {
     return own.isPresent() && Set.of(reasons).contains(own.get());
   }
 
+  /**
+   * The checks of the path from our leaf to a CA the peer trusts: the ones an unknown_ca alert
+   * covers.
+   */
+  static final ReasonCode[] CA_PATH = {
+    ReasonCode.ISSUER_NOT_CA,
+    ReasonCode.ISSUER_KEY_USAGE,
+    ReasonCode.PATH_LENGTH_EXCEEDED,
+    ReasonCode.CHAIN_TOO_LONG,
+    ReasonCode.ISSUER_NOT_FOUND,
+    ReasonCode.ISSUER_KEY_MISMATCH
+  };
+
   /** Adds a CONFIRMED cause when our own chain fails one of these checks from here. */
   void addConfirmedCause(ReasonCode... reasons) {
     if (failsWith(reasons)) {

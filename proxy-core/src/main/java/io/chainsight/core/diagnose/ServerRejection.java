@@ -291,13 +291,7 @@ public final class ServerRejection {
   }
 
   private void unknownCa() {
-    chain.addConfirmedCause(
-        ReasonCode.ISSUER_NOT_CA,
-        ReasonCode.ISSUER_KEY_USAGE,
-        ReasonCode.PATH_LENGTH_EXCEEDED,
-        ReasonCode.CHAIN_TOO_LONG,
-        ReasonCode.ISSUER_NOT_FOUND,
-        ReasonCode.ISSUER_KEY_MISMATCH);
+    chain.addConfirmedCause(RejectedChain.CA_PATH);
     boolean rootSent = chain.rootSent();
     chain.addCause(
         OpenSslError.UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
