@@ -297,16 +297,7 @@ public final class ClientRejection {
   }
 
   private void unsupportedCertificate() {
-    chain.addConfirmedCause(ReasonCode.WRONG_PURPOSE);
-    if (!chain.failsWith(ReasonCode.WRONG_PURPOSE)) {
-      chain.addCause(
-          OpenSslError.INVALID_PURPOSE,
-          Cause.Likelihood.RULED_OUT,
-          "Our leaf "
-              + chain.leaf().subject()
-              + " and our CAs allow serverAuth (checked from here).",
-          "Nothing to change for this.");
-    }
+    chain.addPurposeCause("Our leaf");
     chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,

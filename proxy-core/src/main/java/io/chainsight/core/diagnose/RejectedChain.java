@@ -135,6 +135,27 @@ final class RejectedChain {
   }
 
   /**
+   * unsupported_certificate's first question, the extended key usage: CONFIRMED when our chain
+   * lacks the purpose from here, else RULED_OUT, naming our leaf as {@code ourLeaf} does ({@code
+   * Our leaf}).
+   */
+  void addPurposeCause(String ourLeaf) {
+    addConfirmedCause(ReasonCode.WRONG_PURPOSE);
+    if (!failsWith(ReasonCode.WRONG_PURPOSE)) {
+      addCause(
+          OpenSslError.INVALID_PURPOSE,
+          Cause.Likelihood.RULED_OUT,
+          ourLeaf
+              + " "
+              + leaf().subject()
+              + " and our CAs allow "
+              + purpose.ekuName()
+              + " (checked from here).",
+          "Nothing to change for this.");
+    }
+  }
+
+  /**
    * @param openssl the OpenSSL error the peer would print; null when the cause is none
    */
   void addCause(OpenSslError openssl, Cause.Likelihood likelihood, String cause, String fix) {

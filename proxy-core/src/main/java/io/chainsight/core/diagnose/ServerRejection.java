@@ -365,16 +365,7 @@ public final class ServerRejection {
   }
 
   private void unsupportedCertificate() {
-    chain.addConfirmedCause(ReasonCode.WRONG_PURPOSE);
-    if (!chain.failsWith(ReasonCode.WRONG_PURPOSE)) {
-      chain.addCause(
-          OpenSslError.INVALID_PURPOSE,
-          Cause.Likelihood.RULED_OUT,
-          "Our client certificate "
-              + chain.leaf().subject()
-              + " and our CAs allow clientAuth (checked from here).",
-          "Nothing to change for this.");
-    }
+    chain.addPurposeCause("Our client certificate");
     chain.addCause(
         null,
         Cause.Likelihood.POSSIBLE,
